@@ -1,0 +1,23 @@
+"""imagekit: N-D image filtering — any kernel, every border, exact and fast.
+
+The public face: :func:`imfilter`, :func:`padarray`, and the ``kernels``,
+``borders`` and ``filtering`` subpackages.
+"""
+
+from . import borders, filtering, kernels
+from ._version import __version__
+from .borders import NA, Fill, padarray
+from .filtering import imfilter
+from .kernels import Kernel
+
+__all__ = [
+    "NA",
+    "Fill",
+    "Kernel",
+    "__version__",
+    "borders",
+    "filtering",
+    "imfilter",
+    "kernels",
+    "padarray",
+]

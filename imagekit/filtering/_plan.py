@@ -1,0 +1,269 @@
+"""The plan: every option resolved once, and the choice of strategy.
+
+``make_plan`` is the staged pipeline that :func:`imfilter` runs first:
+
+1. normalise the image, border, shape, algorithm, axes and kernel;
+2. work out the dtypes (compute, output) and the output geometry;
+3. find the kernel's separable factors;
+4. predict each applicable strategy's cost and pick one.
+
+Strategies are registered in ``STRATEGIES`` with a cost function; each is a
+module exposing ``correlate(image, plan, out)`` (see ``strategies/``).
+Strategies receive plans whose border is ``Pad`` or ``Fill`` and whose
+kernel is real; NA and complex inputs are composed from real runs above them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._dtypes import compute_dtype, natural_dtype, output_dtype
+from ..borders import Border, Fill, normalize_border
+from ..kernels import Kernel
+from ..kernels._separable import rank1_factors
+from ._options import (
+    as_image,
+    embed_kernel,
+    normalize_algorithm,
+    normalize_axes,
+    normalize_kernel,
+    normalize_shape,
+)
+
+__all__ = ["STRATEGIES", "Plan", "Strategy", "choose_strategy", "derive", "make_plan", "plan"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A resolved filter call: what to compute, in which dtype, by which strategy.
+
+    Attributes
+    ----------
+    strategy : str
+        The strategy that runs: ``'direct'`` or ``'separable'``.
+    algorithm : str
+        What was asked for (``'auto'`` or a strategy name).
+    kernel : Kernel
+        The kernel over all image axes (length 1, offset 0 on axes that are
+        not filtered), the composition of a cascade.
+    factors : tuple of (int, Kernel) or None
+        ``(axis, 1-D kernel)`` for each axis the kernel extends along, when
+        it is separable.
+    border : Border
+    shape : str
+    axes : tuple of int
+        The filtered image axes.
+    image_shape, out_shape : tuple of int
+    out_lo : tuple of int
+        Image position of ``out[0, ..., 0]`` along each axis.
+    compute_dtype : numpy.dtype
+        The real floating dtype the strategy computes in.
+    out_dtype : numpy.dtype
+        The dtype returned (before ``out=``).
+    is_complex : bool
+        Whether the result is complex (complex image, kernel or fill).
+    costs : mapping of str to float
+        Predicted seconds for each applicable strategy.
+    """
+
+    strategy: str
+    algorithm: str
+    kernel: Kernel
+    factors: tuple[tuple[int, Kernel], ...] | None
+    border: Border
+    shape: str
+    axes: tuple[int, ...]
+    image_shape: tuple[int, ...]
+    out_shape: tuple[int, ...]
+    out_lo: tuple[int, ...]
+    compute_dtype: np.dtype
+    out_dtype: np.dtype
+    is_complex: bool
+    costs: Mapping[str, float]
+
+    def window(self, kernel: Kernel | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The range ``[lo, hi)`` of (extended) image positions the output reads."""
+        k = self.kernel if kernel is None else kernel
+        lo = tuple(o + s for o, s in zip(self.out_lo, k.start))
+        hi = tuple(l_ + n + m - 1 for l_, n, m in zip(lo, self.out_shape, k.shape))
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A registered strategy: its module and cost model."""
+
+    module: str
+    cost: Callable[[Plan], float]
+    applies: Callable[[Plan], bool]
+
+    def run(self, image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+        importlib.import_module(self.module, __package__).correlate(image, plan, out)
+
+
+# Cost model, in seconds per unit of work, rough figures from the project's
+# 2-core machine (the planner's choice does not depend on them yet). A pass reads its
+# source once into a padded buffer (copy) and does one multiply-add per
+# output element per non-zero tap (tap).
+COST = {"copy": 1.0e-9, "tap": 0.25e-9, "call": 20e-6}
+
+
+def _direct_cost(plan: Plan) -> float:
+    n_out = float(np.prod(plan.out_shape))
+    n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
+    taps = float(np.count_nonzero(plan.kernel.weights))
+    return COST["call"] + COST["copy"] * n_in + COST["tap"] * n_out * taps
+
+
+def _separable_cost(plan: Plan) -> float:
+    n = float(np.prod(plan.image_shape))
+    total = 0.0
+    for _, f in plan.factors:
+        total += COST["call"] + COST["copy"] * n + COST["tap"] * n * np.count_nonzero(f.weights)
+    return total
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "direct": Strategy(".strategies.direct", _direct_cost, lambda p: True),
+    "separable": Strategy(
+        ".strategies.separable", _separable_cost, lambda p: p.factors is not None
+    ),
+}
+# Accepted names whose strategies are not part of this release yet.
+PLANNED = ("fft", "iir")
+
+
+def choose_strategy(plan: Plan) -> str:
+    """The strategy for ``plan``: the one asked for, or by the rule for ``'auto'``.
+
+    ``'auto'`` uses ``separable`` whenever the kernel factors into 1-D passes
+    over two or more axes, and ``direct`` otherwise.
+    """
+    if plan.algorithm in PLANNED:
+        raise NotImplementedError(
+            f"algorithm={plan.algorithm!r} is not available in this version of imagekit; "
+            f"use one of: auto, {', '.join(STRATEGIES)}"
+        )
+    if plan.algorithm == "auto":
+        return "separable" if plan.factors is not None else "direct"
+    if not STRATEGIES[plan.algorithm].applies(plan):
+        raise ValueError(
+            f"algorithm={plan.algorithm!r} needs a separable kernel (rank one), "
+            f"but kernel of shape {plan.kernel.shape} does not factor"
+        )
+    return plan.algorithm
+
+
+def _axis_factors(kernel: Kernel) -> tuple[tuple[int, Kernel], ...] | None:
+    """Per-axis 1-D factors of a real kernel over the axes it extends along."""
+    # Axes with more than one tap, or a single tap at a non-zero offset (a shift).
+    big = [d for d, (n, s) in enumerate(zip(kernel.shape, kernel.start)) if n > 1 or s != 0]
+    if len(big) < 2:
+        return None
+    if kernel._factors is not None:
+        scale = np.prod([f.weights[0] for d, f in enumerate(kernel._factors) if d not in big])
+        fs = [kernel._factors[d].weights for d in big]
+        fs[0] = fs[0] * scale
+    else:
+        fs = rank1_factors(kernel.weights.reshape([kernel.shape[d] for d in big]))
+        if fs is None:
+            return None
+    return tuple((d, Kernel(f, start=(kernel.start[d],))) for d, f in zip(big, fs))
+
+
+def _geometry(image_shape, kernel: Kernel, shape: str):
+    """Output shape and the image position of its first element, per axis."""
+    lo, out_shape = [], []
+    for n, s, m in zip(image_shape, kernel.start, kernel.shape):
+        if shape == "same":
+            first, length = 0, n
+        elif shape == "valid":
+            first, length = -s, max(n - m + 1, 0)
+        else:  # full
+            first, length = -(s + m - 1), n + m - 1
+        lo.append(first)
+        out_shape.append(length)
+    return tuple(out_shape), tuple(lo)
+
+
+def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = None) -> Plan:
+    """The plan with another (real, full-ndim) kernel or border; strategy re-chosen."""
+    changes = {}
+    if kernel is not None:
+        changes.update(kernel=kernel, factors=_axis_factors(kernel))
+    if border is not None:
+        changes["border"] = border
+    p = dataclasses.replace(plan, **changes)
+    costs = {name: s.cost(p) for name, s in STRATEGIES.items() if s.applies(p)}
+    p = dataclasses.replace(p, costs=costs)
+    return dataclasses.replace(p, strategy=choose_strategy(p))
+
+
+def make_plan(
+    image,
+    kernel,
+    border="reflect",
+    *,
+    shape="same",
+    algorithm="auto",
+    channel_axis=None,
+    axes=None,
+    dtype=None,
+) -> Plan:
+    """Resolve a filter call into a :class:`Plan` (see the module docstring)."""
+    a = as_image(image)
+    b = normalize_border(border)
+    shape = normalize_shape(shape)
+    algorithm = normalize_algorithm(algorithm)
+    axes = normalize_axes(a.ndim, channel_axis, axes)
+    k = embed_kernel(normalize_kernel(kernel, len(axes)), axes, a.ndim)
+
+    fill_complex = isinstance(b, Fill) and np.iscomplexobj(b.value) and b.value.imag != 0
+    is_complex = a.dtype.kind == "c" or k.dtype.kind == "c" or fill_complex
+    real = compute_dtype(a.dtype, k.dtype)
+    out_dt = natural_dtype(real, is_complex) if dtype is None else output_dtype(dtype)
+    if is_complex and out_dt.kind != "c":
+        raise TypeError(f"the result is complex, so dtype must be complex, got dtype={out_dt}")
+
+    out_shape, out_lo = _geometry(a.shape, k, shape)
+    p = Plan(
+        strategy="direct",
+        algorithm=algorithm,
+        kernel=k,
+        factors=None,
+        border=b,
+        shape=shape,
+        axes=axes,
+        image_shape=a.shape,
+        out_shape=out_shape,
+        out_lo=out_lo,
+        compute_dtype=real,
+        out_dtype=out_dt,
+        is_complex=is_complex,
+        costs={},
+    )
+    return derive(p, kernel=k)
+
+
+def plan(image, kernel, border="reflect", **options) -> Plan:
+    """How :func:`imagekit.imfilter` would run this call, without running it.
+
+    Takes the same arguments as :func:`imagekit.imfilter` (except ``out``)
+    and returns the :class:`Plan`, whose ``strategy`` and ``costs`` say
+    which strategy runs and what each applicable one is predicted to cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.filtering import plan
+    >>> plan(np.zeros((64, 64)), np.outer([1, 2, 1], [1, 0, -1])).strategy
+    'separable'
+    >>> plan(np.zeros((64, 64)), np.eye(3)).strategy
+    'direct'
+    """
+    return make_plan(image, kernel, border, **options)

@@ -1,0 +1,42 @@
+"""The numba loop every CPU strategy runs: correlation over contiguous runs.
+
+Kept deliberately plain (numbagg style): one loop nest over flat arrays,
+explicit float32/float64 signatures, no N-D logic. The Python side
+(``direct.correlate_window``) turns any N-D correlation into this form:
+the output is a stack of equal-length contiguous runs, the source is a
+C-contiguous array, each non-zero tap is a flat offset ``delta`` and a
+weight, and ``dst[r, x] = sum_t w[t] * src[base[r] + delta[t] + x]``.
+The inner loop over ``x`` is unit-stride in both arrays, so LLVM
+vectorises it; runs are cut into ``chunk``-long pieces that stay in L1 and
+are spread over the threads.
+"""
+
+from __future__ import annotations
+
+from numba import float32, float64, int64, njit, prange, void
+
+_SIGNATURES = [
+    void(t[::1], int64[::1], int64[::1], t[::1], t[::1], int64, int64) for t in (float32, float64)
+]
+
+
+@njit(_SIGNATURES, parallel=True, cache=True, nogil=True)
+def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no cover - numba
+    nrows = bases.shape[0]
+    per_row = (run + chunk - 1) // chunk
+    ntaps = deltas.shape[0]
+    for task in prange(nrows * per_row):
+        r = task // per_row
+        x0 = (task - r * per_row) * chunk
+        n = min(chunk, run - x0)
+        s = bases[r] + x0
+        d = r * run + x0
+        w = weights[0]
+        o = s + deltas[0]
+        for x in range(n):
+            dst[d + x] = w * src[o + x]
+        for t in range(1, ntaps):
+            w = weights[t]
+            o = s + deltas[t]
+            for x in range(n):
+                dst[d + x] += w * src[o + x]

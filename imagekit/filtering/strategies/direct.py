@@ -1,0 +1,74 @@
+"""Direct strategy: one pass of N-D correlation over the extended image.
+
+The image is extended by its border into a C-contiguous buffer covering the
+window the output reads (no copy at all when that window lies inside a
+C-contiguous image of the compute dtype), and the numba loop then runs
+without any border test. Axes the kernel does not extend along (channels,
+unfiltered axes) merge into long contiguous runs, so a channels-last RGB
+image is filtered as rows of ``width * 3`` values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...borders import Border, extend
+from ...kernels import Kernel
+from .._plan import Plan
+from ._correlate_kernels import correlate_runs
+
+__all__ = ["correlate", "correlate_window"]
+
+# Elements per task: a run piece and its source rows stay in L1/L2.
+_CHUNK = 4096
+
+
+def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+    """Write the correlation of ``image`` with ``plan.kernel`` into ``out``."""
+    correlate_window(image, plan.kernel, plan.border, plan.window(), out)
+
+
+def correlate_window(
+    image: np.ndarray, kernel: Kernel, border: Border, window, out: np.ndarray
+) -> None:
+    """Correlate the image, extended over ``window = (lo, hi)``, into ``out``.
+
+    ``out`` is C-contiguous, float32 or float64, of shape ``hi - lo - kernel.shape + 1``;
+    ``out[i] = sum_j kernel.weights[j] * extended[lo + i + j]``.
+    """
+    if out.size == 0:
+        return
+    lo, hi = window
+    dt = out.dtype
+    inside = all(0 <= a and b <= n for a, b, n in zip(lo, hi, image.shape))
+    if inside and image.dtype == dt and image.flags.c_contiguous:
+        src, origin = image, tuple(lo)
+    else:
+        src, origin = extend(image, border, lo, hi, dtype=dt), (0,) * image.ndim
+    _run(src, origin, kernel, out)
+
+
+def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
+    w = kernel.weights
+    taps = np.nonzero(w)  # zero weights are skipped, as scipy.ndimage does
+    if taps[0].size == 0:
+        out[...] = 0
+        return
+    strides = [s // src.itemsize for s in src.strides]
+    deltas = np.zeros(taps[0].size, np.int64)
+    for idx, st in zip(taps, strides):
+        deltas += idx.astype(np.int64) * st
+    weights = np.ascontiguousarray(w[taps], dtype=out.dtype)
+
+    # The run starts at axis k: every later axis is one the kernel does not
+    # extend along, not padded and not offset, so its values stay contiguous.
+    ndim = out.ndim
+    k = ndim - 1
+    while k > 0 and kernel.shape[k] == 1 and src.shape[k] == out.shape[k] and origin[k] == 0:
+        k -= 1
+    run = int(np.prod(out.shape[k:]))
+    bases = np.array([origin[k] * strides[k]], np.int64)
+    for d in range(k - 1, -1, -1):
+        pos = (origin[d] + np.arange(out.shape[d], dtype=np.int64)) * strides[d]
+        bases = (pos[:, None] + bases[None, :]).ravel()
+    correlate_runs(src.reshape(-1), bases, deltas, weights, out.reshape(-1), run, _CHUNK)

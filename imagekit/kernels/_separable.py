@@ -1,0 +1,140 @@
+"""Separability: finding 1-D factors, and composing cascades of kernels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._kernel import Kernel, as_kernel
+
+__all__ = ["cascade", "factors", "rank1_factors"]
+
+
+def _tolerance(weights: np.ndarray) -> float:
+    """Relative tolerance for "rank one": a few ulps of the kernel's dtype per tap."""
+    eps = np.finfo(weights.dtype).eps
+    return 8.0 * max(weights.shape) * eps
+
+
+def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
+    """1-D arrays whose outer product is ``weights``, or None if there are none.
+
+    Each unfolding ``(n_d, rest)`` of the remaining tensor must be rank one by
+    SVD (second singular value below a tolerance relative to the first); the
+    product of the factors is then checked against ``weights`` in norm. For
+    2-D kernels this is exactly the SVD rank test.
+    """
+    w = np.asarray(weights)
+    if w.ndim == 1:
+        return [w.copy()]
+    norm = float(np.linalg.norm(w))
+    if norm == 0.0:
+        return [np.zeros(w.shape[0], w.dtype)] + [np.ones(n, w.dtype) for n in w.shape[1:]]
+    rtol = _tolerance(w)
+    out = []
+    rest = w
+    for _ in range(w.ndim - 1):
+        m = rest.reshape(rest.shape[0], -1)
+        if m.shape[0] == 1:
+            u0, v0 = np.ones(1, w.dtype), m[0]
+        elif m.shape[1] == 1:
+            u0, v0 = m[:, 0], np.ones(1, w.dtype)
+        else:
+            u, s, vh = np.linalg.svd(m, full_matrices=False)
+            if s[1] > rtol * s[0]:
+                return None
+            u0, v0 = u[:, 0] * s[0], vh[0]
+        out.append(u0)
+        rest = v0.reshape(rest.shape[1:])
+    out.append(rest)
+    # Balance magnitudes and fix signs so factors read naturally ([1, 2, 1],
+    # not [-0.4, -0.8, -0.4]); the product is unchanged.
+    scale = norm ** (1.0 / w.ndim)
+    out = [f * (scale / np.linalg.norm(f)) for f in out]
+    if w.dtype.kind == "f":
+        sign = 1.0
+        for f in out[1:]:
+            if f[np.argmax(np.abs(f))] < 0:
+                f *= -1.0
+                sign = -sign
+        out[0] *= sign
+    recon = out[0]
+    for f in out[1:]:
+        recon = np.multiply.outer(recon, f)
+    if np.linalg.norm(recon - w) > rtol * norm:
+        return None
+    return [f.astype(w.dtype, copy=False) for f in out]
+
+
+def factors(kernel) -> tuple[Kernel, ...] | None:
+    """The separable 1-D factors of ``kernel``, one per axis, or None.
+
+    Parameters
+    ----------
+    kernel : array_like or Kernel
+
+    Returns
+    -------
+    tuple of Kernel or None
+        ``factors(k)[d]`` is a 1-D kernel acting along axis ``d``, with the
+        offset of ``k`` along that axis; their outer product is ``k`` to a
+        few ulps. None when ``k`` is not rank one. Factors given to
+        :meth:`Kernel.from_factors` are returned as they were.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.kernels import factors
+    >>> fs = factors(np.outer([1.0, 2.0, 1.0], [-1.0, 0.0, 1.0]))
+    >>> [f.shape for f in fs]
+    [(3,), (3,)]
+    >>> factors(np.eye(3)) is None
+    True
+    """
+    k = as_kernel(kernel)
+    if k._factors is not None:
+        return k._factors
+    fs = rank1_factors(k.weights)
+    if fs is None:
+        return None
+    result = tuple(Kernel(f, start=(s,)) for f, s in zip(fs, k.start))
+    k._factors = result  # a cache on an immutable value
+    return result
+
+
+def _full_convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Full N-D convolution of two small weight arrays (kernel composition)."""
+    if a.size < b.size:
+        a, b = b, a
+    shape = tuple(n + m - 1 for n, m in zip(a.shape, b.shape))
+    out = np.zeros(shape, np.result_type(a, b))
+    for idx in zip(*np.nonzero(b)):
+        window = tuple(slice(i, i + n) for i, n in zip(idx, a.shape))
+        out[window] += b[idx] * a
+    return out
+
+
+def cascade(kernels) -> Kernel:
+    """The single kernel equal to correlating with ``kernels`` one after another.
+
+    Correlating with ``k1`` then ``k2`` is correlating with the composition
+    whose weights are the full convolution of the weights and whose start is
+    ``k1.start + k2.start``. All kernels must have the same ndim. When every
+    stage is separable the result keeps per-axis factors.
+    """
+    ks = [as_kernel(k) for k in kernels]
+    if len(ks) == 1:
+        return ks[0]
+    fs = [factors(k) for k in ks]
+    if all(f is not None for f in fs):
+        per_axis = []
+        for d in range(ks[0].ndim):
+            w = fs[0][d].weights
+            for f in fs[1:]:
+                w = _full_convolve(w, f[d].weights)
+            per_axis.append(Kernel(w, start=(sum(f[d].start[0] for f in fs),)))
+        return Kernel.from_factors(per_axis)
+    w = ks[0].weights
+    for k in ks[1:]:
+        w = _full_convolve(w, k.weights)
+    start = tuple(sum(s) for s in zip(*(k.start for k in ks)))
+    return Kernel(w, start=start)
