@@ -188,12 +188,14 @@ def imfilter(
         algorithm=algorithm,
         channel_axis=channel_axis,
         axes=axes,
-        dtype=dtype if out is None or dtype is not None else getattr(out, "dtype", None),
+        dtype=dtype,
     )
     a = np.asarray(image)
     # 2. check out=
     if out is not None:
         out = normalize_out(out, plan.out_shape, dtype)
+        if plan.is_complex and out.dtype.kind != "c":
+            raise TypeError(f"out has dtype {out.dtype}, but the result is complex")
     target = plan.out_dtype if out is None else out.dtype
     # 3–4. compose and run. A strategy may write straight into the user's
     # `out` when it is a fresh C-contiguous buffer of the compute dtype.

@@ -1,0 +1,96 @@
+"""Separability: rank-one detection by SVD, N-D factors, cascades."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imagekit import imfilter
+from imagekit.kernels import Kernel, cascade, factors
+
+
+def outer(fs):
+    w = fs[0]
+    for f in fs[1:]:
+        w = np.multiply.outer(w, f)
+    return w
+
+
+@given(
+    st.lists(st.integers(1, 7), min_size=1, max_size=4),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_random_rank_one_kernels_factor(shape, seed, dtype):
+    rng = np.random.default_rng(seed)
+    vecs = [rng.uniform(-1, 1, n) for n in shape]
+    w = outer(vecs).astype(dtype)
+    fs = factors(w)
+    assert fs is not None
+    assert [f.shape for f in fs] == [(n,) for n in shape]
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(outer([f.weights for f in fs]), w, rtol=rtol, atol=rtol)
+
+
+@given(st.lists(st.integers(2, 6), min_size=2, max_size=4), st.integers(0, 2**32 - 1))
+def test_random_full_rank_kernels_do_not_factor(shape, seed):
+    rng = np.random.default_rng(seed)
+    assert factors(rng.uniform(-1, 1, shape)) is None
+
+
+def test_rank_two_just_above_tolerance_is_refused():
+    w = np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0])
+    w[0, 0] += 1e-9
+    assert factors(w) is None
+    w[0, 0] += -1e-9 + 1e-17  # within rounding: still rank one
+    assert factors(w) is not None
+
+
+def test_factors_keep_the_kernel_offsets_and_exact_zeros():
+    k = Kernel(np.outer([0.0, 1.0, 2.0], [1.0, 0.0, -1.0]), start=(2, -3))
+    fs = factors(k)
+    assert [f.start for f in fs] == [(2,), (-3,)]
+    assert fs[0].weights[0] == 0.0 and fs[1].weights[1] == 0.0
+
+
+def test_factor_signs_read_naturally():
+    fs = factors(np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0]))
+    np.testing.assert_allclose(fs[0].weights / fs[0].weights[0], [1.0, 2.0, 1.0])
+    assert fs[0].weights[0] > 0 and fs[1].weights[0] > 0
+
+
+def test_zero_kernel_factors():
+    fs = factors(np.zeros((3, 3)))
+    assert fs is not None
+    np.testing.assert_array_equal(outer([f.weights for f in fs]), 0)
+
+
+def test_complex_rank_one_kernel_factors():
+    w = np.outer([1.0, 2j, 1.0], [1.0, 1.0 - 1j])
+    fs = factors(w)
+    np.testing.assert_allclose(outer([f.weights for f in fs]), w, atol=1e-14)
+
+
+@pytest.mark.parametrize("border", ["reflect", "mirror", "nearest", "wrap", 0.0, 1.5])
+def test_cascade_equals_filtering_once_with_the_composition(border):
+    rng = np.random.default_rng(0)
+    image = rng.random((12, 13))
+    k1 = Kernel(rng.random((3, 2)), start=(-1, 0))
+    k2 = Kernel(rng.random((2, 3)), start=(0, -2))
+    composed = cascade([k1, k2])
+    assert composed.shape == (4, 4) and composed.start == (-1, -2)
+    np.testing.assert_allclose(
+        imfilter(image, (k1, k2), border), imfilter(image, composed, border), rtol=1e-13
+    )
+    # Zero border, full shape: a cascade equals filtering twice.
+    twice = imfilter(imfilter(image, k1, 0, shape="full"), k2, 0, shape="full")
+    np.testing.assert_allclose(imfilter(image, (k1, k2), 0, shape="full"), twice, rtol=1e-13)
+
+
+def test_cascade_of_separable_kernels_stays_separable():
+    g = Kernel.from_factors([np.array([1.0, 2.0, 1.0]), np.array([1.0, 2.0, 1.0])])
+    c = cascade([g, g])
+    assert c._factors is not None
+    np.testing.assert_array_equal(factors(c)[0].weights, [1.0, 4.0, 6.0, 4.0, 1.0])
