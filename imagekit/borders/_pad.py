@@ -65,11 +65,13 @@ def _fill_dtype(dtype: np.dtype, value) -> np.dtype:
     return np.result_type(dtype, v.dtype)
 
 
-def extend(image: np.ndarray, border: Border, lo, hi, dtype=None) -> np.ndarray:
+def extend(image: np.ndarray, border: Border, lo, hi, dtype=None, out=None) -> np.ndarray:
     """The image continued by ``border``, over positions ``[lo[d], hi[d])`` per axis.
 
-    Returns a new C-contiguous array of shape ``hi - lo`` and dtype ``dtype``
-    (default: the image's). ``NA`` extends with NaN.
+    Returns a C-contiguous array of shape ``hi - lo`` and dtype ``dtype``
+    (default: the image's): ``out`` when given (a scratch buffer of that
+    shape and dtype, not overlapping the image), else a new one. ``NA``
+    extends with NaN.
     """
     a = np.asarray(image)
     dtype = a.dtype if dtype is None else np.dtype(dtype)
@@ -77,7 +79,8 @@ def extend(image: np.ndarray, border: Border, lo, hi, dtype=None) -> np.ndarray:
     if isinstance(border, NA):
         border = Fill(np.nan)
     maps = [pad_indices(n, l_, h, border) for n, l_, h in zip(a.shape, lo, hi)]
-    out = np.empty(shape, dtype)
+    if out is None:
+        out = np.empty(shape, dtype)
     if out.size == 0:
         return out
     # Source range [s0, s1) of image pixels the window contains, per axis.

@@ -28,23 +28,41 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
 
+def needs_extension(image: np.ndarray, window, dtype) -> bool:
+    """Whether the window must be copied out (padded, cast or made contiguous)."""
+    lo, hi = window
+    inside = all(0 <= a and b <= n for a, b, n in zip(lo, hi, image.shape))
+    return not (inside and image.dtype == dtype and image.flags.c_contiguous)
+
+
 def correlate_window(
-    image: np.ndarray, kernel: Kernel, border: Border, window, out: np.ndarray
+    image: np.ndarray,
+    kernel: Kernel,
+    border: Border,
+    window,
+    out: np.ndarray,
+    scratch: np.ndarray | None = None,
 ) -> None:
     """Correlate the image, extended over ``window = (lo, hi)``, into ``out``.
 
     ``out`` is C-contiguous, float32 or float64, of shape ``hi - lo - kernel.shape + 1``;
-    ``out[i] = sum_j kernel.weights[j] * extended[lo + i + j]``.
+    ``out[i] = sum_j kernel.weights[j] * extended[lo + i + j]``. ``scratch``,
+    a flat buffer of ``out``'s dtype, holds the extended window when it is
+    large enough; it must not overlap ``image`` or ``out``.
     """
     if out.size == 0:
         return
     lo, hi = window
-    dt = out.dtype
-    inside = all(0 <= a and b <= n for a, b, n in zip(lo, hi, image.shape))
-    if inside and image.dtype == dt and image.flags.c_contiguous:
-        src, origin = image, tuple(lo)
+    if needs_extension(image, window, out.dtype):
+        shape = tuple(b - a for a, b in zip(lo, hi))
+        size = int(np.prod(shape))
+        buf = (
+            scratch[:size].reshape(shape) if scratch is not None and scratch.size >= size else None
+        )
+        src = extend(image, border, lo, hi, dtype=out.dtype, out=buf)
+        origin = (0,) * image.ndim
     else:
-        src, origin = extend(image, border, lo, hi, dtype=dt), (0,) * image.ndim
+        src, origin = image, tuple(lo)
     _run(src, origin, kernel, out)
 
 
