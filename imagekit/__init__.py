@@ -1,13 +1,13 @@
 """imagekit: N-D image filtering — any kernel, every border, exact and fast.
 
-The public face: :func:`imfilter`, :func:`padarray`, and the ``kernels``,
-``borders`` and ``filtering`` subpackages.
+The public face: :func:`imfilter`, :func:`imgradients`, :func:`padarray`,
+and the ``kernels``, ``borders`` and ``filtering`` subpackages.
 """
 
 from . import borders, filtering, kernels
 from ._version import __version__
 from .borders import NA, Fill, padarray
-from .filtering import imfilter
+from .filtering import imfilter, imgradients, magnitude
 from .kernels import Kernel
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "borders",
     "filtering",
     "imfilter",
+    "imgradients",
     "kernels",
+    "magnitude",
     "padarray",
 ]

@@ -177,7 +177,7 @@ def imfilter(
 
     >>> from imagekit.kernels import reflect
     >>> imfilter(np.arange(5.0), reflect([1.0, 2.0, 0.0]), "nearest")
-    array([0., 1., 3., 5., 7.])
+    array([ 1.,  4.,  7., 10., 12.])
     """
     # 1. resolve
     plan = make_plan(

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._dtypes import check_numeric
 from ..kernels import Kernel, as_kernel, cascade
+from ..kernels._kernel import with_recipe
 
 __all__ = [
     "ALGORITHMS",
@@ -150,9 +151,20 @@ def embed_kernel(kernel: Kernel, axes: tuple[int, ...], ndim: int) -> Kernel:
         full = [Kernel(np.ones(1, kernel.dtype), start=0) for _ in range(ndim)]
         for kd, ax in enumerate(axes):
             full[ax] = kernel._factors[kd]
-        return Kernel.from_factors(full)
-    w = np.transpose(kernel.weights, order).reshape(shape)
-    return Kernel(w, start=tuple(start))
+        embedded = Kernel.from_factors(full)
+    else:
+        w = np.transpose(kernel.weights, order).reshape(shape)
+        embedded = Kernel(w, start=tuple(start))
+    if kernel.recipe is not None:  # a factory's recipe, with "nothing" on other axes
+        kind, *per_axis = kernel.recipe
+        full_recipe = [kind]
+        for values in per_axis:
+            row = [0] * ndim
+            for kd, ax in enumerate(axes):
+                row[ax] = values[kd]
+            full_recipe.append(tuple(row))
+        with_recipe(embedded, tuple(full_recipe))
+    return embedded
 
 
 def normalize_out(out, shape: tuple[int, ...], dtype: np.dtype | None) -> np.ndarray:

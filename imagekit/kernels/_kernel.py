@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["Kernel", "as_kernel", "centered", "reflect"]
+__all__ = ["Kernel", "as_kernel", "centered", "reflect", "with_recipe"]
 
 
 def _frozen_weights(weights, name: str) -> np.ndarray:
@@ -88,7 +88,7 @@ class Kernel:
     ((0, -2), (1, 1))
     """
 
-    __slots__ = ("_factors", "_start", "_weights")
+    __slots__ = ("_factors", "_recipe", "_start", "_weights")
 
     def __init__(self, weights, start=None):
         w = _frozen_weights(weights, "weights")
@@ -97,13 +97,15 @@ class Kernel:
         self._weights = w
         self._start = _as_start(start, w.ndim)
         self._factors = None
+        self._recipe = None
 
     @classmethod
     def from_factors(cls, factors: Sequence) -> Kernel:
         """Build the N-D kernel ``f0 ⊗ f1 ⊗ ...`` and keep its 1-D factors.
 
         Each factor is a 1-D array (centred) or a 1-D :class:`Kernel`; factor
-        ``d`` acts along axis ``d``.
+        ``d`` acts along axis ``d``. Factors made by the same factory (for
+        example 1-D Gaussians) give the product that factory's recipe.
         """
         fs = tuple(as_kernel(f, name=f"factors[{d}]") for d, f in enumerate(factors))
         if not fs:
@@ -116,11 +118,22 @@ class Kernel:
             weights = np.multiply.outer(weights, f.weights)
         k = cls(weights, start=tuple(f.start[0] for f in fs))
         k._factors = fs
+        k._recipe = _joint_recipe([f._recipe for f in fs])
         return k
 
     @property
     def weights(self) -> np.ndarray:
         return self._weights
+
+    @property
+    def recipe(self) -> tuple | None:
+        """How a factory made this kernel, or None.
+
+        ``("gaussian", sigmas, orders)`` or ``("iir_gaussian", sigmas)``, one
+        entry per axis. Strategies that compute a kernel without its weights
+        (the recursive Gaussian) read it; transforming a kernel drops it.
+        """
+        return self._recipe
 
     @property
     def start(self) -> tuple[int, ...]:
@@ -159,10 +172,34 @@ class Kernel:
         return hash((self._start, self._weights.shape, self._weights.tobytes()))
 
     def __reduce__(self):
-        # Pickle (dask, multiprocessing) keeps start and the factors.
+        # Pickle (dask, multiprocessing) keeps start, factors and recipe.
+        fs = None
         if self._factors is not None:
-            return (Kernel.from_factors, (self._factors,))
-        return (Kernel, (np.array(self._weights), self._start))
+            fs = [(np.array(f.weights), f.start, f.recipe) for f in self._factors]
+        return (_rebuild, (np.array(self._weights), self._start, fs, self._recipe))
+
+
+def _rebuild(weights, start, factors, recipe) -> Kernel:
+    if factors is None:
+        return with_recipe(Kernel(weights, start), recipe)
+    fs = [with_recipe(Kernel(w, s), r) for w, s, r in factors]
+    return with_recipe(Kernel.from_factors(fs), recipe)
+
+
+def _joint_recipe(recipes) -> tuple | None:
+    """The recipe of a product of 1-D factors: per-axis entries joined, if all agree in kind."""
+    if not recipes or any(r is None for r in recipes):
+        return None
+    kind = recipes[0][0]
+    if any(r[0] != kind for r in recipes):
+        return None
+    return (kind, *(sum((r[i] for r in recipes), ()) for i in range(1, len(recipes[0]))))
+
+
+def with_recipe(kernel: Kernel, recipe: tuple) -> Kernel:
+    """``kernel`` marked as made by a factory (for the factories' use)."""
+    kernel._recipe = recipe
+    return kernel
 
 
 def as_kernel(kernel, name: str = "kernel") -> Kernel:
@@ -176,6 +213,7 @@ def as_kernel(kernel, name: str = "kernel") -> Kernel:
     k._weights = w
     k._start = tuple(-(n // 2) for n in w.shape)
     k._factors = None
+    k._recipe = None
     return k
 
 
