@@ -70,9 +70,20 @@ def _filter_na(image: np.ndarray, plan: Plan) -> np.ndarray:
     values = np.where(missing, 0, image) if missing.any() else image
     zero = derive(plan, border=Fill(0.0))
     num = filter_with_plan(values, zero)
-    den = filter_with_plan((~missing).astype(plan.compute_dtype), zero)
+    available = (~missing).astype(plan.compute_dtype)
+    den = filter_with_plan(available, zero)
+    if zero.strategy == "fft":
+        # The transform leaves ~eps residue where no weight was available, where
+        # an exact strategy gives 0 (and so NaN). Find those places exactly: the
+        # number of available taps is an integer, so its FFT rounds back exactly.
+        k = plan.kernel
+        support = type(k)((k.weights != 0).astype(plan.compute_dtype), start=k.start)
+        counts = filter_with_plan(available, derive(zero, kernel=support))
+        den[np.rint(counts) == 0] = 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.divide(num, den, out=num)
+        result = np.divide(num, den, out=num)
+    result[den == 0] = np.nan  # no weight available: not available
+    return result
 
 
 def filter_with_plan(image: np.ndarray, plan: Plan) -> np.ndarray:

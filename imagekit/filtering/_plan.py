@@ -45,7 +45,7 @@ class Plan:
     Attributes
     ----------
     strategy : str
-        The strategy that runs: ``'direct'`` or ``'separable'``.
+        The strategy that runs: ``'direct'``, ``'separable'`` or ``'fft'``.
     algorithm : str
         What was asked for (``'auto'`` or a strategy name).
     kernel : Kernel
@@ -106,26 +106,48 @@ class Strategy:
         importlib.import_module(self.module, __package__).correlate(image, plan, out)
 
 
-# Cost model, in seconds per unit of work, rough figures from the project's
-# 2-core machine (the planner's choice does not depend on them yet). A pass reads its
-# source once into a padded buffer (copy) and does one multiply-add per
-# output element per non-zero tap (tap).
-COST = {"copy": 1.0e-9, "tap": 0.25e-9, "call": 20e-6}
+# Cost model: seconds per unit of work for float32 on the project's 2-core
+# machine (float64 costs twice as much per element), fitted from the timings
+# of `python -m benchmarks.fit_costs`, which prints a refit of this table.
+# A pass copies its window into an extended buffer ("copy" per element), then
+# does one multiply-add per output element per non-zero tap ("tap"); an FFT
+# costs "fft" per n*log2(n) of each transform plus a fixed "fft_call".
+COST = {"call": 20e-6, "copy": 0.5e-9, "tap": 0.03e-9, "fft": 0.45e-9, "fft_call": 1.5e-3}
+
+
+def _scale(plan: Plan) -> float:
+    return plan.compute_dtype.itemsize / 4.0
 
 
 def _direct_cost(plan: Plan) -> float:
     n_out = float(np.prod(plan.out_shape))
     n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
     taps = float(np.count_nonzero(plan.kernel.weights))
-    return COST["call"] + COST["copy"] * n_in + COST["tap"] * n_out * taps
+    return COST["call"] + _scale(plan) * (COST["copy"] * n_in + COST["tap"] * n_out * taps)
 
 
 def _separable_cost(plan: Plan) -> float:
-    n = float(np.prod(plan.image_shape))
+    n = float(max(np.prod(plan.image_shape), np.prod(plan.out_shape)))
     total = 0.0
     for _, f in plan.factors:
-        total += COST["call"] + COST["copy"] * n + COST["tap"] * n * np.count_nonzero(f.weights)
+        taps = np.count_nonzero(f.weights)
+        total += COST["call"] + _scale(plan) * (COST["copy"] * n + COST["tap"] * n * taps)
     return total
+
+
+def _fft_cost(plan: Plan) -> float:
+    from .strategies.fft import fft_shape  # scipy.fft is imported only when planning FFT
+
+    axes = [d for d, m in enumerate(plan.kernel.shape) if m > 1]
+    if not axes:
+        return _direct_cost(plan)
+    lo, hi = plan.window()
+    window = [b - a for a, b in zip(lo, hi)]
+    n_fft = float(np.prod(fft_shape(window, axes)))
+    batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
+    n_in = float(np.prod(window))
+    work = COST["copy"] * n_in + COST["fft"] * batch * n_fft * np.log2(n_fft)
+    return COST["fft_call"] + _scale(plan) * work
 
 
 STRATEGIES: dict[str, Strategy] = {
@@ -133,16 +155,17 @@ STRATEGIES: dict[str, Strategy] = {
     "separable": Strategy(
         ".strategies.separable", _separable_cost, lambda p: p.factors is not None
     ),
+    "fft": Strategy(".strategies.fft", _fft_cost, lambda p: True),
 }
 # Accepted names whose strategies are not part of this release yet.
-PLANNED = ("fft", "iir")
+PLANNED = ("iir",)
 
 
 def choose_strategy(plan: Plan) -> str:
-    """The strategy for ``plan``: the one asked for, or by the rule for ``'auto'``.
+    """The strategy for ``plan``: the one asked for, or the cheapest for ``'auto'``.
 
-    ``'auto'`` uses ``separable`` whenever the kernel factors into 1-D passes
-    over two or more axes, and ``direct`` otherwise.
+    ``'auto'`` takes the exact strategy (direct, separable, FFT) with the
+    lowest predicted cost in ``plan.costs``; separable needs factors.
     """
     if plan.algorithm in PLANNED:
         raise NotImplementedError(
@@ -150,7 +173,7 @@ def choose_strategy(plan: Plan) -> str:
             f"use one of: auto, {', '.join(STRATEGIES)}"
         )
     if plan.algorithm == "auto":
-        return "separable" if plan.factors is not None else "direct"
+        return min(plan.costs, key=plan.costs.get)
     if not STRATEGIES[plan.algorithm].applies(plan):
         raise ValueError(
             f"algorithm={plan.algorithm!r} needs a separable kernel (rank one), "
@@ -261,9 +284,13 @@ def plan(image, kernel, border="reflect", **options) -> Plan:
     --------
     >>> import numpy as np
     >>> from imagekit.filtering import plan
-    >>> plan(np.zeros((64, 64)), np.outer([1, 2, 1], [1, 0, -1])).strategy
+    >>> image = np.zeros((512, 512), np.float32)
+    >>> plan(image, np.ones((9, 9))).strategy  # rank one: two 9-tap passes
     'separable'
-    >>> plan(np.zeros((64, 64)), np.eye(3)).strategy
+    >>> plan(image, np.eye(3)).strategy
     'direct'
+    >>> p = plan(image, np.random.default_rng(0).random((31, 31)))
+    >>> p.strategy, sorted(p.costs)
+    ('fft', ['direct', 'fft'])
     """
     return make_plan(image, kernel, border, **options)

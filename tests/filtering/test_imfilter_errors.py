@@ -28,7 +28,7 @@ K3 = np.ones((3, 3))
         ({"border": True}, TypeError, "border must be a border name"),
         ({"shape": "middle"}, ValueError, "shape='middle' is not one of: same, valid, full"),
         ({"algorithm": "magic"}, ValueError, "algorithm='magic' is not one of"),
-        ({"algorithm": "fft"}, NotImplementedError, "algorithm='fft' is not available"),
+        ({"algorithm": "iir"}, NotImplementedError, "algorithm='iir' is not available"),
         ({"algorithm": "separable", "kernel": np.eye(3)}, ValueError, "does not factor"),
         ({"channel_axis": 2}, ValueError, "channel_axis=2 is out of range"),
         ({"channel_axis": 1.0}, TypeError, "channel_axis must be an int"),

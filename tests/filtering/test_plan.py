@@ -13,24 +13,30 @@ from imagekit.kernels import factors
 
 
 def test_auto_picks_separable_for_rank_one_kernels():
-    p = plan(np.zeros((32, 32)), np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0]))
+    p = plan(np.zeros((512, 512)), np.outer(np.arange(1.0, 8.0), np.arange(7.0, 0, -1)))
     assert isinstance(p, Plan)
     assert p.strategy == "separable"
     assert [ax for ax, _ in p.factors] == [0, 1]
-    assert set(p.costs) == {"direct", "separable"}
+    assert set(p.costs) == {"direct", "separable", "fft"}
+    assert p.costs["separable"] == min(p.costs.values())
 
 
-def test_auto_picks_direct_for_non_separable_kernels():
-    p = plan(np.zeros((32, 32)), np.eye(3))
+def test_auto_picks_direct_for_small_non_separable_kernels():
+    p = plan(np.zeros((256, 256)), np.eye(3))
     assert p.strategy == "direct"
     assert p.factors is None
-    assert set(p.costs) == {"direct"}
+    assert set(p.costs) == {"direct", "fft"}
+
+
+def test_auto_picks_fft_for_large_dense_kernels():
+    rng = np.random.default_rng(0)
+    assert plan(np.zeros((1024, 1024), np.float32), rng.random((31, 31))).strategy == "fft"
+    assert plan(np.zeros((64, 64, 64), np.float32), rng.random((9, 9, 9))).strategy == "fft"
 
 
 def test_kernels_built_from_factors_keep_them():
     g = np.array([0.25, 0.5, 0.25])
     p = plan(np.zeros((8, 8, 3)), Kernel.from_factors([g, g]), channel_axis=-1)
-    assert p.strategy == "separable"
     assert [ax for ax, _ in p.factors] == [0, 1]
     np.testing.assert_array_equal(p.factors[0][1].weights, g)
 
@@ -39,7 +45,7 @@ def test_factored_tuple_acts_along_each_axis():
     p = plan(np.zeros((8, 9)), (np.array([1.0, 2.0, 1.0]), np.array([1.0, -1.0])))
     assert p.kernel.shape == (3, 2)
     assert p.kernel.start == (-1, -1)
-    assert p.strategy == "separable"
+    assert p.factors is not None
 
 
 def test_a_1x3_kernel_is_direct_not_separable():
