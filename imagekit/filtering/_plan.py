@@ -136,17 +136,22 @@ def _separable_cost(plan: Plan) -> float:
 
 
 def _fft_cost(plan: Plan) -> float:
-    from .strategies.fft import fft_shape  # scipy.fft is imported only when planning FFT
+    from .strategies.fft import tile_lengths  # scipy.fft is imported only when planning FFT
 
-    axes = [d for d, m in enumerate(plan.kernel.shape) if m > 1]
+    k = plan.kernel
+    axes = [d for d, m in enumerate(k.shape) if m > 1]
     if not axes:
         return _direct_cost(plan)
     lo, hi = plan.window()
     window = [b - a for a, b in zip(lo, hi)]
-    n_fft = float(np.prod(fft_shape(window, axes)))
+    n_fft, tiles = 1.0, 1.0
+    for d in axes:
+        L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes))
+        n_fft *= L
+        tiles *= -(-plan.out_shape[d] // B)
     batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
     n_in = float(np.prod(window))
-    work = COST["copy"] * n_in + COST["fft"] * batch * n_fft * np.log2(n_fft)
+    work = COST["copy"] * n_in + COST["fft"] * batch * tiles * n_fft * np.log2(n_fft)
     return COST["fft_call"] + _scale(plan) * work
 
 

@@ -1,16 +1,20 @@
-"""FFT strategy: correlation as a product of real spectra (scipy.fft).
+"""FFT strategy: correlation as a product of real spectra (scipy.fft), in tiles.
 
 The border is applied first: the image is extended over the window the
 output reads, exactly as for the direct strategy, so every border gives the
 direct result up to rounding. The correlation ``out[i] = sum_j w[j] P[i+j]``
 is the part of the circular convolution of ``P`` with the reversed kernel
-that no wrap-around reaches, so a transform as long as ``P`` (rounded up by
-``next_fast_len``) suffices along each filtered axis. Axes the kernel does
-not extend along (channels, unfiltered axes) are batched, not transformed.
+that no wrap-around reaches, so a transform of length ``L`` yields
+``L - m + 1`` exact outputs along an axis with ``m`` taps.
 
-Large images are processed in slabs along the first transformed axis
-(overlap-save): each slab extends its own window, so memory stays a small
-multiple of one slab instead of several copies of the image.
+The output is cut into tiles of ``B`` values per transformed axis
+(overlap-save, as scipy.signal.oaconvolve): each tile reads a window of
+``L = B + m - 1`` values, with ``L`` a fast FFT length chosen to minimise
+the transform work per output value; small outputs are one tile. All the
+tiles of a slab are transformed in one batched call, with the kernel's
+spectrum computed once at the tile size. Slabs along the first transformed
+axis bound memory to a few times ``SLAB_BYTES``. Axes the kernel does not
+extend along (channels, unfiltered axes) are batched, not transformed.
 
 NaN or inf in the image would spread over the whole output through the
 transform; such images are filtered by the direct strategy instead, so they
@@ -19,39 +23,85 @@ stay local (ImageFiltering.jl guards the same way).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.fft as sfft
+from numpy.lib.stride_tricks import as_strided
 
 from ...borders import extend
 from .._plan import Plan
 
-__all__ = ["SLAB_BYTES", "correlate", "fft_shape"]
+__all__ = ["SLAB_BYTES", "correlate", "fft_shape", "tile_lengths"]
 
-# Above this many bytes of extended input, work in slabs of about this size.
-SLAB_BYTES = 64 * 2**20
-
-
-def fft_shape(window_shape, axes) -> tuple[int, ...]:
-    """Transform lengths: ``next_fast_len`` of the window along each transformed axis."""
-    return tuple(sfft.next_fast_len(window_shape[d], real=True) for d in axes)
+# Extended input per slab, in bytes: bounds the strategy's working memory.
+SLAB_BYTES = 32 * 2**20
 
 
-def _kernel_spectrum(weights: np.ndarray, axes, shape, dtype) -> np.ndarray:
-    """rfftn of the reversed kernel, zero-padded to ``shape`` along ``axes``."""
-    rev = np.ascontiguousarray(weights[(slice(None, None, -1),) * weights.ndim], dtype=dtype)
-    return sfft.rfftn(rev, s=shape, axes=axes, workers=-1)
+def _work_per_output(L: int, B: int, k: int) -> float:
+    """Transform work per output value for tiles of L (B exact outputs), k axes."""
+    n = L**k
+    return n * math.log2(max(n, 2)) / B**k
 
 
-def _correlate_window(src: np.ndarray, spectrum, axes, fshape, kshape, out: np.ndarray) -> None:
-    """``out`` = valid correlation of the extended window ``src`` (via its spectrum)."""
-    spec = sfft.rfftn(src, s=fshape, axes=axes, workers=-1, overwrite_x=False)
-    spec *= spectrum
-    full = sfft.irfftn(spec, s=fshape, axes=axes, workers=-1, overwrite_x=True)
-    # Valid part: indices m-1 .. m-1+out along each transformed axis.
-    sl = [slice(None)] * src.ndim
-    for d in axes:
-        sl[d] = slice(kshape[d] - 1, kshape[d] - 1 + out.shape[d])
-    out[...] = full[tuple(sl)]
+def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
+    """Transform length ``L`` and tile size ``B`` (exact outputs per tile) along one axis.
+
+    Among fast lengths from ``2m`` up (with ``B = L - m + 1``), the one with
+    the least work per output value; or one tile covering the whole axis
+    (``B = n_out``, ``L >= n_out + m - 1``) when that is no more work.
+    """
+    n_out = max(n_out, 1)
+    whole = sfft.next_fast_len(n_out + m - 1, real=True)
+    best = (_work_per_output(whole, n_out, k), whole, n_out)
+    L = sfft.next_fast_len(2 * m, real=True)
+    while L < whole:
+        B = L - m + 1
+        # Tiles past the end still cost: count whole tiles.
+        tiles = -(-n_out // B)
+        work = _work_per_output(L, B, k) * tiles * B / n_out
+        if work < best[0]:
+            best = (work, L, B)
+        L = sfft.next_fast_len(L + 1, real=True)
+    return best[1], best[2]
+
+
+def fft_shape(window_shape, axes, kshape=None) -> tuple[int, ...]:
+    """Transform lengths along ``axes`` for a window (one tile per axis when no kshape)."""
+    if kshape is None:
+        return tuple(sfft.next_fast_len(window_shape[d], real=True) for d in axes)
+    k = len(axes)
+    return tuple(tile_lengths(kshape[d], window_shape[d] - kshape[d] + 1, k)[0] for d in axes)
+
+
+def _tiles(src: np.ndarray, axes, lengths, blocks, counts) -> np.ndarray:
+    """A read-only view of ``src`` as tiles: (tile index per axis, other axes, tile)."""
+    others = [d for d in range(src.ndim) if d not in axes]
+    shape = [counts[i] for i in range(len(axes))] + [src.shape[d] for d in others] + list(lengths)
+    strides = (
+        [blocks[i] * src.strides[d] for i, d in enumerate(axes)]
+        + [src.strides[d] for d in others]
+        + [src.strides[d] for d in axes]
+    )
+    return as_strided(src, shape=shape, strides=strides, writeable=False)
+
+
+def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
+    """Inverse layout of ``_tiles`` for the output blocks: back to image axes."""
+    k = len(axes)
+    others = [d for d in range(ndim) if d not in axes]
+    # tiles axes: [t_0..t_{k-1}] + others + [b_0..b_{k-1}]
+    order, shape = [], []
+    for d in range(ndim):
+        if d in axes:
+            i = axes.index(d)
+            order += [i, k + len(others) + i]
+            shape.append(tiles.shape[i] * tiles.shape[k + len(others) + i])
+        else:
+            j = others.index(d)
+            order.append(k + j)
+            shape.append(tiles.shape[k + j])
+    return tiles.transpose(order).reshape(shape)
 
 
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
@@ -64,31 +114,53 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
         direct(image, plan, out)
         return
     k = plan.kernel
-    axes = tuple(d for d, m in enumerate(k.shape) if m > 1)
+    axes = [d for d, m in enumerate(k.shape) if m > 1]
     lo, hi = plan.window()
     if not axes:  # a single tap: a scaled, shifted copy
         src = extend(image, plan.border, lo, hi, dtype=out.dtype)
         np.multiply(src, k.weights.reshape(()), out=out)
         return
-    window_shape = tuple(b - a for a, b in zip(lo, hi))
-    slab_axis = axes[0]
-    nbytes = int(np.prod(window_shape)) * out.dtype.itemsize
-    m = k.shape[slab_axis]
-    n_out = out.shape[slab_axis]
-    if nbytes > SLAB_BYTES and n_out > 2 * m:
-        per_row = nbytes // window_shape[slab_axis]
-        rows = max(int(SLAB_BYTES // per_row) - (m - 1), m)
-    else:
-        rows = n_out
-    slab_window = list(window_shape)
-    slab_window[slab_axis] = rows + m - 1
-    fshape = fft_shape(slab_window, axes)
-    spectrum = _kernel_spectrum(k.weights, axes, fshape, out.dtype)
-    for start in range(0, n_out, rows):
-        stop = min(start + rows, n_out)
-        slab_lo, slab_hi = list(lo), list(hi)
-        slab_lo[slab_axis] = lo[slab_axis] + start
-        slab_hi[slab_axis] = lo[slab_axis] + stop + m - 1
-        src = extend(image, plan.border, slab_lo, slab_hi, dtype=out.dtype)
-        dst = out[(slice(None),) * slab_axis + (slice(start, stop),)]
-        _correlate_window(src, spectrum, axes, fshape, k.shape, dst)
+    kk = len(axes)
+    lengths, blocks = zip(*(tile_lengths(k.shape[d], out.shape[d], kk) for d in axes))
+    counts = [-(-out.shape[d] // b) for d, b in zip(axes, blocks)]
+    rev = np.ascontiguousarray(k.weights[(slice(None, None, -1),) * k.ndim], dtype=out.dtype)
+    rev = rev.reshape([k.shape[d] for d in axes])
+    spectrum = sfft.rfftn(rev, s=lengths, workers=-1)
+
+    # Slabs: groups of tile rows along the first transformed axis.
+    a0 = axes[0]
+    row_bytes = (
+        out.dtype.itemsize
+        * lengths[0]
+        * np.prod(
+            [
+                (hi[d] - lo[d]) if d not in axes else counts[axes.index(d)] * lengths[axes.index(d)]
+                for d in range(out.ndim)
+                if d != a0
+            ]
+        )
+    )
+    rows_per_slab = max(1, int(SLAB_BYTES // max(row_bytes, 1)))
+    for t0 in range(0, counts[0], rows_per_slab):
+        t1 = min(t0 + rows_per_slab, counts[0])
+        s_lo, s_hi = list(lo), list(hi)
+        for i, d in enumerate(axes):
+            first, last = (t0, t1) if i == 0 else (0, counts[i])
+            s_lo[d] = lo[d] + first * blocks[i]
+            s_hi[d] = lo[d] + last * blocks[i] + k.shape[d] - 1
+        src = extend(image, plan.border, s_lo, s_hi, dtype=out.dtype)
+        slab_counts = [t1 - t0, *counts[1:]]
+        spans = [b + k.shape[d] - 1 for d, b in zip(axes, blocks)]  # each tile's window
+        tiles = _tiles(src, axes, spans, blocks, slab_counts)
+        tile_axes = tuple(range(tiles.ndim - kk, tiles.ndim))
+        spec = sfft.rfftn(tiles, s=lengths, axes=tile_axes, workers=-1)
+        spec *= spectrum
+        full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=-1, overwrite_x=True)
+        valid = full[
+            (Ellipsis, *(slice(k.shape[d] - 1, k.shape[d] - 1 + b) for d, b in zip(axes, blocks)))
+        ]
+        result = _untile(valid, axes, out.ndim)
+        dst = [slice(None)] * out.ndim
+        dst[a0] = slice(t0 * blocks[0], min(t1 * blocks[0], out.shape[a0]))
+        crop = tuple(slice(0, n) for n in out[tuple(dst)].shape)
+        out[tuple(dst)] = result[crop]

@@ -1,0 +1,74 @@
+"""The FFT strategy: tiles, slabs, borders, and the NaN guard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import imagekit.filtering.strategies.fft as fft
+from imagekit import Kernel, imfilter
+from imagekit.filtering import plan
+from tests._oracles import BORDERS, assert_close
+
+
+@pytest.mark.parametrize("border", [*BORDERS, 1.5])
+@pytest.mark.parametrize("mode", ["same", "valid", "full"])
+def test_tiled_and_slabbed_fft_equals_direct(border, mode, monkeypatch):
+    monkeypatch.setattr(fft, "SLAB_BYTES", 40_000)  # many slabs
+    rng = np.random.default_rng(0)
+    image = rng.random((150, 70, 2))
+    kernel = Kernel(rng.random((9, 6)), start=(-2, -5))
+    kw = dict(shape=mode, channel_axis=-1)
+    got = imfilter(image, kernel, border, algorithm="fft", **kw)
+    assert_close(got, imfilter(image, kernel, border, algorithm="direct", **kw))
+
+
+def test_tile_lengths_cut_long_axes_into_fast_tiles():
+    L, B = fft.tile_lengths(31, 4096, 2)
+    assert L == B + 30 and B < 4096
+    assert L == fft.sfft.next_fast_len(L, real=True)
+    L, B = fft.tile_lengths(31, 40, 2)  # small output: one tile
+    assert B == 40 and L >= 70
+
+
+def test_3d_fft_equals_direct():
+    rng = np.random.default_rng(1)
+    vol = rng.random((20, 21, 22)).astype(np.float32)
+    k = rng.random((5, 4, 3)).astype(np.float32)
+    assert_close(
+        imfilter(vol, k, "mirror", algorithm="fft"), imfilter(vol, k, "mirror", algorithm="direct")
+    )
+
+
+def test_nan_does_not_spread_through_the_transform():
+    rng = np.random.default_rng(2)
+    image = rng.random((64, 64))
+    image[10, 10] = np.nan
+    got = imfilter(image, np.ones((5, 5)), algorithm="fft")
+    assert np.isnan(got).sum() == 25
+    inf = image.copy()
+    inf[10, 10] = np.inf
+    assert np.isinf(imfilter(inf, np.ones((5, 5)), algorithm="fft")).sum() == 25
+
+
+def test_complex_and_integer_images():
+    rng = np.random.default_rng(3)
+    z = rng.random((30, 31)) + 1j * rng.random((30, 31))
+    k = rng.random((7, 7)) - 0.5j
+    assert_close(imfilter(z, k, algorithm="fft"), imfilter(z, k, algorithm="direct"))
+    u8 = rng.integers(0, 255, (40, 40), dtype=np.uint8)
+    got = imfilter(u8, np.ones((9, 9)) / 81, algorithm="fft", dtype=np.uint8)
+    np.testing.assert_array_equal(got, imfilter(u8, np.ones((9, 9)) / 81, dtype=np.uint8))
+
+
+def test_single_tap_kernel_is_a_shift():
+    image = np.arange(20.0).reshape(4, 5)
+    k = Kernel([[2.0]], start=(1, 0))
+    np.testing.assert_array_equal(
+        imfilter(image, k, "nearest", algorithm="fft"), imfilter(image, k, "nearest")
+    )
+
+
+def test_costs_include_fft():
+    p = plan(np.zeros((100, 100)), np.ones((3, 3)))
+    assert "fft" in p.costs and p.costs["fft"] > 0
