@@ -39,8 +39,21 @@ def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no 
         row = src[s + deltas[0] : s + deltas[0] + n]
         for x in range(n):
             acc[x] = w * row[x]
-        for t in range(1, ntaps):
+        # Four taps per sweep: one load and store of `acc` for four
+        # multiply-adds. The sum is still added left to right, tap by tap.
+        t = 1
+        while t + 4 <= ntaps:
+            w0, w1, w2, w3 = weights[t], weights[t + 1], weights[t + 2], weights[t + 3]
+            r0 = src[s + deltas[t] : s + deltas[t] + n]
+            r1 = src[s + deltas[t + 1] : s + deltas[t + 1] + n]
+            r2 = src[s + deltas[t + 2] : s + deltas[t + 2] + n]
+            r3 = src[s + deltas[t + 3] : s + deltas[t + 3] + n]
+            for x in range(n):
+                acc[x] = acc[x] + w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+            t += 4
+        while t < ntaps:
             w = weights[t]
             row = src[s + deltas[t] : s + deltas[t] + n]
             for x in range(n):
                 acc[x] += w * row[x]
+            t += 1

@@ -23,6 +23,7 @@ stay local (ImageFiltering.jl guards the same way).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -44,6 +45,7 @@ def _work_per_output(L: int, B: int, k: int) -> float:
     return n * math.log2(max(n, 2)) / B**k
 
 
+@functools.lru_cache(maxsize=1024)
 def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
     """Transform length ``L`` and tile size ``B`` (exact outputs per tile) along one axis.
 
