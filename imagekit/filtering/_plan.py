@@ -45,7 +45,8 @@ class Plan:
     Attributes
     ----------
     strategy : str
-        The strategy that runs: ``'direct'``, ``'separable'`` or ``'fft'``.
+        The strategy that runs: ``'direct'``, ``'separable'``, ``'fft'`` or
+        ``'iir'`` (the recursive Gaussian, approximate: only when asked).
     algorithm : str
         What was asked for (``'auto'`` or a strategy name).
     kernel : Kernel
@@ -96,11 +97,18 @@ class Plan:
 
 @dataclass(frozen=True)
 class Strategy:
-    """A registered strategy: its module and cost model."""
+    """A registered strategy: its module, cost model, and what it needs.
+
+    ``exact`` strategies compute the correlation up to rounding and are the
+    ones ``algorithm="auto"`` chooses among; ``needs`` says, for an error
+    message, what a plan must have for ``applies`` to hold.
+    """
 
     module: str
     cost: Callable[[Plan], float]
     applies: Callable[[Plan], bool]
+    exact: bool = True
+    needs: str = ""
 
     def run(self, image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
         importlib.import_module(self.module, __package__).correlate(image, plan, out)
@@ -112,7 +120,14 @@ class Strategy:
 # A pass copies its window into an extended buffer ("copy" per element), then
 # does one multiply-add per output element per non-zero tap ("tap"); an FFT
 # costs "fft" per n*log2(n) of each transform plus a fixed "fft_call".
-COST = {"call": 20e-6, "copy": 0.5e-9, "tap": 0.03e-9, "fft": 0.45e-9, "fft_call": 1.5e-3}
+COST = {
+    "call": 20e-6,
+    "copy": 0.5e-9,
+    "tap": 0.03e-9,
+    "fft": 0.45e-9,
+    "fft_call": 1.5e-3,
+    "iir": 0.8e-9,
+}
 
 
 def _scale(plan: Plan) -> float:
@@ -155,34 +170,56 @@ def _fft_cost(plan: Plan) -> float:
     return COST["fft_call"] + _scale(plan) * work
 
 
+def _iir_cost(plan: Plan) -> float:
+    sigmas = plan.kernel.recipe[1]
+    passes = sum(1 for s in sigmas if s > 0)
+    n = float(np.prod(plan.image_shape))
+    return COST["call"] + COST["iir"] * n * passes
+
+
+def _is_gaussian(plan: Plan) -> bool:
+    r = plan.kernel.recipe
+    if r is None or r[0] not in ("gaussian", "iir_gaussian"):
+        return False
+    return r[0] == "iir_gaussian" or not any(r[2])
+
+
 STRATEGIES: dict[str, Strategy] = {
     "direct": Strategy(".strategies.direct", _direct_cost, lambda p: True),
     "separable": Strategy(
-        ".strategies.separable", _separable_cost, lambda p: p.factors is not None
+        ".strategies.separable",
+        _separable_cost,
+        lambda p: p.factors is not None,
+        needs="a separable kernel (rank one)",
     ),
     "fft": Strategy(".strategies.fft", _fft_cost, lambda p: True),
+    "iir": Strategy(
+        ".strategies.iir",
+        _iir_cost,
+        _is_gaussian,
+        exact=False,
+        needs="a Gaussian kernel from kernels.gaussian or kernels.factored.iir_gaussian",
+    ),
 }
-# Accepted names whose strategies are not part of this release yet.
-PLANNED = ("iir",)
 
 
 def choose_strategy(plan: Plan) -> str:
     """The strategy for ``plan``: the one asked for, or the cheapest for ``'auto'``.
 
     ``'auto'`` takes the exact strategy (direct, separable, FFT) with the
-    lowest predicted cost in ``plan.costs``; separable needs factors.
+    lowest predicted cost in ``plan.costs``; kernels from
+    ``kernels.factored.iir_gaussian`` ask for the recursive Gaussian.
     """
-    if plan.algorithm in PLANNED:
-        raise NotImplementedError(
-            f"algorithm={plan.algorithm!r} is not available in this version of imagekit; "
-            f"use one of: auto, {', '.join(STRATEGIES)}"
-        )
     if plan.algorithm == "auto":
-        return min(plan.costs, key=plan.costs.get)
-    if not STRATEGIES[plan.algorithm].applies(plan):
+        recipe = plan.kernel.recipe
+        if recipe is not None and recipe[0] == "iir_gaussian":
+            return "iir"
+        exact = {n: c for n, c in plan.costs.items() if STRATEGIES[n].exact}
+        return min(exact, key=exact.get)
+    if plan.algorithm not in plan.costs:
         raise ValueError(
-            f"algorithm={plan.algorithm!r} needs a separable kernel (rank one), "
-            f"but kernel of shape {plan.kernel.shape} does not factor"
+            f"algorithm={plan.algorithm!r} needs {STRATEGIES[plan.algorithm].needs}, "
+            f"but the kernel of shape {plan.kernel.shape} is not one"
         )
     return plan.algorithm
 

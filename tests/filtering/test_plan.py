@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from imagekit import Kernel
+from imagekit import Kernel, imfilter, kernels
 from imagekit.borders import Fill, Pad
 from imagekit.filtering import STRATEGIES, Plan, plan
 from imagekit.filtering._options import embed_kernel, normalize_axes, normalize_kernel
@@ -80,9 +80,10 @@ def test_border_strings_are_normalised_once():
 
 def test_registry_lists_each_strategy_with_a_cost():
     p = plan(np.zeros((512, 512)), np.outer(np.ones(9), np.ones(9)))
-    for name, strategy in STRATEGIES.items():
-        assert strategy.applies(p)
-        assert strategy.cost(p) > 0, name
+    assert set(p.costs) == {"direct", "separable", "fft"}
+    for name in p.costs:
+        assert STRATEGIES[name].applies(p)
+        assert STRATEGIES[name].cost(p) > 0, name
     # Two passes of 9 taps predict less work than one pass of 81 taps.
     assert p.costs["separable"] < p.costs["direct"]
 
@@ -124,3 +125,29 @@ def test_cascade_tuple_composes_into_one_kernel():
     assert k.shape == (2, 2)
     np.testing.assert_allclose(k.weights, [[1.0, 2.0], [3.0, 6.0]], rtol=1e-15)
     assert k.start == (-1, -1)
+
+
+def test_iir_only_when_asked_or_for_iir_factors():
+    image = np.zeros((256, 256), np.float32)
+    p = plan(image, kernels.gaussian(10.0))
+    assert "iir" in p.costs and p.strategy != "iir"  # approximate: never picked by auto
+    assert plan(image, kernels.gaussian(10.0), algorithm="iir").strategy == "iir"
+    assert plan(image, kernels.factored.iir_gaussian(10.0)).strategy == "iir"
+
+
+@pytest.mark.parametrize("border", ["nearest", 0.0, 2.0, "na"])
+def test_iir_through_imfilter_is_within_one_percent(border):
+    rng = np.random.default_rng(0)
+    image = rng.random((96, 80))
+    for kernel, kw in [(kernels.gaussian(3.0), {"algorithm": "iir"}),
+                       (kernels.factored.iir_gaussian(3.0), {})]:
+        got = imfilter(image, kernel, border, **kw)
+        exact = imfilter(image, kernels.gaussian(3.0, truncate=6.0), border)
+        assert np.linalg.norm(got - exact) / np.linalg.norm(exact) < 0.01
+
+
+def test_iir_refuses_borders_it_cannot_do():
+    with pytest.raises(ValueError, match="recursive Gaussian supports"):
+        imfilter(np.zeros((16, 16)), kernels.gaussian(3.0), "reflect", algorithm="iir")
+    with pytest.raises(ValueError, match="needs a Gaussian kernel"):
+        imfilter(np.zeros((16, 16)), np.ones((3, 3)), algorithm="iir")
