@@ -208,19 +208,13 @@ def imfilter(
         if plan.is_complex and out.dtype.kind != "c":
             raise TypeError(f"out has dtype {out.dtype}, but the result is complex")
     target = plan.out_dtype if out is None else out.dtype
-    # 3–4. compose and run. A strategy may write straight into the user's
-    # `out` when it is a fresh C-contiguous buffer of the compute dtype.
-    direct_out = (
-        out is not None
-        and out.dtype == plan.compute_dtype
-        and out.flags.c_contiguous
-        and not plan.is_complex
-        and not isinstance(plan.border, NA)
-        and not np.may_share_memory(out, a)
-    )
-    if direct_out:
-        _filter_real(a, plan, out)
-        return out
+    # 3–4. compose and run. Real, non-NA filters run straight into the output
+    # (the strategy casts), unless `out` is strided or overlaps the image.
+    if not plan.is_complex and not isinstance(plan.border, NA):
+        dst = np.empty(plan.out_shape, target) if out is None else out
+        if dst.flags.c_contiguous and not np.may_share_memory(dst, a):
+            _filter_real(a, plan, dst)
+            return dst
     result = filter_with_plan(a, plan)
     # 5. cast
     if out is None:

@@ -139,8 +139,10 @@ def test_iir_only_when_asked_or_for_iir_factors():
 def test_iir_through_imfilter_is_within_one_percent(border):
     rng = np.random.default_rng(0)
     image = rng.random((96, 80))
-    for kernel, kw in [(kernels.gaussian(3.0), {"algorithm": "iir"}),
-                       (kernels.factored.iir_gaussian(3.0), {})]:
+    for kernel, kw in [
+        (kernels.gaussian(3.0), {"algorithm": "iir"}),
+        (kernels.factored.iir_gaussian(3.0), {}),
+    ]:
         got = imfilter(image, kernel, border, **kw)
         exact = imfilter(image, kernels.gaussian(3.0, truncate=6.0), border)
         assert np.linalg.norm(got - exact) / np.linalg.norm(exact) < 0.01

@@ -13,10 +13,17 @@ are spread over the threads.
 
 from __future__ import annotations
 
-from numba import float32, float64, int64, njit, prange, void
+from numba import float32, float64, int64, njit, prange, types, void
+
+
+def _readonly(t):
+    """A C-contiguous 1-D array type that also accepts read-only arrays (the source)."""
+    return types.Array(t, 1, "C", readonly=True)
+
 
 _SIGNATURES = [
-    void(t[::1], int64[::1], int64[::1], t[::1], t[::1], int64, int64) for t in (float32, float64)
+    void(_readonly(t), int64[::1], int64[::1], t[::1], t[::1], int64, int64)
+    for t in (float32, float64)
 ]
 
 

@@ -23,7 +23,7 @@ coefficients alone (``1 - a1 - a2 - a3 = 1.4e-4`` at sigma 30) cost about
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, float32, float64, int64, njit, prange, void
+from numba import boolean, float32, float64, int64, njit, prange, types, void
 
 # Samples per tile when transposing lines along the last axis.
 _TILE = 64
@@ -127,7 +127,10 @@ def _scatter(buf, starts, stride, n, w, dst):  # pragma: no cover - numba
 
 # bases, stride, n, width, coefs, m, nearest, cval
 _LINE_ARGS = (int64[::1], int64, int64, int64, float64[::1], float64[::1], boolean, float64)
-_SIGNATURES = [void(t[::1], t[::1], *_LINE_ARGS) for t in (float32, float64)]
+# The source is typed read-only so read-only images are filtered without a copy.
+_SIGNATURES = [
+    void(types.Array(t, 1, "C", readonly=True), t[::1], *_LINE_ARGS) for t in (float32, float64)
+]
 
 
 @njit(_SIGNATURES, parallel=True, cache=True, nogil=True)

@@ -8,19 +8,82 @@ along the other axes; for ``Fill(c)`` a pass sees, outside the image, the
 earlier passes applied to ``c``, i.e. ``c * prod(sum(previous factors))``.
 
 Two flat scratch buffers serve every pass: one holds the extended input of
-the pass, the other the intermediate result between passes.
+the pass, the other the intermediate result between passes. A kernel over
+two adjacent axes (images, channels-last colour, slices of volumes) runs
+instead as one fused sweep (``_separable2_kernels``) that also casts into
+integer outputs: small integer images are read and written in their own
+type, with no full-size intermediate.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ...borders import Fill
+from ..._dtypes import cast_into
+from ...borders import Fill, extend
 from ...kernels import Kernel
 from .._plan import Plan
 from .direct import correlate_window, needs_extension
 
-__all__ = ["correlate"]
+__all__ = ["WRITES_ANY_DTYPE", "correlate"]
+
+# `correlate` accepts an `out` of any real dtype and casts into it.
+WRITES_ANY_DTYPE = True
+# Rows per task of the fused sweep.
+_BLOCK = 16
+
+
+def _fused_types(image: np.ndarray, plan: Plan, out: np.ndarray):
+    """(source dtype, accumulator dtype) for the fused sweep, or None if it does not apply."""
+    from ._separable2_kernels import TYPES
+
+    if len(plan.factors) != 2 or plan.factors[1][0] != plan.factors[0][0] + 1:
+        return None
+    if not out.flags.c_contiguous:
+        return None
+    acc = plan.compute_dtype
+    src = image.dtype if image.dtype.kind == "u" else acc
+    if isinstance(plan.border, Fill) and src.kind == "u":
+        v = plan.border.value
+        if not (v == int(v) and 0 <= v <= np.iinfo(src).max):
+            src = acc
+    names = {(np.dtype(str(s)), np.dtype(str(a)), np.dtype(str(d))) for s, a, d in TYPES}
+    if (np.dtype(src), np.dtype(acc), out.dtype) not in names:
+        return None
+    return np.dtype(src), np.dtype(acc)
+
+
+def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
+    from ._separable2_kernels import separable2_rows
+
+    (a0, fy), (_, fx) = plan.factors
+    lo, hi = [0] * image.ndim, list(image.shape)
+    for axis, f in plan.factors:
+        lo[axis] = plan.out_lo[axis] + f.start[0]
+        hi[axis] = lo[axis] + plan.out_shape[axis] + f.shape[0] - 1
+    window = (tuple(lo), tuple(hi))
+    if needs_extension(image, window, src_dtype):
+        src = extend(image, plan.border, lo, hi, dtype=src_dtype)
+    else:  # valid shape, already contiguous: read the image in place
+        src = image[tuple(slice(a, b) for a, b in zip(lo, hi))]
+        src = np.ascontiguousarray(src)
+    batch = int(np.prod(out.shape[:a0]))
+    inner = int(np.prod(out.shape[a0 + 2 :]))
+    src3 = src.reshape(batch, src.shape[a0], -1)
+    dst3 = out.reshape(batch, out.shape[a0], -1)
+    integer = out.dtype.kind in "iu"
+    lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+    separable2_rows(
+        src3,
+        fy.weights.astype(acc_dtype),  # a writeable copy (the kernel is frozen)
+        fx.weights.astype(acc_dtype),
+        dst3,
+        inner,
+        integer,
+        acc_dtype.type(lo_v),
+        acc_dtype.type(hi_v),
+        _BLOCK,
+    )
 
 
 def _passes(plan: Plan, in_shape):
@@ -46,7 +109,22 @@ def _passes(plan: Plan, in_shape):
 
 
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the correlation of ``image`` with ``plan.factors`` into ``out``."""
+    """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real dtype)."""
+    if out.size == 0:
+        return
+    types = _fused_types(image, plan, out)
+    if types is not None:
+        _fused(image, plan, out, *types)
+        return
+    if out.dtype != plan.compute_dtype:
+        buffer = np.empty(out.shape, plan.compute_dtype)
+        _passes_into(image, plan, buffer)
+        cast_into(buffer, out)
+        return
+    _passes_into(image, plan, out)
+
+
+def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     passes = list(_passes(plan, image.shape))
     sizes = [int(np.prod([b - a for a, b in zip(*w)])) for _, w, _, _ in passes]
     scratch = np.empty(max(sizes), out.dtype)  # extended input of a pass
