@@ -60,6 +60,7 @@ class Plan:
     axes : tuple of int
         The filtered image axes.
     image_shape, out_shape : tuple of int
+    image_dtype : numpy.dtype
     out_lo : tuple of int
         Image position of ``out[0, ..., 0]`` along each axis.
     compute_dtype : numpy.dtype
@@ -80,6 +81,7 @@ class Plan:
     shape: str
     axes: tuple[int, ...]
     image_shape: tuple[int, ...]
+    image_dtype: np.dtype
     out_shape: tuple[int, ...]
     out_lo: tuple[int, ...]
     compute_dtype: np.dtype
@@ -146,16 +148,62 @@ def _scale(plan: Plan) -> float:
     return plan.compute_dtype.itemsize / 4.0
 
 
+# (source, accumulator, output) dtypes of the fused two-axis separable sweep
+# (strategies/_separable2_kernels.py compiles exactly these).
+FUSED_TYPES = (
+    ("uint8", "float32", "uint8"),
+    ("uint8", "float32", "float32"),
+    ("uint16", "float32", "uint16"),
+    ("uint16", "float32", "float32"),
+    ("float32", "float32", "float32"),
+    ("float64", "float64", "float64"),
+)
+
+
+def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
+    """(source, accumulator) dtypes if the fused separable sweep applies, else None.
+
+    It needs two factors on adjacent axes and a listed dtype combination; a
+    small-integer image is read as it is when the border's fill fits it.
+    """
+    fs = plan.factors
+    if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
+        return None
+    acc = np.dtype(plan.compute_dtype)
+    image_dtype = np.dtype(image_dtype)
+    src = image_dtype if image_dtype.kind == "u" else acc
+    if isinstance(plan.border, Fill) and src.kind == "u":
+        v = plan.border.value
+        if not (v == int(v) and 0 <= v <= np.iinfo(src).max):
+            src = acc
+    if (src.name, acc.name, np.dtype(out_dtype).name) not in FUSED_TYPES:
+        return None
+    return src, acc
+
+
+def _cast_cost(plan: Plan) -> float:
+    """Rounding, clipping and casting a compute-dtype result into another dtype."""
+    if plan.out_dtype == plan.compute_dtype:
+        return 0.0
+    return 3 * COST["copy"] * _scale(plan) * float(np.prod(plan.out_shape))
+
+
 def _direct_cost(plan: Plan) -> float:
     n_out = float(np.prod(plan.out_shape))
     n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
     taps = float(np.count_nonzero(plan.kernel.weights))
-    return COST["call"] + _scale(plan) * (COST["copy"] * n_in + COST["tap"] * n_out * taps)
+    work = COST["copy"] * n_in + COST["tap"] * n_out * taps
+    return COST["call"] + _scale(plan) * work + _cast_cost(plan)
 
 
 def _separable_cost(plan: Plan) -> float:
     n = float(max(np.prod(plan.image_shape), np.prod(plan.out_shape)))
-    total = 0.0
+    taps = sum(np.count_nonzero(f.weights) for _, f in plan.factors)
+    # The fused sweep: one read (of small integers, if they are), no intermediate.
+    if fused_types(plan, plan.image_dtype, plan.out_dtype) is not None:
+        read = COST["copy"] * n * (0.25 if plan.image_dtype.itemsize == 1 else 1.0)
+        return COST["call"] + _scale(plan) * (read + COST["tap"] * n * taps)
+    total = _cast_cost(plan)
     for _, f in plan.factors:
         taps = np.count_nonzero(f.weights)
         total += COST["call"] + _scale(plan) * (COST["copy"] * n + COST["tap"] * n * taps)
@@ -179,7 +227,7 @@ def _fft_cost(plan: Plan) -> float:
     batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
     n_in = float(np.prod(window))
     work = COST["copy"] * n_in + COST["fft"] * batch * tiles * n_fft * np.log2(n_fft)
-    return COST["fft_call"] + _scale(plan) * work
+    return COST["fft_call"] + _scale(plan) * work + _cast_cost(plan)
 
 
 def _iir_cost(plan: Plan) -> float:
@@ -326,6 +374,7 @@ def make_plan(
         shape=shape,
         axes=axes,
         image_shape=a.shape,
+        image_dtype=a.dtype,
         out_shape=out_shape,
         out_lo=out_lo,
         compute_dtype=real,

@@ -12,17 +12,12 @@ two-pass separable strategy.
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, float32, float64, int64, njit, prange, types, uint8, uint16, void
+from numba import boolean, from_dtype, int64, njit, prange, types, void
 
-# (source, accumulator, destination) combinations compiled ahead of use.
-TYPES = [
-    (uint8, float32, uint8),
-    (uint8, float32, float32),
-    (uint16, float32, uint16),
-    (uint16, float32, float32),
-    (float32, float32, float32),
-    (float64, float64, float64),
-]
+from .._plan import FUSED_TYPES
+
+# The (source, accumulator, destination) combinations the planner lists.
+TYPES = [tuple(from_dtype(np.dtype(name)) for name in names) for names in FUSED_TYPES]
 _SIGNATURES = [
     void(
         types.Array(s, 3, "C", readonly=True),

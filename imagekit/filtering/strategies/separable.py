@@ -22,7 +22,7 @@ import numpy as np
 from ..._dtypes import cast_into
 from ...borders import Fill, extend
 from ...kernels import Kernel
-from .._plan import Plan
+from .._plan import Plan, fused_types
 from .direct import correlate_window, needs_extension
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate"]
@@ -31,26 +31,6 @@ __all__ = ["WRITES_ANY_DTYPE", "correlate"]
 WRITES_ANY_DTYPE = True
 # Rows per task of the fused sweep.
 _BLOCK = 16
-
-
-def _fused_types(image: np.ndarray, plan: Plan, out: np.ndarray):
-    """(source dtype, accumulator dtype) for the fused sweep, or None if it does not apply."""
-    from ._separable2_kernels import TYPES
-
-    if len(plan.factors) != 2 or plan.factors[1][0] != plan.factors[0][0] + 1:
-        return None
-    if not out.flags.c_contiguous:
-        return None
-    acc = plan.compute_dtype
-    src = image.dtype if image.dtype.kind == "u" else acc
-    if isinstance(plan.border, Fill) and src.kind == "u":
-        v = plan.border.value
-        if not (v == int(v) and 0 <= v <= np.iinfo(src).max):
-            src = acc
-    names = {(np.dtype(str(s)), np.dtype(str(a)), np.dtype(str(d))) for s, a, d in TYPES}
-    if (np.dtype(src), np.dtype(acc), out.dtype) not in names:
-        return None
-    return np.dtype(src), np.dtype(acc)
 
 
 def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
@@ -112,7 +92,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real dtype)."""
     if out.size == 0:
         return
-    types = _fused_types(image, plan, out)
+    types = fused_types(plan, image.dtype, out.dtype) if out.flags.c_contiguous else None
     if types is not None:
         _fused(image, plan, out, *types)
         return
