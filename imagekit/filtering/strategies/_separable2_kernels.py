@@ -51,19 +51,43 @@ def separable2_rows(src, wy, wx, dst, inner, integer, lo, hi, block):  # pragma:
             r = src[b, y]
             for x in range(m):
                 v[x] = w * r[x]
-            for j in range(1, my):
+            j = 1
+            while j + 4 <= my:  # four rows per sweep over v (left-to-right sums)
+                w0, w1, w2, w3 = wy[j], wy[j + 1], wy[j + 2], wy[j + 3]
+                r0, r1, r2, r3 = (
+                    src[b, y + j],
+                    src[b, y + j + 1],
+                    src[b, y + j + 2],
+                    src[b, y + j + 3],
+                )
+                for x in range(m):
+                    v[x] = v[x] + w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x]
+                j += 4
+            while j < my:
                 w = wy[j]
                 r = src[b, y + j]
                 for x in range(m):
                     v[x] += w * r[x]
+                j += 1
             w = wx[0]
             for x in range(n):
                 acc[x] = w * v[x]
-            for i in range(1, mx):
+            i = 1
+            while i + 4 <= mx:  # four taps per sweep over acc
+                w0, w1, w2, w3 = wx[i], wx[i + 1], wx[i + 2], wx[i + 3]
+                v0 = v[i * inner : i * inner + n]
+                v1 = v[(i + 1) * inner : (i + 1) * inner + n]
+                v2 = v[(i + 2) * inner : (i + 2) * inner + n]
+                v3 = v[(i + 3) * inner : (i + 3) * inner + n]
+                for x in range(n):
+                    acc[x] = acc[x] + w0 * v0[x] + w1 * v1[x] + w2 * v2[x] + w3 * v3[x]
+                i += 4
+            while i < mx:
                 w = wx[i]
                 vi = v[i * inner : i * inner + n]
                 for x in range(n):
                     acc[x] += w * vi[x]
+                i += 1
             out = dst[b, y]
             if integer:  # lo, hi in the accumulator's type keep this loop vectorised
                 for x in range(n):

@@ -16,6 +16,7 @@ from ...borders import Border, extend
 from ...kernels import Kernel
 from .._plan import Plan
 from ._correlate_kernels import correlate_runs
+from ._scratch import scratch as pooled
 
 __all__ = ["correlate", "correlate_window"]
 
@@ -56,9 +57,10 @@ def correlate_window(
     if needs_extension(image, window, out.dtype):
         shape = tuple(b - a for a, b in zip(lo, hi))
         size = int(np.prod(shape))
-        buf = (
-            scratch[:size].reshape(shape) if scratch is not None and scratch.size >= size else None
-        )
+        if scratch is not None and scratch.size >= size:
+            buf = scratch[:size].reshape(shape)
+        else:
+            buf = pooled(shape, out.dtype, slot=0)
         src = extend(image, border, lo, hi, dtype=out.dtype, out=buf)
         origin = (0,) * image.ndim
     else:

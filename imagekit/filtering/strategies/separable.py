@@ -23,6 +23,7 @@ from ..._dtypes import cast_into
 from ...borders import Fill, extend
 from ...kernels import Kernel
 from .._plan import Plan, fused_types
+from ._scratch import scratch
 from .direct import correlate_window, needs_extension
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate"]
@@ -43,7 +44,10 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
         hi[axis] = lo[axis] + plan.out_shape[axis] + f.shape[0] - 1
     window = (tuple(lo), tuple(hi))
     if needs_extension(image, window, src_dtype):
-        src = extend(image, plan.border, lo, hi, dtype=src_dtype)
+        shape = tuple(b - a for a, b in zip(lo, hi))
+        src = extend(
+            image, plan.border, lo, hi, dtype=src_dtype, out=scratch(shape, src_dtype, slot=0)
+        )
     else:  # valid shape, already contiguous: read the image in place
         src = image[tuple(slice(a, b) for a, b in zip(lo, hi))]
         src = np.ascontiguousarray(src)
@@ -97,7 +101,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
         _fused(image, plan, out, *types)
         return
     if out.dtype != plan.compute_dtype:
-        buffer = np.empty(out.shape, plan.compute_dtype)
+        buffer = scratch(out.shape, plan.compute_dtype, slot=3)
         _passes_into(image, plan, buffer)
         cast_into(buffer, out)
         return
@@ -107,8 +111,8 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
 def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     passes = list(_passes(plan, image.shape))
     sizes = [int(np.prod([b - a for a, b in zip(*w)])) for _, w, _, _ in passes]
-    scratch = np.empty(max(sizes), out.dtype)  # extended input of a pass
-    between = np.empty(max(int(np.prod(s)) for _, _, s, _ in passes[:-1]), out.dtype)
+    extended = scratch((max(sizes),), out.dtype, slot=0)  # extended input of a pass
+    between = scratch((max(int(np.prod(s)) for _, _, s, _ in passes[:-1]),), out.dtype, slot=1)
     spare = None  # a second intermediate, only if a pass reads its input in place
     cur = image
     for i, (kernel, window, shape, border) in enumerate(passes):
@@ -120,8 +124,8 @@ def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
                 # This pass reads `cur` (in `between`) without copying it out:
                 # write the result elsewhere.
                 if spare is None:
-                    spare = np.empty_like(between)
+                    spare = scratch(between.shape, out.dtype, slot=2)
                 between, spare = spare, between
             dst = between[:size].reshape(shape)
-        correlate_window(cur, kernel, border, window, dst, scratch=scratch)
+        correlate_window(cur, kernel, border, window, dst, scratch=extended)
         cur = dst
