@@ -1,0 +1,52 @@
+"""The ``imagekit`` command, run as a user would: a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+from imagekit.io import imread
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "imagekit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_demo_writes_a_figure_and_a_summary(tmp_path):
+    r = run("demo", "-o", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    figure = imread(tmp_path / "out" / "demo.png")
+    assert figure.ndim == 3 and figure.shape[0] >= 256 and figure.shape[1] >= 6 * 256
+    assert "separable" in r.stdout and "direct" in r.stdout
+    assert "wrote" in r.stdout
+    assert not np.all(figure == figure[0, 0])
+
+
+def test_demo_into_an_unwritable_place_is_a_user_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run("demo", "-o", str(blocker / "sub"))
+    assert r.returncode == 2
+    assert "imagekit: error: cannot create output folder" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_info_and_warmup():
+    r = run("info")
+    assert r.returncode == 0 and "numba threads" in r.stdout and "imagekit" in r.stdout
+    r = run("warmup")
+    assert r.returncode == 0 and "compiled/loaded" in r.stdout
+
+
+def test_unknown_command_exits_2_without_traceback():
+    r = run("bogus")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert run().returncode == 2
