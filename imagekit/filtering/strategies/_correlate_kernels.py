@@ -1,7 +1,9 @@
 """The numba loop every CPU strategy runs: correlation over contiguous runs.
 
 Kept deliberately plain (numbagg style): one loop nest over flat arrays,
-explicit float32/float64 signatures, no N-D logic. The Python side
+no N-D logic. It is compiled lazily, once per dtype actually used (float32
+and float64: the wrapper casts everything else), so a first call pays for
+one specialisation, not all of them. The Python side
 (``direct.correlate_window``) turns any N-D correlation into this form:
 the output is a stack of equal-length contiguous runs, the source is a
 C-contiguous array, each non-zero tap is a flat offset ``delta`` and a
@@ -13,23 +15,14 @@ are spread over the threads.
 
 from __future__ import annotations
 
-from numba import float32, float64, int64, njit, prange, types, void
-
-
-def _readonly(t):
-    """A C-contiguous 1-D array type that also accepts read-only arrays (the source)."""
-    return types.Array(t, 1, "C", readonly=True)
-
-
-_SIGNATURES = [
-    void(_readonly(t), int64[::1], int64[::1], t[::1], t[::1], int64, int64)
-    for t in (float32, float64)
-]
+from numba import njit, prange
 
 
 # fastmath "contract" only: multiply-adds may fuse (one rounding instead of
 # two); NaN/inf semantics and the order of the sum stay IEEE.
-@njit(_SIGNATURES, parallel=True, cache=True, nogil=True, fastmath={"contract"})
+# Compiled on first use for the dtypes the wrapper passes: float32 or float64
+# arrays (the source always as a read-only view), int64 offsets and sizes.
+@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
 def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no cover - numba
     nrows = bases.shape[0]
     per_row = (run + chunk - 1) // chunk

@@ -1,7 +1,7 @@
 """The numba loops of the recursive Gaussian: a 3rd-order recursion forward, then backward.
 
-Kept plain (numbagg style): flat arrays, explicit float32/float64
-signatures, no N-D logic. The Python side (``iir.gaussian_iir``) describes
+Kept plain (numbagg style): flat arrays, no N-D logic; compiled lazily,
+once per image dtype in use (float32 or float64). The Python side (``iir.gaussian_iir``) describes
 the lines along one axis by their flat start offsets ``bases`` and the
 step ``stride`` between their samples. Lines are taken ``width`` at a
 time into a float64 buffer, one lane per line, so that each step of the
@@ -23,7 +23,7 @@ coefficients alone (``1 - a1 - a2 - a3 = 1.4e-4`` at sigma 30) cost about
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, float32, float64, int64, njit, prange, types, void
+from numba import boolean, float64, int64, njit, prange, void
 
 # Samples per tile when transposing lines along the last axis.
 _TILE = 64
@@ -125,15 +125,9 @@ def _scatter(buf, starts, stride, n, w, dst):  # pragma: no cover - numba
                     dst[s + i * stride] = buf[(3 + i) * w + k]
 
 
-# bases, stride, n, width, coefs, m, nearest, cval
-_LINE_ARGS = (int64[::1], int64, int64, int64, float64[::1], float64[::1], boolean, float64)
-# The source is typed read-only so read-only images are filtered without a copy.
-_SIGNATURES = [
-    void(types.Array(t, 1, "C", readonly=True), t[::1], *_LINE_ARGS) for t in (float32, float64)
-]
-
-
-@njit(_SIGNATURES, parallel=True, cache=True, nogil=True)
+# Compiled on first use for the dtype in use (float32 or float64 images; the
+# source always passed as a read-only view), so one first call compiles one.
+@njit(parallel=True, cache=True, nogil=True)
 def gaussian_lines(src, dst, bases, stride, n, width, coefs, m, nearest, cval):  # pragma: no cover
     """Filter the lines ``src[bases[j] + i * stride], i < n`` into the same places of ``dst``.
 

@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["KEEP_BYTES", "scratch"]
+__all__ = ["KEEP_BYTES", "readonly", "scratch"]
 
 KEEP_BYTES = 64 * 2**20
 _local = threading.local()
@@ -37,3 +37,11 @@ def scratch(shape, dtype, slot: int = 0) -> np.ndarray:
     if buf is None or buf.size < nbytes:
         buf = pool[slot] = np.empty(max(nbytes, 1), np.uint8)
     return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def readonly(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a``: numba kernels take their sources this way, so
+    writeable and read-only images share one compiled specialisation."""
+    v = a.view()
+    v.flags.writeable = False
+    return v

@@ -12,29 +12,12 @@ two-pass separable strategy.
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, from_dtype, int64, njit, prange, types, void
-
-from .._plan import FUSED_TYPES
-
-# The (source, accumulator, destination) combinations the planner lists.
-TYPES = [tuple(from_dtype(np.dtype(name)) for name in names) for names in FUSED_TYPES]
-_SIGNATURES = [
-    void(
-        types.Array(s, 3, "C", readonly=True),
-        a[::1],
-        a[::1],
-        d[:, :, ::1],
-        int64,
-        boolean,
-        a,
-        a,
-        int64,
-    )
-    for s, a, d in TYPES
-]
+from numba import njit, prange
 
 
-@njit(_SIGNATURES, parallel=True, cache=True, nogil=True, fastmath={"contract"})
+# Compiled on first use for each (source, accumulator, output) dtype triple
+# the wrapper passes: exactly the planner's FUSED_TYPES table.
+@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
 def separable2_rows(src, wy, wx, dst, inner, integer, lo, hi, block):  # pragma: no cover
     nb, h, n = dst.shape
     my = wy.shape[0]

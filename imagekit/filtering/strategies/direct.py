@@ -16,6 +16,7 @@ from ...borders import Border, extend
 from ...kernels import Kernel
 from .._plan import Plan
 from ._correlate_kernels import correlate_runs
+from ._scratch import readonly
 from ._scratch import scratch as pooled
 
 __all__ = ["correlate", "correlate_window"]
@@ -91,4 +92,4 @@ def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
     for d in range(k - 1, -1, -1):
         pos = (origin[d] + np.arange(out.shape[d], dtype=np.int64)) * strides[d]
         bases = (pos[:, None] + bases[None, :]).ravel()
-    correlate_runs(src.reshape(-1), bases, deltas, weights, out.reshape(-1), run, _CHUNK)
+    correlate_runs(readonly(src.reshape(-1)), bases, deltas, weights, out.reshape(-1), run, _CHUNK)

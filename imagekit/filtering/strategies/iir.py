@@ -76,6 +76,7 @@ from scipy.optimize import brentq
 from ...borders import Border, Fill, Pad
 from .._plan import Plan
 from ._iir_kernels import gaussian_lines
+from ._scratch import readonly
 
 __all__ = ["MIN_SIGMA", "correlate", "gaussian_iir", "recursion_coefficients"]
 
@@ -229,7 +230,16 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         bases, stride, n = _lines(out.shape, axis)
         width = min(_width(stride, n), bases.size)
         gaussian_lines(
-            src.reshape(-1), out.reshape(-1), bases, stride, n, width, coefs, m, nearest, cval
+            readonly(src.reshape(-1)),
+            out.reshape(-1),
+            bases,
+            stride,
+            n,
+            width,
+            coefs,
+            m,
+            nearest,
+            cval,
         )
         src = out
     if src is not out:  # every sigma was 0

@@ -23,7 +23,7 @@ from ..._dtypes import cast_into
 from ...borders import Fill, extend
 from ...kernels import Kernel
 from .._plan import Plan, fused_types
-from ._scratch import scratch
+from ._scratch import readonly, scratch
 from .direct import correlate_window, needs_extension
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate"]
@@ -58,7 +58,7 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     integer = out.dtype.kind in "iu"
     lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
     separable2_rows(
-        src3,
+        readonly(src3),
         fy.weights.astype(acc_dtype),  # a writeable copy (the kernel is frozen)
         fx.weights.astype(acc_dtype),
         dst3,

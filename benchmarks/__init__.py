@@ -1,0 +1,1 @@
+"""Benchmarks of imagekit against its peers (run `python -m benchmarks`)."""

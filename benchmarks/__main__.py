@@ -1,0 +1,186 @@
+"""imagekit against its peers: ``python -m benchmarks [--smoke] [--only W1,W4] [--plot PATH]``.
+
+Every workload runs imagekit and each peer on the same input in this one
+process, checks that the peer's output agrees with imagekit's, and prints
+median times and the ratio peer time / imagekit time (above 1: imagekit is
+faster). Then it measures time to first result in fresh processes, and with
+``--plot`` draws time against kernel size for the direct and FFT strategies.
+A disagreement makes the command exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from .workloads import build
+
+
+def median_time(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def agree(ours, theirs, w) -> bool:
+    """Whether a peer's output matches imagekit's within the workload's tolerances."""
+    ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
+    if ours.shape != theirs.shape:
+        return False
+    scale = float(np.abs(ours).max()) if ours.size else 1.0
+    return bool(np.allclose(theirs, ours, rtol=w.rtol, atol=w.atol * scale + w.abs_atol))
+
+
+def threads_line() -> str:
+    import numba
+
+    parts = [f"numba {numba.config.NUMBA_NUM_THREADS}"]
+    try:
+        import cv2
+
+        parts.append(f"opencv {cv2.getNumThreads()}")
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        parts.append(f"torch {torch.get_num_threads()}")
+    except ImportError:
+        pass
+    return "threads: " + ", ".join(parts) + f" (cores: {os.cpu_count()})"
+
+
+def first_result_times() -> dict[str, float]:
+    """Import time, first call (warm numba cache), first call with a cold cache."""
+    code = (
+        "import time; t0 = time.perf_counter(); import imagekit; t1 = time.perf_counter();"
+        "import numpy as np; a = np.random.rand(256, 256).astype(np.float32);"
+        "imagekit.imfilter(a, imagekit.kernels.gaussian(2.0)); t2 = time.perf_counter();"
+        "print(t1 - t0, t2 - t1)"
+    )
+
+    def run(env=None):
+        r = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        return [float(x) for x in r.stdout.split()]
+
+    run()  # make sure the on-disk cache is warm
+    imp, first = run()
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        _, cold = run(env)
+    return {
+        "import imagekit": imp,
+        "first imfilter (warm cache)": first,
+        "first imfilter (cold cache: compile)": cold,
+    }
+
+
+def crossover_plot(path: str, smoke: bool) -> None:
+    """Time vs kernel size for direct and FFT on one image: where FFT starts to win."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import imagekit as ik
+
+    rng = np.random.default_rng(1)
+    n = 128 if smoke else 1024
+    image = rng.random((n, n)).astype(np.float32)
+    sizes = [3, 9] if smoke else [3, 5, 7, 9, 13, 17, 21, 25, 31, 41]
+    rows = {"direct": [], "fft": [], "auto": []}
+    for m in sizes:
+        k = rng.random((m, m))
+        for alg in rows:
+            rows[alg].append(median_time(lambda a=alg, k=k: ik.imfilter(image, k, algorithm=a), 3))
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    for alg, ts in rows.items():
+        ax.plot(sizes, np.array(ts) * 1e3, "o-" if alg != "auto" else "k--", label=alg)
+    ax.set(
+        xlabel="kernel size (m × m, dense)",
+        ylabel="time (ms)",
+        yscale="log",
+        title=f"imagekit.imfilter, {n}² float32: direct vs FFT",
+    )
+    ax.legend()
+    fig.savefig(path, dpi=100)
+    print(f"wrote {path}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat (for CI)")
+    parser.add_argument("--only", help="comma-separated workload names, e.g. W1,W4")
+    parser.add_argument("--repeat", type=int, default=None, help="timed calls per measurement")
+    parser.add_argument("--plot", help="also draw the direct/FFT crossover into this PNG")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (1 if args.smoke else 7)
+
+    print(threads_line())
+    workloads = build(args.smoke)
+    if args.only:
+        wanted = set(args.only.split(","))
+        workloads = [w for w in workloads if w.name in wanted]
+    results, failures = [], 0
+    print(f"{'':4} {'workload':<52} {'imagekit':>10}   peers: time (ratio = peer / imagekit)")
+    for w in workloads:
+        ours = w.imagekit()
+        t_ours = median_time(w.imagekit, repeat)
+        cells, ratios = [], {}
+        for peer, fn in w.peers.items():
+            ok = agree(ours, fn(), w)
+            failures += not ok
+            t = median_time(fn, repeat)
+            ratios[peer] = t / t_ours
+            cells.append(f"{peer} {t * 1e3:.2f} ms ({t / t_ours:.2f}x){'' if ok else ' DISAGREES'}")
+        print(f"{w.name:4} {w.description:<52} {t_ours * 1e3:8.2f} ms   " + "; ".join(cells))
+        if w.notes:
+            print(f"{'':4} note: {w.notes}")
+        fastest = min(ratios.items(), key=lambda kv: kv[1]) if ratios else None
+        results.append(
+            {
+                "workload": w.name,
+                "imagekit_ms": t_ours * 1e3,
+                "peer_ratio": ratios,
+                "fastest_peer": fastest,
+            }
+        )
+    print("\nfastest peer / imagekit (above 1: imagekit faster):")
+    for r in results:
+        if r["fastest_peer"]:
+            peer, ratio = r["fastest_peer"]
+            print(f"  {r['workload']:4} {ratio:6.2f}  vs {peer}")
+    print("\ntime to first result (fresh processes):")
+    firsts = first_result_times()
+    for what, t in firsts.items():
+        print(f"  {what:<40} {t:.3f} s")
+    if args.plot:
+        crossover_plot(args.plot, args.smoke)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"results": results, "first_result": firsts}, f, indent=1)
+    if failures:
+        print(f"\n{failures} peer result(s) disagree with imagekit", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

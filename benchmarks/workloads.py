@@ -1,0 +1,190 @@
+"""The benchmark workloads: one function each, imagekit and its peers on the same input.
+
+Each workload builds its input from a seeded generator and gives one
+imagekit call and the peers' calls that compute the same thing (same
+kernel, same border): OpenCV's ``BORDER_REFLECT`` is scipy's ``reflect``;
+scipy.signal's FFT convolutions get the image padded the same way
+(``numpy.pad(mode="symmetric")``) and return the valid part, so padding is
+part of every peer's measured work, as it is of imagekit's. Peers that
+cannot compute the same border are left out, and the reason is stated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.ndimage as ndi
+
+import imagekit as ik
+from imagekit import kernels
+
+try:
+    import cv2
+except ImportError:  # a peer, not a requirement
+    cv2 = None
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+@dataclass
+class Workload:
+    name: str
+    description: str
+    imagekit: Callable[[], np.ndarray]
+    peers: dict[str, Callable[[], np.ndarray]] = field(default_factory=dict)
+    rtol: float = 1e-5
+    atol: float = 0.0  # absolute tolerance, in units of the output's largest value
+    abs_atol: float = 0.0  # absolute tolerance, in output units
+    notes: str = ""
+
+
+def _fft_peer(image, w, method):
+    """Correlation with scipy's 'reflect' border via scipy.signal on a padded image."""
+    import scipy.fft
+    import scipy.signal as ss
+
+    pads = [(m // 2, m - 1 - m // 2) for m in w.shape]
+    flipped = w[(slice(None, None, -1),) * w.ndim]
+
+    def run():
+        padded = np.pad(image, pads, mode="symmetric")
+        with scipy.fft.set_workers(-1):
+            return getattr(ss, method)(padded, flipped, mode="valid")
+
+    return run
+
+
+def w1_w2(rng, s, name, dtype):
+    img = rng.random((1000 // s, 1000 // s)).astype(dtype)
+    k = rng.random((3, 3)).astype(dtype)
+    peers = {"scipy.ndimage": lambda: ndi.correlate(img, k, mode="reflect")}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT)
+    return Workload(
+        name,
+        f"{img.shape[0]}² {np.dtype(dtype).name}, random 3×3, reflect",
+        lambda: ik.imfilter(img, k, "reflect"),
+        peers,
+        rtol=1e-10 if dtype == np.float64 else 1e-5,
+        notes="torch has no 'reflect' (symmetric) padding: see W2m",
+    )
+
+
+def w2m(rng, s):
+    img = rng.random((1000 // s, 1000 // s)).astype(np.float32)
+    k = rng.random((3, 3)).astype(np.float32)
+    peers = {}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT_101)
+    if torch is not None:
+        t_img, t_k = torch.from_numpy(img)[None, None], torch.from_numpy(k)[None, None]
+
+        def torch_mirror():
+            with torch.no_grad():
+                padded = torch.nn.functional.pad(t_img, (1, 1, 1, 1), mode="reflect")
+                return torch.nn.functional.conv2d(padded, t_k)[0, 0].numpy()
+
+        peers["torch"] = torch_mirror
+    return Workload(
+        "W2m",
+        f"{img.shape[0]}² float32, random 3×3, mirror",
+        lambda: ik.imfilter(img, k, "mirror"),
+        peers,
+    )
+
+
+def w3(rng, s):
+    img = rng.random((4096 // s, 4096 // s)).astype(np.float32)
+    g = kernels.gaussian(3.0)
+    g1 = kernels.factored.gaussian(3.0)[0].weights.astype(np.float32)
+    peers = {"scipy.ndimage": lambda: ndi.gaussian_filter(img, 3.0, mode="reflect")}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.sepFilter2D(img, -1, g1, g1, borderType=cv2.BORDER_REFLECT)
+    return Workload(
+        "W3", f"{img.shape[0]}² float32, Gaussian sigma 3", lambda: ik.imfilter(img, g), peers
+    )
+
+
+def w4(rng, s):
+    img = rng.random((2048 // s, 2048 // s)).astype(np.float32)
+    k = rng.random((31, 31)).astype(np.float32)
+    peers = {
+        "scipy.signal.fftconvolve": _fft_peer(img, k, "fftconvolve"),
+        "scipy.signal.oaconvolve": _fft_peer(img, k, "oaconvolve"),
+    }
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT)
+    return Workload(
+        "W4",
+        f"{img.shape[0]}² float32, dense random 31×31",
+        lambda: ik.imfilter(img, k),
+        peers,
+        atol=2e-6,
+        notes="scipy.ndimage.correlate takes minutes here: left out",
+    )
+
+
+def w5(rng, s):
+    n = 256 // s
+    vol = rng.random((n, n, n)).astype(np.float32)
+    k = rng.random((5, 5, 5)).astype(np.float32)
+    return Workload(
+        "W5",
+        f"{n}³ float32, dense random 5×5×5",
+        lambda: ik.imfilter(vol, k),
+        {"scipy.signal.fftconvolve": _fft_peer(vol, k, "fftconvolve")},
+        atol=2e-6,
+        notes="scipy.ndimage.correlate takes ~10 s here: left out",
+    )
+
+
+def w6(rng, s):
+    rgb = rng.random((2048 // s, 2048 // s, 3)).astype(np.float32)
+    g = kernels.gaussian(2.0)
+    g1 = kernels.factored.gaussian(2.0)[0].weights.astype(np.float32)
+    peers = {"scipy.ndimage": lambda: ndi.gaussian_filter(rgb, (2.0, 2.0, 0.0), mode="reflect")}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.sepFilter2D(rgb, -1, g1, g1, borderType=cv2.BORDER_REFLECT)
+    return Workload(
+        "W6",
+        f"{rgb.shape[0]}²×3 float32 (channel_axis=-1), Gaussian sigma 2",
+        lambda: ik.imfilter(rgb, g, channel_axis=-1),
+        peers,
+    )
+
+
+def w9(rng, s):
+    u8 = rng.integers(0, 256, (2048 // s, 2048 // s), dtype=np.uint8)
+    box = kernels.box(5)
+    peers = {"scipy.ndimage": lambda: ndi.uniform_filter(u8, 5, mode="reflect")}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.blur(u8, (5, 5), borderType=cv2.BORDER_REFLECT)
+    # scipy truncates to uint8 after each 1-D pass: it may be 2 below the rounded value.
+    return Workload(
+        "W9",
+        f"{u8.shape[0]}² uint8, 5×5 box -> uint8",
+        lambda: ik.imfilter(u8, box, dtype=np.uint8),
+        peers,
+        rtol=0,
+        abs_atol=2.0,
+    )
+
+
+def build(smoke: bool = False) -> list[Workload]:
+    """The workloads (sizes divided by 8 with ``smoke``)."""
+    rng = np.random.default_rng(0)
+    s = 8 if smoke else 1
+    return [
+        w1_w2(rng, s, "W1", np.float64),
+        w1_w2(rng, s, "W2", np.float32),
+        w2m(rng, s),
+        w3(rng, s),
+        w4(rng, s),
+        w5(rng, s),
+        w6(rng, s),
+        w9(rng, s),
+    ]
