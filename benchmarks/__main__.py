@@ -16,22 +16,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
+from ._timing import median_time
 from .workloads import build
-
-
-def median_time(fn, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
 
 
 def agree(ours, theirs, w) -> bool:

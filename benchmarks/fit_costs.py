@@ -16,7 +16,6 @@ the strategy ``auto`` picks and its time relative to the fastest strategy
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from scipy.optimize import nnls
@@ -25,17 +24,9 @@ from imagekit import Kernel, imfilter
 from imagekit.filtering import _plan
 from imagekit.filtering import plan as make_plan
 
+from ._timing import median_time
+
 KEYS = ("call", "copy", "tap", "fft", "fft_call")
-
-
-def _median_time(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
 
 
 def _features(name: str, p) -> np.ndarray:
@@ -78,7 +69,7 @@ def main(argv=None) -> int:
         p = make_plan(image, kernel)
         measured = {}
         for name in p.costs:
-            measured[name] = _median_time(
+            measured[name] = median_time(
                 lambda n=name, i=image, k=kernel: imfilter(i, k, algorithm=n), repeat
             )
             features.append(_features(name, p))

@@ -123,15 +123,9 @@ def test_imfilter_matches_reference(case):
         < 2
     ):
         algorithm = "auto"  # fewer than two axes to pass along: nothing to separate
+    options = dict(shape=case["mode"], algorithm=algorithm, channel_axis=case["channel_axis"])
     before = image.copy()
-    got = imfilter(
-        image,
-        kernel,
-        border,
-        shape=case["mode"],
-        algorithm=algorithm,
-        channel_axis=case["channel_axis"],
-    )
+    got = imfilter(image, kernel, border, **options)
     np.testing.assert_array_equal(image, before)  # never mutated
 
     ref_border = "constant" if case["border"] == "fill" else case["border"]
@@ -140,7 +134,7 @@ def test_imfilter_matches_reference(case):
         image, weights, start, ref_border, case["mode"], ref_cval, case["axes"], image.ndim
     )
     assert got.shape == expected.shape
-    if case["border"] == "na" and plan_strategy(image, kernel, border, case, algorithm) == "fft":
+    if case["border"] == "na" and plan(image, kernel, border, **options).strategy == "fft":
         # NA divides two FFT results: their error (relative to the largest
         # value) grows where little weight is available, by up to
         # sum|w| / min|w| (documented). Exact strategies have no such loss.
@@ -154,18 +148,6 @@ def test_imfilter_matches_reference(case):
         )
     else:
         assert_close(got, expected)
-
-
-def plan_strategy(image, kernel, border, case, algorithm):
-    p = plan(
-        image,
-        kernel,
-        border,
-        shape=case["mode"],
-        algorithm=algorithm,
-        channel_axis=case["channel_axis"],
-    )
-    return p.strategy
 
 
 @pytest.mark.parametrize("border", BORDERS)
