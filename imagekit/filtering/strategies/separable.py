@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._dtypes import cast_into
-from ...borders import Fill, extend
+from ...borders import Fill, extend, pad_indices
 from ...kernels import Kernel
 from .._plan import Plan, fused_types
 from ._scratch import readonly, scratch
@@ -34,35 +34,90 @@ WRITES_ANY_DTYPE = True
 _BLOCK = 16
 
 
+def _maps(plan: Plan, image_shape, axis: int, f):
+    """Extended positions of the pass along ``axis``: first position and source index map."""
+    lo = plan.out_lo[axis] + f.start[0]
+    n_ext = plan.out_shape[axis] + f.shape[0] - 1
+    return lo, pad_indices(image_shape[axis], lo, lo + n_ext, plan.border)
+
+
+def _column_plan(colmap: np.ndarray, lo: int, width: int):
+    """(first, last) image columns the column pass computes and the buffer's margin map.
+
+    The margin map holds -2 where the column pass writes, else the buffer
+    position a margin column copies (Pad borders commute with the column
+    pass) or -1 (Fill). None when a margin needs a column outside the computed
+    range (a window narrower than the image with wrap): the caller extends.
+    """
+    inside = (colmap >= 0) & (np.arange(colmap.size) + lo == colmap)
+    idx = np.flatnonzero(inside)
+    if idx.size == 0:
+        return None
+    i0, i1 = int(idx[0]), int(idx[-1]) + 1
+    pos = colmap - lo  # buffer position of each column's source
+    margin = ~inside & (colmap >= 0)
+    if np.any(margin & ((pos < i0) | (pos >= i1))):
+        return None
+    vmap = np.where(colmap < 0, -1, pos).astype(np.int64)
+    vmap[i0:i1] = -2
+    return lo + i0, lo + i1, vmap
+
+
 def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
+    """The two passes and the cast in one sweep, reading the image in place.
+
+    Rows outside the image come from a row index map (or a constant fill
+    row), columns outside from copying the few margin columns of each
+    column-pass result; so the image is never copied (unless its layout or
+    dtype needs it once).
+    """
     from ._separable2_kernels import separable2_rows
 
-    (a0, fy), (_, fx) = plan.factors
-    lo, hi = [0] * image.ndim, list(image.shape)
-    for axis, f in plan.factors:
-        lo[axis] = plan.out_lo[axis] + f.start[0]
-        hi[axis] = lo[axis] + plan.out_shape[axis] + f.shape[0] - 1
-    window = (tuple(lo), tuple(hi))
-    if needs_extension(image, window, src_dtype):
+    (a0, fy), (a1, fx) = plan.factors
+    ylo, rowmap = _maps(plan, image.shape, a0, fy)
+    xlo, colmap = _maps(plan, image.shape, a1, fx)
+    fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
+    columns = _column_plan(colmap, xlo, image.shape[a1])
+    if columns is not None:
+        img = np.ascontiguousarray(image, dtype=src_dtype)  # a copy only if it must
+    else:  # extend the window once, then read it with identity maps
+        lo, hi = list(plan.out_lo), [o + n for o, n in zip(plan.out_lo, plan.out_shape)]
+        lo[a0], hi[a0] = ylo, ylo + rowmap.size
+        lo[a1], hi[a1] = xlo, xlo + colmap.size
         shape = tuple(b - a for a, b in zip(lo, hi))
-        src = extend(
+        img = extend(
             image, plan.border, lo, hi, dtype=src_dtype, out=scratch(shape, src_dtype, slot=0)
         )
-    else:  # valid shape, already contiguous: read the image in place
-        src = image[tuple(slice(a, b) for a, b in zip(lo, hi))]
-        src = np.ascontiguousarray(src)
-    batch = int(np.prod(out.shape[:a0]))
-    inner = int(np.prod(out.shape[a0 + 2 :]))
-    src3 = src.reshape(batch, src.shape[a0], -1)
+        rowmap = np.arange(rowmap.size, dtype=np.int64)
+        columns = (0, colmap.size, np.full(colmap.size, -2, np.int64))
+    c0, c1, vmap = columns
+    batch = int(np.prod(img.shape[:a0]))
+    inner = int(np.prod(img.shape[a1 + 1 :]))
+    img3 = img.reshape(batch, img.shape[a0], -1)
     dst3 = out.reshape(batch, out.shape[a0], -1)
+    fillrow = np.full(img3.shape[2] if isinstance(plan.border, Fill) else 1, fill, src_dtype)
     integer = out.dtype.kind in "iu"
     lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+    wy, wx = fy.weights.astype(acc_dtype), fx.weights.astype(acc_dtype)  # writeable copies
     separable2_rows(
-        readonly(src3),
-        fy.weights.astype(acc_dtype),  # a writeable copy (the kernel is frozen)
-        fx.weights.astype(acc_dtype),
+        readonly(img3),
+        rowmap.astype(np.int64),
+        readonly(fillrow),
+        c0 * inner,
+        c1 * inner,
+        int(np.argmax(vmap == -2)),
+        vmap.size,
+        np.flatnonzero(vmap != -2).astype(np.int64),
+        vmap[vmap != -2].astype(np.int64),
+        acc_dtype.type(fill * float(np.sum(fy.weights))),
+        wy,
+        wx,
         dst3,
         inner,
+        # Folding adds two samples before the multiply: for integer sources that
+        # sum would be integer arithmetic (slow in numba), so fold floats only.
+        src_dtype.kind == "f" and bool(np.array_equal(wy, wy[::-1])),
+        bool(np.array_equal(wx, wx[::-1])),
         integer,
         acc_dtype.type(lo_v),
         acc_dtype.type(hi_v),
