@@ -160,15 +160,12 @@ FUSED_TYPES = (
 )
 
 
-def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
-    """(source, accumulator) dtypes if the fused separable sweep applies, else None.
+def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
+    """(source, accumulator) dtypes of the in-place loops for these dtypes, else None.
 
-    It needs two factors on adjacent axes and a listed dtype combination; a
-    small-integer image is read as it is when the border's fill fits it.
+    A small-integer image is read as it is when the border's fill fits it;
+    the combination must be in ``FUSED_TYPES``.
     """
-    fs = plan.factors
-    if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
-        return None
     acc = np.dtype(plan.compute_dtype)
     image_dtype = np.dtype(image_dtype)
     src = image_dtype if image_dtype.kind == "u" else acc
@@ -181,6 +178,26 @@ def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype]
     return src, acc
 
 
+def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
+    """``fused_dtypes`` when the separable sweep applies: two factors on adjacent axes."""
+    fs = plan.factors
+    if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
+        return None
+    return fused_dtypes(plan, image_dtype, out_dtype)
+
+
+def plane_axes(plan: Plan) -> int | None:
+    """First of two adjacent axes holding every tap of the kernel (a 2-D kernel), or None."""
+    k = plan.kernel
+    extended = [d for d, (n, s) in enumerate(zip(k.shape, k.start)) if n > 1 or s != 0]
+    if not extended or len(extended) > 2 or k.ndim < 2:
+        return None
+    a0 = extended[0]
+    if len(extended) == 2:
+        return a0 if extended[1] == a0 + 1 else None
+    return a0 if a0 + 1 < k.ndim else a0 - 1
+
+
 def _cast_cost(plan: Plan) -> float:
     """Rounding, clipping and casting a compute-dtype result into another dtype."""
     if plan.out_dtype == plan.compute_dtype:
@@ -191,6 +208,10 @@ def _cast_cost(plan: Plan) -> float:
 def _direct_cost(plan: Plan) -> float:
     n_out = float(np.prod(plan.out_shape))
     n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
+    in_place = plane_axes(plan) is not None and fused_dtypes(plan, plan.image_dtype, plan.out_dtype)
+    if in_place:  # the 2-D loop reads the image itself and casts into the output
+        taps = float(np.count_nonzero(plan.kernel.weights))
+        return COST["call"] + _scale(plan) * COST["tap"] * n_out * taps
     taps = float(np.count_nonzero(plan.kernel.weights))
     work = COST["copy"] * n_in + COST["tap"] * n_out * taps
     return COST["call"] + _scale(plan) * work + _cast_cost(plan)

@@ -12,22 +12,82 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...borders import Border, extend
+from ..._dtypes import cast_into
+from ...borders import Border, Fill, extend, pad_indices
 from ...kernels import Kernel
-from .._plan import Plan
+from .._plan import Plan, fused_dtypes, plane_axes
 from ._correlate_kernels import correlate_runs
 from ._scratch import readonly
 from ._scratch import scratch as pooled
 
-__all__ = ["correlate", "correlate_window"]
+__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window"]
+
+# `correlate` accepts an `out` of any real dtype and casts into it.
+WRITES_ANY_DTYPE = True
+# Output rows per task of the in-place 2-D loop.
+_BLOCK = 8
 
 # Elements per task: a run piece and its source rows stay in L1/L2.
 _CHUNK = 4096
 
 
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the correlation of ``image`` with ``plan.kernel`` into ``out``."""
+    """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype).
+
+    A kernel over two adjacent axes (images, channels-last colour, slices)
+    runs in place on the image (``_direct2_kernels``), casting into ``out``;
+    any other goes through the extended window and the run loop.
+    """
+    if out.size == 0:
+        return
+    a0 = plane_axes(plan)
+    dtypes = fused_dtypes(plan, image.dtype, out.dtype) if a0 is not None else None
+    if dtypes is not None and out.flags.c_contiguous:
+        _plane(image, plan, out, a0, *dtypes)
+        return
+    if out.dtype != plan.compute_dtype:
+        buffer = pooled(out.shape, plan.compute_dtype, slot=3)
+        correlate_window(image, plan.kernel, plan.border, plan.window(), buffer)
+        cast_into(buffer, out)
+        return
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
+
+
+def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
+    """The 2-D in-place loop: rows through an index map, edge columns through another."""
+    from ._direct2_kernels import direct2_rows
+
+    a1 = a0 + 1
+    k = plan.kernel
+    my, mx = k.shape[a0], k.shape[a1]
+    ylo = plan.out_lo[a0] + k.start[a0]
+    rowmap = pad_indices(image.shape[a0], ylo, ylo + plan.out_shape[a0] + my - 1, plan.border)
+    dx = plan.out_lo[a1] + k.start[a1] + np.arange(mx, dtype=np.int64)
+    colmap = pad_indices(image.shape[a1], int(dx[0]), plan.out_shape[a1] + int(dx[-1]), plan.border)
+    img = np.ascontiguousarray(image, dtype=src_dtype)
+    batch = int(np.prod(img.shape[:a0]))
+    img3 = img.reshape(batch, img.shape[a0], -1)
+    dst3 = out.reshape(batch, out.shape[a0], -1)
+    inner = int(np.prod(img.shape[a1 + 1 :]))
+    fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
+    fillrow = np.full(img3.shape[2], fill, src_dtype)
+    integer = out.dtype.kind in "iu"
+    lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+    direct2_rows(
+        readonly(img3),
+        rowmap,
+        readonly(fillrow),
+        colmap,
+        acc_dtype.type(fill),
+        k.weights.reshape(my, mx).astype(acc_dtype),  # a writeable copy
+        dx,
+        dst3,
+        inner,
+        integer,
+        acc_dtype.type(lo),
+        acc_dtype.type(hi),
+        _BLOCK,
+    )
 
 
 def needs_extension(image: np.ndarray, window, dtype) -> bool:

@@ -56,3 +56,49 @@ def test_fused_reads_non_contiguous_and_big_endian_images():
     kernel = Kernel.from_factors([np.ones(3), np.ones(5)])
     got = imfilter(view, kernel, algorithm="separable")
     assert_close(got, imfilter(np.array(view, np.float64), kernel, algorithm="direct"))
+
+
+def _run_loop(image, kernel, border, **kw):
+    """The direct strategy's general path (extended window + run loop), for reference."""
+    from imagekit.filtering.strategies.direct import correlate_window
+
+    p = _plan.make_plan(image, kernel, border, algorithm="direct", **kw)
+    out = np.empty(p.out_shape, p.compute_dtype)
+    correlate_window(np.asarray(image), p.kernel, p.border, p.window(), out)
+    return out
+
+
+@pytest.mark.parametrize("border", [*BORDERS, Fill(0.75)])
+@pytest.mark.parametrize("mode", ["same", "valid", "full"])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "channels-first", "row-kernel"])
+@pytest.mark.parametrize("start", [None, (-3, 1), (2, -6)])
+def test_direct_plane_loop_equals_run_loop(border, mode, layout, start):
+    rng = np.random.default_rng(3)
+    shape = {
+        "2d": (12, 10),
+        "channels-last": (12, 10, 3),
+        "channels-first": (2, 12, 10),
+        "row-kernel": (12, 10),
+    }[layout]
+    channel_axis = {"channels-last": -1, "channels-first": 0}.get(layout)
+    image = rng.random(shape)
+    w = rng.uniform(-1, 1, (1, 5) if layout == "row-kernel" else (4, 5))
+    w[w < -0.6] = 0.0  # zero taps are skipped
+    kernel = Kernel(w, start=start) if start else w
+    kw = dict(shape=mode, channel_axis=channel_axis)
+    p = _plan.make_plan(image, kernel, border, algorithm="direct", **kw)
+    assert _plan.plane_axes(p) is not None
+    got = imfilter(image, kernel, border, algorithm="direct", **kw)
+    assert_close(got, _run_loop(image, kernel, border, **kw))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_direct_plane_loop_reads_small_integers(dtype):
+    rng = np.random.default_rng(4)
+    image = rng.integers(0, np.iinfo(dtype).max, (20, 30), dtype=dtype)
+    w = rng.random((3, 3))
+    got = imfilter(image, w, "wrap", algorithm="direct", dtype=dtype)
+    expected = np.clip(
+        np.rint(_run_loop(image.astype(np.float64), w, "wrap")), 0, np.iinfo(dtype).max
+    )
+    assert np.abs(got.astype(np.float64) - expected).max() <= 1

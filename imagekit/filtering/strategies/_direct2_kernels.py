@@ -1,0 +1,110 @@
+"""Numba loop for a dense kernel over two adjacent axes, reading the image in place.
+
+For each output row: for each kernel row, the image row it reads (or a
+constant fill row) is correlated into an accumulator row, up to four taps
+per sweep over the columns where those taps fall inside the image; the few
+output columns where a tap falls outside take the border's value through a
+column index map. So no extended copy of the image is made. The view is
+``(batch, rows, cols * inner)``, ``inner`` values (channels) per column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(inline="always")
+def _row(img, b, i, fillrow):  # pragma: no cover - numba
+    if i < 0:
+        return fillrow
+    return img[b, i]
+
+
+@njit(inline="always")
+def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numba
+    """Add tap ``w`` at output column ``o`` reading extended column ``o + shift - off``."""
+    c = colmap[o + shift]
+    for e in range(inner):
+        acc[o * inner + e] += w * (cfill if c < 0 else r[c * inner + e])
+
+
+@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
+def direct2_rows(
+    img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block
+):  # pragma: no cover - numba
+    """``dst[b, y, o] = sum_{j,i} weights[j, i] * ext[b, y + j, o + dx[i]]`` (columns flat).
+
+    ``rowmap[y + j]``: the image row (-1: the fill row); ``colmap[o + dx[i] + off]``
+    with ``off = -min(dx)``: the image column a column outside the image reads
+    (-1: ``cfill``). Zero weights are skipped.
+    """
+    nb, h, n = dst.shape
+    w_cols = img.shape[2] // inner  # image width in columns
+    n_cols = n // inner
+    my, mx = weights.shape
+    off = -dx.min()
+    nblk = (h + block - 1) // block
+    for task in prange(nb * nblk):
+        b = task // nblk
+        y0 = (task - b * nblk) * block
+        acc = np.empty(n, weights.dtype)
+        ws = np.zeros(4, weights.dtype)
+        ds = np.zeros(4, np.int64)
+        for y in range(y0, min(y0 + block, h)):
+            acc[:] = 0
+            for j in range(my):
+                r = _row(img, b, rowmap[y + j], fillrow)
+                i = 0
+                while i < mx:
+                    # up to four non-zero taps of this kernel row per sweep
+                    k = 0
+                    ws[:] = 0
+                    while i < mx and k < 4:
+                        if weights[j, i] != 0:
+                            ws[k] = weights[j, i]
+                            ds[k] = dx[i]
+                            k += 1
+                        i += 1
+                    if k == 0:
+                        continue
+                    # output columns where every tap of the group is inside the image
+                    dmin, dmax = ds[0], ds[0]
+                    for q in range(1, k):
+                        dmin = min(dmin, ds[q])
+                        dmax = max(dmax, ds[q])
+                    o0 = max(0, -dmin)
+                    o1 = min(n_cols, w_cols - dmax)
+                    if o1 > o0:
+                        a = acc[o0 * inner : o1 * inner]
+                        m = (o1 - o0) * inner
+                        w0, w1, w2, w3 = ws[0], ws[1], ws[2], ws[3]
+                        s0 = r[(o0 + ds[0]) * inner : (o0 + ds[0]) * inner + m]
+                        if k == 4:
+                            s1 = r[(o0 + ds[1]) * inner : (o0 + ds[1]) * inner + m]
+                            s2 = r[(o0 + ds[2]) * inner : (o0 + ds[2]) * inner + m]
+                            s3 = r[(o0 + ds[3]) * inner : (o0 + ds[3]) * inner + m]
+                            for x in range(m):
+                                a[x] = a[x] + w0 * s0[x] + w1 * s1[x] + w2 * s2[x] + w3 * s3[x]
+                        else:
+                            for q in range(k):
+                                s = r[(o0 + ds[q]) * inner : (o0 + ds[q]) * inner + m]
+                                wq = ws[q]
+                                for x in range(m):
+                                    a[x] += wq * s[x]
+                    else:
+                        o0, o1 = n_cols, n_cols
+                    # the other output columns, tap by tap through the column map
+                    for q in range(k):
+                        wq, dq = ws[q], ds[q]
+                        for o in range(o0):
+                            _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
+                        for o in range(o1, n_cols):
+                            _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
+            out = dst[b, y]
+            if integer:
+                for x in range(n):
+                    out[x] = min(max(np.rint(acc[x]), lo), hi)
+            else:
+                for x in range(n):
+                    out[x] = acc[x]
