@@ -178,10 +178,24 @@ def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype
     return src, acc
 
 
+# A constant 1-D factor at least this long runs as a running sum (cost
+# independent of its length) rather than tap by tap.
+RUNNING_SUM_MIN = 16
+
+
+def is_running_sum(factor: Kernel) -> bool:
+    """Whether a 1-D factor is a box long enough for the running-sum pass."""
+    w = factor.weights
+    return w.size >= RUNNING_SUM_MIN and w.dtype.kind == "f" and bool(np.all(w == w[0]))
+
+
 def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
-    """``fused_dtypes`` when the separable sweep applies: two factors on adjacent axes."""
+    """``fused_dtypes`` when the separable sweep applies: two factors on adjacent axes
+    (none of them a long box, which the running sum does better)."""
     fs = plan.factors
     if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
+        return None
+    if any(is_running_sum(f) for _, f in fs):
         return None
     return fused_dtypes(plan, image_dtype, out_dtype)
 
@@ -226,6 +240,9 @@ def _separable_cost(plan: Plan) -> float:
         return COST["call"] + _scale(plan) * (read + COST["tap"] * n * taps)
     total = _cast_cost(plan)
     for _, f in plan.factors:
+        if is_running_sum(f):  # extend, cumulative sum, difference: a few copies
+            total += COST["call"] + 8 * COST["copy"] * n
+            continue
         taps = np.count_nonzero(f.weights)
         total += COST["call"] + _scale(plan) * (COST["copy"] * n + COST["tap"] * n * taps)
     return total

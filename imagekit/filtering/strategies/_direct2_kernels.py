@@ -14,14 +14,14 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(inline="always")
+@njit
 def _row(img, b, i, fillrow):  # pragma: no cover - numba
     if i < 0:
         return fillrow
     return img[b, i]
 
 
-@njit(inline="always")
+@njit
 def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numba
     """Add tap ``w`` at output column ``o`` reading extended column ``o + shift - off``."""
     c = colmap[o + shift]

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(inline="always")
+@njit
 def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     """Extended row ``k``, columns ``x0:x1``: an image row, or the fill row."""
     i = rowmap[k]
@@ -28,7 +28,7 @@ def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     return img[b, i, x0:x1]
 
 
-@njit(inline="always", fastmath={"contract"})
+@njit(fastmath={"contract"})
 def _column_pass(img, b, y, rowmap, fillrow, x0, x1, wy, v, symmetric):  # pragma: no cover
     """``v = sum_j wy[j] * row(y + j)[x0:x1]`` (folded when ``wy`` is symmetric)."""
     my = wy.shape[0]
@@ -83,7 +83,7 @@ def _column_pass(img, b, y, rowmap, fillrow, x0, x1, wy, v, symmetric):  # pragm
         j += 1
 
 
-@njit(inline="always", fastmath={"contract"})
+@njit(fastmath={"contract"})
 def _row_pass(v, wx, acc, inner, symmetric):  # pragma: no cover - numba
     """``acc[x] = sum_i wx[i] * v[x + i * inner]`` (folded when ``wx`` is symmetric)."""
     mx = wx.shape[0]
