@@ -7,7 +7,7 @@ Run from the repository root::
 
 It times every applicable strategy (direct, separable, fft) on a grid of
 image sizes × kernel sizes × ndim in float32, fits the constants of
-``imagekit.filtering._plan.COST`` by non-negative least squares on the
+``imagekit.filtering._costs.COST`` by non-negative least squares on the
 relative error, prints the refitted table, and reports for each grid point
 the strategy ``auto`` picks and its time relative to the fastest strategy
 (the planner's goal: within 1.3x everywhere).
@@ -21,7 +21,7 @@ import numpy as np
 from scipy.optimize import nnls
 
 from imagekit import Kernel, imfilter
-from imagekit.filtering import _plan
+from imagekit.filtering import _costs, _plan
 from imagekit.filtering import plan as make_plan
 
 from ._timing import median_time
@@ -33,13 +33,13 @@ def _features(name: str, p) -> np.ndarray:
     """Work units of each cost constant for strategy ``name`` under plan ``p``."""
     units = {}
     for key in KEYS:  # cost functions are linear in COST: probe one constant at a time
-        saved = dict(_plan.COST)
+        saved = dict(_costs.COST)
         try:
             for k in KEYS:
-                _plan.COST[k] = 1.0 if k == key else 0.0
+                _costs.COST[k] = 1.0 if k == key else 0.0
             units[key] = _plan.STRATEGIES[name].cost(p)
         finally:
-            _plan.COST.update(saved)
+            _costs.COST.update(saved)
     return np.array([units[k] for k in KEYS])
 
 
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     coef, _ = nnls(A, b)
     print("\nrefitted COST (float32 seconds per unit):")
     print("COST = {" + ", ".join(f'"{k}": {v:.3g}' for k, v in zip(KEYS, coef)) + "}")
-    print("current COST = " + repr(_plan.COST))
+    print("current COST = " + repr(_costs.COST))
     return 0
 
 

@@ -138,7 +138,7 @@ def _row_pass(v, wx, acc, inner, symmetric):  # pragma: no cover - numba
 
 
 # Compiled on first use for each (source, accumulator, output) dtype triple
-# the wrapper passes: exactly the planner's FUSED_TYPES table.
+# the wrapper passes: exactly the cost model's FUSED_TYPES table.
 @njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
 def separable2_rows(
     img,

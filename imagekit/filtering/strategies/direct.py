@@ -15,7 +15,8 @@ import numpy as np
 from ..._dtypes import cast_into
 from ...borders import Border, Fill, extend, pad_indices
 from ...kernels import Kernel
-from .._plan import Plan, fused_dtypes, plane_axes
+from .._costs import fused_dtypes, plane_axes
+from .._plan import Plan
 from ._correlate_kernels import correlate_runs
 from ._scratch import readonly
 from ._scratch import scratch as pooled

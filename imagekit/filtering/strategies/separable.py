@@ -22,7 +22,8 @@ import numpy as np
 from ..._dtypes import cast_into
 from ...borders import Fill, extend, pad_indices
 from ...kernels import Kernel
-from .._plan import Plan, fused_types, is_running_sum
+from .._costs import fused_types, is_running_sum
+from .._plan import Plan
 from ._scratch import readonly, scratch
 from .direct import correlate_window, needs_extension
 
