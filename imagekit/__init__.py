@@ -7,7 +7,7 @@ and the ``kernels``, ``borders`` and ``filtering`` subpackages.
 from . import borders, filtering, kernels
 from ._version import __version__
 from .borders import NA, Fill, padarray
-from .filtering import imfilter, imgradients, magnitude
+from .filtering import filterbank, imfilter, imgradients, magnitude
 from .kernels import Kernel
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Kernel",
     "__version__",
     "borders",
+    "filterbank",
     "filtering",
     "imfilter",
     "imgradients",

@@ -1,5 +1,6 @@
 """Exact gradients (vector-Jacobian products) of imagekit's filters."""
 
+from ._filterbank_vjp import filterbank_vjp
 from ._vjp import imfilter_vjp
 
-__all__ = ["imfilter_vjp"]
+__all__ = ["filterbank_vjp", "imfilter_vjp"]

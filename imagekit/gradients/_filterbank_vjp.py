@@ -1,0 +1,112 @@
+"""Vector-Jacobian product of filterbank: the transposed matrix products, folded back.
+
+The forward pass is, per batch item, ``R = sum_t X_t @ W_t`` with ``X_t`` the
+extended image's rows under tap ``t`` (a contiguous slice) and ``W_t`` the
+bank's ``C_in x C_out`` matrix of that tap. For an upstream gradient ``G``
+(zero on the positions the forward pass drops):
+
+- ``dL/dW_t = sum over the batch of X_t.T @ G``;
+- ``dL/dX[rows of tap t] += G @ W_t.T``, then the adjoint of the extension
+  folds the gradient of repeated pixels back onto them.
+
+Each is one BLAS product per tap, as the forward pass. NA uses the quotient
+rule as ``imfilter_vjp`` does, with the weight sums per output channel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..borders import NA, Fill
+from ..filtering._filterbank import (
+    extended_flat,
+    gemm_filterbank,
+    layout,
+    shifted_geometry,
+)
+from ._pad_adjoint import fold
+
+__all__ = ["filterbank_vjp"]
+
+
+def _grad_rows(lay, g_cl: np.ndarray, ext_sizes, rows) -> np.ndarray:
+    """The upstream gradient on the shifted grid's rows: zero on dropped positions."""
+    nb = g_cl.shape[0]
+    grid = np.zeros((nb, lay.out_spatial[0], *ext_sizes[1:], lay.c_out), lay.dtype)
+    crop = (slice(None), slice(None), *(slice(0, o) for o in lay.out_spatial[1:]))
+    grid[crop] = g_cl
+    return grid.reshape(nb, rows, lay.c_out)
+
+
+def _linear_vjp(image_cl: np.ndarray, bank: np.ndarray, g_cl: np.ndarray, lay, border):
+    """Gradients of the (linear in image, for ``border``) filterbank, channels last."""
+    ext_sizes, deltas, rows = shifted_geometry(lay)
+    flat = extended_flat(image_cl, lay, deltas, rows, border)
+    weights = np.ascontiguousarray(bank, lay.dtype).reshape(deltas.size, lay.c_in, lay.c_out)
+    G = _grad_rows(lay, g_cl, ext_sizes, rows)
+    grad_w = np.zeros_like(weights)
+    grad_flat = np.zeros_like(flat)
+    for t, d in enumerate(deltas):
+        for b in range(flat.shape[0]):
+            grad_w[t] += flat[b, d : d + rows].T @ G[b]
+            grad_flat[b, d : d + rows] += G[b] @ weights[t].T
+    # Back from the flat extended grid to the extended window, then fold.
+    window = [o + m - 1 for o, m in zip(lay.out_spatial, lay.kshape)]
+    n_window = int(np.prod(window))
+    grad_window = grad_flat[:, :n_window].reshape(flat.shape[0], *window, lay.c_in)
+    first = [a + s for a, s in zip(lay.lo, lay.start)]
+    grad_image = fold(grad_window, image_cl.shape, border, [0, *first, 0])
+    return grad_image, grad_w.reshape(bank.shape)
+
+
+def filterbank_vjp(
+    image, bank, grad_out, border="reflect", *, shape="same", channel_axis=-1, batch_axis=None
+):
+    """Gradients of ``filterbank(image, bank, border, ...)`` for an upstream gradient.
+
+    Parameters
+    ----------
+    image, bank, border, shape, channel_axis, batch_axis
+        As for :func:`imagekit.filterbank`.
+    grad_out : ndarray
+        ``dL/d(output)``, of the output's shape.
+
+    Returns
+    -------
+    grad_image : ndarray
+        Of the image's shape (zero on NaN pixels under the NA border).
+    grad_bank : ndarray
+        Of the bank's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.gradients import filterbank_vjp
+    >>> image, bank = np.ones((4, 4, 2)), np.ones((3, 3, 2, 1))
+    >>> g_image, g_bank = filterbank_vjp(image, bank, np.ones((4, 4, 1)), 0)
+    >>> g_image.shape, g_bank.shape, float(g_bank[1, 1, 0, 0])
+    ((4, 4, 2), (3, 3, 2, 1), 16.0)
+    """
+    lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    g = np.asarray(grad_out, lay.dtype)
+    if g.shape != lay.out_shape:
+        raise ValueError(f"grad_out has shape {g.shape}, expected the output's {lay.out_shape}")
+    a_cl = lay.to_channels_last(np.asarray(image))
+    g_cl = lay.to_channels_last(g)
+    b = np.asarray(bank)
+    if isinstance(lay.border, NA):
+        zero = Fill(0.0)
+        missing = np.isnan(a_cl)
+        values = np.where(missing, 0, a_cl).astype(lay.dtype)
+        mask = (~missing).astype(lay.dtype)
+        num = gemm_filterbank(values, b, lay, zero)
+        den = gemm_filterbank(mask, b, lay, zero)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.where(den != 0, g_cl / den, 0.0)
+            r = np.where(den != 0, q * num / den, 0.0)
+        gi, gw = _linear_vjp(values, b, q, lay, zero)
+        _, gw_mask = _linear_vjp(mask, b, r, lay, zero)
+        gi, gw = gi * mask, gw - gw_mask
+    else:
+        gi, gw = _linear_vjp(a_cl, b, g_cl, lay, lay.border)
+    return lay.from_channels_last(gi).astype(lay.dtype, copy=False), gw.astype(lay.dtype)

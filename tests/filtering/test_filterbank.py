@@ -1,0 +1,110 @@
+"""filterbank against the source discussion's double loop, torch conv2d, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imagekit import NA, filterbank, imfilter
+from tests._oracles import BORDERS, assert_close
+
+
+def double_loop(image, bank, border, shape="same", channel_axis=-1):
+    """The discussion's loop: one imfilter per (input channel, filter), summed."""
+    a = np.moveaxis(image, channel_axis, -1)
+    outs = []
+    for o in range(bank.shape[-1]):
+        total = 0
+        for c in range(bank.shape[-2]):
+            total = total + imfilter(a[..., c], bank[..., c, o], border, shape=shape)
+        outs.append(total)
+    return np.moveaxis(np.stack(outs, -1), -1, channel_axis)
+
+
+@pytest.mark.parametrize("border", [*BORDERS, 1.5])
+@pytest.mark.parametrize("shape", ["same", "valid", "full"])
+@pytest.mark.parametrize("spatial", [(13,), (9, 11), (5, 6, 7)])
+def test_filterbank_equals_the_double_loop(border, shape, spatial):
+    rng = np.random.default_rng(0)
+    image = rng.random((*spatial, 3))
+    kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
+    bank = rng.standard_normal((*kshape, 3, 4))
+    got = filterbank(image, bank, border, shape=shape)
+    assert_close(got, double_loop(image, bank, border, shape))
+
+
+@pytest.mark.parametrize("channel_axis", [0, 1, -1])
+def test_any_channel_axis_and_a_batch_axis(channel_axis):
+    rng = np.random.default_rng(1)
+    image = np.moveaxis(rng.random((10, 12, 3)), -1, channel_axis)
+    bank = rng.standard_normal((3, 3, 3, 2))
+    got = filterbank(image, bank, "wrap", channel_axis=channel_axis)
+    assert_close(got, double_loop(image, bank, "wrap", channel_axis=channel_axis))
+    batch = np.stack([image, 2 * image])
+    both = filterbank(batch, bank, "wrap", channel_axis=channel_axis % 3 + 1, batch_axis=0)
+    assert_close(both[1], 2 * got)
+
+
+def test_na_border_leaves_nan_out():
+    rng = np.random.default_rng(2)
+    image = rng.random((8, 9, 2))
+    image[3, 4, 0] = np.nan
+    bank = rng.random((3, 3, 2, 1)) + 0.1
+    got = filterbank(image, bank, NA())
+    assert np.isfinite(got).all()
+
+
+def test_float32_and_equals_torch_conv2d_with_zero_border():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    image = rng.random((16, 16, 8)).astype(np.float32)
+    bank = rng.standard_normal((3, 3, 8, 6)).astype(np.float32)
+    got = filterbank(image, bank, 0)
+    assert got.dtype == np.float32
+    t_in = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
+    t_w = torch.from_numpy(np.ascontiguousarray(bank.transpose(3, 2, 0, 1)))
+    with torch.no_grad():
+        ref = torch.nn.functional.conv2d(t_in, t_w, padding=1)[0].numpy().transpose(1, 2, 0)
+    assert_close(got, ref, rtol32=2e-5)
+
+
+@pytest.mark.parametrize(
+    ("image", "bank", "kw", "error", "match"),
+    [
+        (np.zeros((5, 5, 3)), np.zeros((3, 3, 2, 4)), {}, ValueError, "bank has C_in=2"),
+        (np.zeros((5, 5, 3)), np.zeros((3, 3, 4)), {}, ValueError, "bank must have shape"),
+        (np.zeros((5, 5, 3)), np.full((3, 3, 3, 1), np.nan), {}, ValueError, "finite"),
+        (
+            np.zeros((5, 5, 3)),
+            np.zeros((3, 3, 3, 1)),
+            {"channel_axis": 3},
+            ValueError,
+            "out of range",
+        ),
+        (
+            np.zeros((2, 5, 5, 3)),
+            np.zeros((3, 3, 3, 1)),
+            {"batch_axis": -1},
+            ValueError,
+            "must be different",
+        ),
+        (
+            np.zeros((5, 5, 3)),
+            np.zeros((3, 3, 3, 1)),
+            {"algorithm": "fast"},
+            ValueError,
+            "algorithm='fast'",
+        ),
+        (np.zeros((5, 5, 3), complex), np.zeros((3, 3, 3, 1)), {}, TypeError, "real images"),
+        (
+            np.zeros((5, 5, 3)),
+            np.zeros((3, 3, 3, 1)),
+            {"border": "bogus"},
+            ValueError,
+            "border='bogus'",
+        ),
+    ],
+)
+def test_bad_input(image, bank, kw, error, match):
+    with pytest.raises(error, match=match):
+        filterbank(image, bank, **kw)
