@@ -174,6 +174,84 @@ def w9(rng, s):
     )
 
 
+def w7(rng, s, name, size, c_in, c_out):
+    """A CNN layer: channels-last in and out, 3x3 filters, zero border."""
+    img = rng.random((size // s, size // s, c_in)).astype(np.float32)
+    bank = rng.standard_normal((3, 3, c_in, c_out)).astype(np.float32)
+    peers = {}
+    if torch is not None:
+        t_img = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None]
+        t_w = torch.from_numpy(np.ascontiguousarray(bank.transpose(3, 2, 0, 1)))
+        t_hwc = torch.from_numpy(img)
+
+        def torch_nchw():  # torch's own layout, no conversions
+            with torch.no_grad():
+                out = torch.nn.functional.conv2d(t_img, t_w, padding=1)
+            return out[0].numpy().transpose(1, 2, 0)
+
+        def torch_hwc():  # channels-last in and out, as imagekit: with the conversions
+            with torch.no_grad():
+                x = t_hwc.permute(2, 0, 1)[None].contiguous()
+                out = torch.nn.functional.conv2d(x, t_w, padding=1)
+                return out[0].permute(1, 2, 0).contiguous().numpy()
+
+        peers = {"torch conv2d NCHW": torch_nchw, "torch conv2d + HWC<->NCHW": torch_hwc}
+    return Workload(
+        name,
+        f"{img.shape[0]}²×{c_in} float32 -> {c_out} filters 3×3, zero border",
+        lambda: ik.filterbank(img, bank, 0),
+        peers,
+        rtol=1e-4,
+        atol=1e-5,
+    )
+
+
+def w8(rng, s):
+    """Forward and both gradients of a 3x3 filter, against torch autograd."""
+    from imagekit.gradients import imfilter_vjp
+
+    x = rng.random((1000 // s, 1000 // s))
+    w = rng.random((3, 3))
+    g = rng.standard_normal(x.shape)
+
+    def ours():
+        out = ik.imfilter(x, w, 0)
+        gi, gk = imfilter_vjp(x, w, g, 0)
+        return np.concatenate([out.ravel(), gi.ravel(), gk.ravel()])
+
+    peers = {}
+    if torch is not None:
+        tg = torch.from_numpy(g)[None, None]
+
+        def autograd():
+            tx = torch.tensor(x[None, None], requires_grad=True)
+            tw = torch.tensor(w[None, None], requires_grad=True)
+            out = torch.nn.functional.conv2d(tx, tw, padding=1)
+            out.backward(tg)
+            return np.concatenate(
+                [out.detach().numpy().ravel(), tx.grad.numpy().ravel(), tw.grad.numpy().ravel()]
+            )
+
+        peers["torch autograd"] = autograd
+    return Workload(
+        "W8",
+        f"{x.shape[0]}² float64, 3×3: forward + both gradients",
+        ours,
+        peers,
+        rtol=1e-9,
+        atol=1e-12,
+        notes="W8f is imagekit's forward alone; the goal is W8 <= 3x W8f",
+    )
+
+
+def w8f(rng, s):
+    x = rng.random((1000 // s, 1000 // s))
+    w = rng.random((3, 3))
+    return Workload(
+        "W8f", f"{x.shape[0]}² float64, 3×3: forward only", lambda: ik.imfilter(x, w, 0)
+    )
+
+
 def build(smoke: bool = False) -> list[Workload]:
     """The workloads (sizes divided by 8 with ``smoke``)."""
     rng = np.random.default_rng(0)
@@ -187,4 +265,8 @@ def build(smoke: bool = False) -> list[Workload]:
         w5(rng, s),
         w6(rng, s),
         w9(rng, s),
+        w7(rng, s, "W7a", 32 if not smoke else 64, 128, 256),
+        w7(rng, s, "W7b", 224, 64, 64),
+        w8(rng, s),
+        w8f(rng, s),
     ]

@@ -24,7 +24,8 @@ import numpy as np
 
 from ..borders import NA, Fill, extend
 from ..filtering._imfilter import imfilter
-from ..filtering._plan import make_plan
+from ..filtering._plan import STRATEGIES, make_plan
+from ..filtering.strategies._scratch import scratch
 from ..kernels import Kernel
 from ._pad_adjoint import fold
 
@@ -35,20 +36,25 @@ _TAP_LOOP_MAX = 64
 
 
 def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``G[p] = sum_j w[j] g[p - j]`` on window positions: full correlation, ``w`` reversed."""
+    """``G[p] = sum_j w[j] g[p - j]`` on window positions: full correlation, ``w`` reversed.
+
+    Written into this thread's scratch buffer (valid until the next call): fresh
+    image-sized temporaries cost more in page faults than the filter itself.
+    """
     rev = w[(slice(None, None, -1),) * w.ndim]
-    return imfilter(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
+    plan = make_plan(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
+    out = scratch(plan.out_shape, plan.compute_dtype, slot=5)
+    STRATEGIES[plan.strategy].run(g, plan, out)
+    return out
 
 
 def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
     """``dw[j] = sum_i g[i] E[i + j]``, for every offset index ``j`` of a kernel of ``kshape``."""
     taps = int(np.prod(kshape))
-    if taps <= _TAP_LOOP_MAX:
-        out = np.empty(kshape, np.result_type(E, g))
-        for j in np.ndindex(*kshape):
-            view = E[tuple(slice(a, a + n) for a, n in zip(j, g.shape))]
-            out[j] = np.vdot(view, g)
-        return out
+    if taps <= _TAP_LOOP_MAX:  # one threaded pass over the image for all taps
+        from ..filtering.strategies.direct import kernel_gradient
+
+        return kernel_gradient(np.ascontiguousarray(E), g, kshape)
     return imfilter(E, Kernel(g, start=(0,) * g.ndim), Fill(0.0), shape="valid", algorithm="fft")
 
 
@@ -119,7 +125,15 @@ def imfilter_vjp(
         gi, gk = _na_vjp(a, plan, g, w, lo, hi)
     else:
         gi = fold(_window_grad(g, w), a.shape, plan.border, lo)
-        E = extend(a, plan.border, lo, hi, dtype=plan.compute_dtype)
+        shape = tuple(b - c for c, b in zip(lo, hi))
+        E = extend(
+            a,
+            plan.border,
+            lo,
+            hi,
+            dtype=plan.compute_dtype,
+            out=scratch(shape, plan.compute_dtype, slot=4),
+        )
         gk = _kernel_grad(E, g, plan.kernel.shape)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)
 

@@ -107,3 +107,14 @@ def test_float32_stays_float32_and_bad_grad_shape():
         imfilter_vjp(x, np.ones((3, 3)), np.ones((4, 6)))
     with pytest.raises(TypeError, match="real images and kernels"):
         imfilter_vjp(x + 1j, np.ones((3, 3)), np.ones((5, 6)))
+
+
+def test_gradients_are_fresh_arrays_not_scratch():
+    # Internals reuse per-thread buffers; results handed out must not alias them.
+    rng = np.random.default_rng(5)
+    x, w = rng.random((10, 10)), rng.random((3, 3))
+    g = rng.standard_normal((8, 8))
+    gi, gk = imfilter_vjp(x, w, g, 0, shape="valid")
+    keep = gi.copy()
+    imfilter_vjp(rng.random((10, 10)), w, rng.standard_normal((8, 8)), 0, shape="valid")
+    np.testing.assert_array_equal(gi, keep)

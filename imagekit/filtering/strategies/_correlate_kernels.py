@@ -57,3 +57,27 @@ def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no 
             for x in range(n):
                 acc[x] += w * row[x]
             t += 1
+
+
+# "reassoc" lets LLVM vectorise the dot products (a sum in a different order:
+# rounding-level differences); NaN and inf still propagate.
+@njit(parallel=True, cache=True, nogil=True, fastmath={"contract", "reassoc"})
+def correlate_runs_adjoint(src, bases, deltas, grad, run, chunk, partial):  # pragma: no cover
+    """The kernel's gradient: ``partial[task, t] = sum_x grad[r, x] * src[base[r] + delta[t] + x]``
+    over each task's piece of run; the caller sums ``partial`` over tasks. One pass
+    over the image however many taps (the same layout as ``correlate_runs``)."""
+    nrows = bases.shape[0]
+    per_row = (run + chunk - 1) // chunk
+    ntaps = deltas.shape[0]
+    for task in prange(nrows * per_row):
+        r = task // per_row
+        x0 = (task - r * per_row) * chunk
+        n = min(chunk, run - x0)
+        s = bases[r] + x0
+        gr = grad[r * run + x0 : r * run + x0 + n]
+        for t in range(ntaps):
+            row = src[s + deltas[t] : s + deltas[t] + n]
+            total = 0.0
+            for x in range(n):
+                total += gr[x] * row[x]
+            partial[task, t] = total

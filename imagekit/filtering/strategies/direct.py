@@ -21,7 +21,7 @@ from ._correlate_kernels import correlate_runs
 from ._scratch import readonly
 from ._scratch import scratch as pooled
 
-__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window"]
+__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "kernel_gradient", "run_geometry"]
 
 # `correlate` accepts an `out` of any real dtype and casts into it.
 WRITES_ANY_DTYPE = True
@@ -128,6 +128,41 @@ def correlate_window(
     else:
         src, origin = image, tuple(lo)
     _run(src, origin, kernel, out)
+
+
+def run_geometry(src: np.ndarray, origin, kshape, out_shape):
+    """Flat tap offsets of every tap of a ``kshape`` kernel, the run start of each output
+    row, and the run length, for a C-contiguous ``src`` whose window starts at ``origin``."""
+    strides = [s // src.itemsize for s in src.strides]
+    idx = np.indices(kshape).reshape(len(kshape), -1)
+    deltas = np.zeros(idx.shape[1], np.int64)
+    for i, st in zip(idx, strides):
+        deltas += i.astype(np.int64) * st
+    ndim = len(out_shape)
+    k = ndim - 1
+    while k > 0 and kshape[k] == 1 and src.shape[k] == out_shape[k] and origin[k] == 0:
+        k -= 1
+    run = int(np.prod(out_shape[k:]))
+    bases = np.array([origin[k] * strides[k]], np.int64)
+    for d in range(k - 1, -1, -1):
+        pos = (origin[d] + np.arange(out_shape[d], dtype=np.int64)) * strides[d]
+        bases = (pos[:, None] + bases[None, :]).ravel()
+    return deltas, bases, run
+
+
+def kernel_gradient(src: np.ndarray, grad: np.ndarray, kshape) -> np.ndarray:
+    """``dw[j] = sum_i grad[i] src[i + j]`` for a kernel of ``kshape`` over a C-contiguous
+    extended window ``src`` (float32/float64), in one threaded pass."""
+    from ._correlate_kernels import correlate_runs_adjoint
+
+    deltas, bases, run = run_geometry(src, (0,) * src.ndim, kshape, grad.shape)
+    per_row = -(-run // _CHUNK)
+    partial = np.empty((bases.size * per_row, deltas.size), src.dtype)
+    g = np.ascontiguousarray(grad, src.dtype)
+    correlate_runs_adjoint(
+        readonly(src.reshape(-1)), bases, deltas, g.reshape(-1), run, _CHUNK, partial
+    )
+    return partial.sum(axis=0).reshape(kshape)
 
 
 def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
