@@ -199,8 +199,9 @@ def filterbank(
     image : ndarray
         Spatial axes (1-D, 2-D, 3-D, ...) and a channel axis of ``C_in``
         values; optionally a batch axis.
-    bank : (*kernel, C_in, C_out) ndarray
-        One kernel axis per spatial axis, in order.
+    bank : ndarray
+        Shape ``(*kernel, C_in, C_out)``: one kernel axis per spatial axis,
+        in order, then the input and output channels.
     border : str, number or Border, optional
         As for :func:`imagekit.imfilter` (every border, NA included).
     shape : {'same', 'valid', 'full'}, optional
