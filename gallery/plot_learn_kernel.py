@@ -21,9 +21,7 @@ from imagekit.gradients import imfilter_vjp
 # The unknown filter: a Gaussian blur plus a horizontal Sobel edge response.
 
 image = sample().astype(np.float64).mean(axis=2) / 255
-true = kernels.gaussian(1.0, radius=2).weights + 0.5 * np.pad(
-    kernels.sobel(axis=1).weights, 1
-)
+true = kernels.gaussian(1.0, radius=2).weights + 0.5 * np.pad(kernels.sobel(axis=1).weights, 1)
 target = imfilter(image, true, "reflect")
 
 # %%
@@ -55,8 +53,10 @@ for _ in range(true.size):
     s = AT(r)
     gamma, previous = float(np.sum(s * s)), gamma
     p = s + (gamma / previous) * p
-print(f"CGLS: loss {losses[0]:.2e} -> {losses[-1]:.2e} in {true.size} steps, "
-      f"max kernel error {np.abs(w - true).max():.1e}")
+print(
+    f"CGLS: loss {losses[0]:.2e} -> {losses[-1]:.2e} in {true.size} steps, "
+    f"max kernel error {np.abs(w - true).max():.1e}"
+)
 
 # %%
 # The same through the torch adapter, with Adam (skipped without torch).
