@@ -36,54 +36,37 @@ def _numpy(t: torch.Tensor) -> np.ndarray:
     return t.detach().numpy()
 
 
-class _ImFilter(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, w, options):
-        xa, wa = _numpy(x), _numpy(w)
-        ctx.save_for_backward(x, w)
-        ctx.options = options
-        return torch.from_numpy(np.ascontiguousarray(filtering.imfilter(xa, wa, **options)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, w = ctx.saved_tensors
-        gi, gk = imfilter_vjp(_numpy(x), _numpy(w), _numpy(grad.contiguous()), **ctx.options)
-        gx = (
-            torch.from_numpy(np.ascontiguousarray(gi)).to(x.dtype)
-            if ctx.needs_input_grad[0]
-            else None
-        )
-        gw = (
-            torch.from_numpy(np.ascontiguousarray(gk)).to(w.dtype)
-            if ctx.needs_input_grad[1]
-            else None
-        )
-        return gx, gw, None
+def _tensor(a: np.ndarray, like: torch.Tensor) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a)).to(like.dtype)
 
 
-class _FilterBank(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, bank, options):
-        ctx.save_for_backward(x, bank)
-        ctx.options = options
-        out = filtering.filterbank(_numpy(x), _numpy(bank), **options)
-        return torch.from_numpy(np.ascontiguousarray(out))
+def _autograd(forward, vjp):
+    """A torch autograd Function running ``forward(x, w, **options)`` and, backward,
+    ``vjp(x, w, grad, **options) -> (grad_x, grad_w)``."""
 
-    @staticmethod
-    def backward(ctx, grad):
-        x, bank = ctx.saved_tensors
-        gi, gb = filterbank_vjp(_numpy(x), _numpy(bank), _numpy(grad.contiguous()), **ctx.options)
-        gx = (
-            torch.from_numpy(np.ascontiguousarray(gi)).to(x.dtype)
-            if ctx.needs_input_grad[0]
-            else None
-        )
-        gb_t = (
-            torch.from_numpy(np.ascontiguousarray(gb)).to(bank.dtype)
-            if ctx.needs_input_grad[1]
-            else None
-        )
-        return gx, gb_t, None
+    class Op(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w, options):
+            ctx.save_for_backward(x, w)
+            ctx.options = options
+            return _tensor(forward(_numpy(x), _numpy(w), **options), x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, w = ctx.saved_tensors
+            gx, gw = vjp(_numpy(x), _numpy(w), _numpy(grad.contiguous()), **ctx.options)
+            return (
+                _tensor(gx, x) if ctx.needs_input_grad[0] else None,
+                _tensor(gw, w) if ctx.needs_input_grad[1] else None,
+                None,
+            )
+
+    Op.__name__ = Op.__qualname__ = f"{forward.__name__}_function"
+    return Op
+
+
+_ImFilter = _autograd(filtering.imfilter, imfilter_vjp)
+_FilterBank = _autograd(filtering.filterbank, filterbank_vjp)
 
 
 def imfilter(
