@@ -175,6 +175,32 @@ def gemm_filterbank(
     return grid[crop]
 
 
+# Rough costs on the project's machine (seconds per unit; see benchmarks/).
+_GEMM_MAC = 0.02e-9  # per multiply-add of the per-tap matrix products
+_FFT_NLOGN = 0.5e-9  # per n log2 n of one transform
+_FFT_CMAC = 0.1e-9  # per complex multiply-add of the per-frequency products
+_FFT_MEMORY = 512 * 2**20  # the bank's spectra must fit in this
+
+
+def choose_filterbank_strategy(lay: FilterbankLayout, nb: int) -> str:
+    """``'gemm'`` or ``'fft'``, whichever the cost model predicts cheaper (FFT only if
+    the bank's spectra fit in memory)."""
+    from ._filterbank_fft import spectrum_bytes
+
+    taps = int(np.prod(lay.kshape))
+    _, _, rows = shifted_geometry(lay)
+    gemm = _GEMM_MAC * nb * rows * taps * lay.c_in * lay.c_out
+    window = [o + m - 1 for o, m in zip(lay.out_spatial, lay.kshape)]
+    n = float(np.prod(window))
+    transforms = nb * (lay.c_in + lay.c_out) + lay.c_in * lay.c_out  # images, then the bank
+    fft = _FFT_NLOGN * transforms * n * np.log2(max(n, 2)) + nb * _FFT_CMAC * n / 2 * (
+        lay.c_in * lay.c_out
+    )
+    if fft < gemm and spectrum_bytes(lay) <= _FFT_MEMORY:
+        return "fft"
+    return "gemm"
+
+
 def filterbank(
     image,
     bank,
@@ -209,9 +235,11 @@ def filterbank(
     channel_axis : int, optional
         The channel axis of the image and of the output (default -1:
         channels last).
-    algorithm : {'auto', 'gemm'}, optional
-        ``'gemm'``: one BLAS matrix product per tap, accumulated in place
-        (the only strategy so far; an FFT one for large kernels is planned).
+    algorithm : {'auto', 'gemm', 'fft'}, optional
+        ``'gemm'``: one BLAS matrix product per tap, accumulated in place.
+        ``'fft'``: one transform per input and output channel and a complex
+        matrix product per frequency, for large kernels. ``'auto'`` picks by
+        a cost model.
     out : ndarray, optional
         Written in place and returned.
     batch_axis : int, optional
@@ -239,21 +267,27 @@ def filterbank(
     True
     """
     lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
-    if algorithm not in ("auto", "gemm"):
-        raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm")
+    if algorithm not in ("auto", "gemm", "fft"):
+        raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm, fft")
     a = np.asarray(image)
     b = np.asarray(bank)
     cl = lay.to_channels_last(a)
+    if algorithm == "auto":
+        algorithm = choose_filterbank_strategy(lay, cl.shape[0])
+    if algorithm == "fft":
+        from ._filterbank_fft import fft_filterbank as run
+    else:
+        run = gemm_filterbank
     if isinstance(lay.border, NA):
         missing = np.isnan(cl)
         values = np.where(missing, 0, cl)
-        num = gemm_filterbank(values, b, lay)
-        den = gemm_filterbank((~missing).astype(lay.dtype), b, lay)
+        num = run(values, b, lay)
+        den = run((~missing).astype(lay.dtype), b, lay)
         with np.errstate(divide="ignore", invalid="ignore"):
             res = num / den
         res[den == 0] = np.nan
     else:
-        res = gemm_filterbank(cl, b, lay)
+        res = run(cl, b, lay)
     res = lay.from_channels_last(res)
     target = output_dtype(dtype) if dtype is not None else lay.dtype
     if out is None:

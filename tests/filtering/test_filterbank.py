@@ -108,3 +108,25 @@ def test_float32_and_equals_torch_conv2d_with_zero_border():
 def test_bad_input(image, bank, kw, error, match):
     with pytest.raises(error, match=match):
         filterbank(image, bank, **kw)
+
+
+@pytest.mark.parametrize("border", [*BORDERS, 1.5, "na"])
+@pytest.mark.parametrize("shape", ["same", "valid", "full"])
+@pytest.mark.parametrize("spatial", [(13,), (9, 11), (5, 6, 7)])
+def test_fft_strategy_equals_gemm(border, shape, spatial):
+    rng = np.random.default_rng(4)
+    image = rng.random((*spatial, 3))
+    kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
+    bank = rng.random((*kshape, 3, 2)) + 0.1
+    fft = filterbank(image, bank, border, shape=shape, algorithm="fft")
+    gemm = filterbank(image, bank, border, shape=shape, algorithm="gemm")
+    assert_close(fft, gemm)
+
+
+def test_auto_picks_fft_for_large_kernels_and_gemm_for_cnn_layers():
+    from imagekit.filtering._filterbank import choose_filterbank_strategy, layout
+
+    big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
+    cnn = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 256), np.float32))
+    assert choose_filterbank_strategy(big, 1) == "fft"
+    assert choose_filterbank_strategy(cnn, 1) == "gemm"
