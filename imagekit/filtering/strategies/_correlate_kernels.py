@@ -10,24 +10,25 @@ C-contiguous array, each non-zero tap is a flat offset ``delta`` and a
 weight, and ``dst[r, x] = sum_t w[t] * src[base[r] + delta[t] + x]``.
 The inner loop over ``x`` is unit-stride in both arrays, so LLVM
 vectorises it; runs are cut into ``chunk``-long pieces that stay in L1 and
-are spread over the threads.
+are spread over the threads (``_threads.run_tasks``).
 """
 
 from __future__ import annotations
 
-from numba import njit, prange
+from numba import njit
 
 
 # fastmath "contract" only: multiply-adds may fuse (one rounding instead of
 # two); NaN/inf semantics and the order of the sum stay IEEE.
 # Compiled on first use for the dtypes the wrapper passes: float32 or float64
 # arrays (the source always as a read-only view), int64 offsets and sizes.
-@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
-def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no cover - numba
-    nrows = bases.shape[0]
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def correlate_runs(
+    t0, t1, src, bases, deltas, weights, dst, run, chunk
+):  # pragma: no cover - numba
     per_row = (run + chunk - 1) // chunk
     ntaps = deltas.shape[0]
-    for task in prange(nrows * per_row):
+    for task in range(t0, t1):  # tasks: pieces of runs (run_tasks spreads them over threads)
         r = task // per_row
         x0 = (task - r * per_row) * chunk
         n = min(chunk, run - x0)
@@ -61,15 +62,16 @@ def correlate_runs(src, bases, deltas, weights, dst, run, chunk):  # pragma: no 
 
 # "reassoc" lets LLVM vectorise the dot products (a sum in a different order:
 # rounding-level differences); NaN and inf still propagate.
-@njit(parallel=True, cache=True, nogil=True, fastmath={"contract", "reassoc"})
-def correlate_runs_adjoint(src, bases, deltas, grad, run, chunk, partial):  # pragma: no cover
+@njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
+def correlate_runs_adjoint(
+    t0, t1, src, bases, deltas, grad, run, chunk, partial
+):  # pragma: no cover
     """The kernel's gradient: ``partial[task, t] = sum_x grad[r, x] * src[base[r] + delta[t] + x]``
     over each task's piece of run; the caller sums ``partial`` over tasks. One pass
     over the image however many taps (the same layout as ``correlate_runs``)."""
-    nrows = bases.shape[0]
     per_row = (run + chunk - 1) // chunk
     ntaps = deltas.shape[0]
-    for task in prange(nrows * per_row):
+    for task in range(t0, t1):
         r = task // per_row
         x0 = (task - r * per_row) * chunk
         n = min(chunk, run - x0)

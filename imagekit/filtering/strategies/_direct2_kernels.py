@@ -11,7 +11,7 @@ column index map. So no extended copy of the image is made. The view is
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 @njit
@@ -29,9 +29,9 @@ def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numb
         acc[o * inner + e] += w * (cfill if c < 0 else r[c * inner + e])
 
 
-@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def direct2_rows(
-    img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block
+    t0, t1, img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block
 ):  # pragma: no cover - numba
     """``dst[b, y, o] = sum_{j,i} weights[j, i] * ext[b, y + j, o + dx[i]]`` (columns flat).
 
@@ -39,13 +39,13 @@ def direct2_rows(
     with ``off = -min(dx)``: the image column a column outside the image reads
     (-1: ``cfill``). Zero weights are skipped.
     """
-    nb, h, n = dst.shape
+    _, h, n = dst.shape
     w_cols = img.shape[2] // inner  # image width in columns
     n_cols = n // inner
     my, mx = weights.shape
     off = -dx.min()
     nblk = (h + block - 1) // block
-    for task in prange(nb * nblk):
+    for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
         acc = np.empty(n, weights.dtype)

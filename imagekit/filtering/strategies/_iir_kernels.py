@@ -23,7 +23,7 @@ coefficients alone (``1 - a1 - a2 - a3 = 1.4e-4`` at sigma 30) cost about
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, float64, int64, njit, prange, void
+from numba import boolean, float64, int64, njit, void
 
 # Samples per tile when transposing lines along the last axis.
 _TILE = 64
@@ -127,15 +127,17 @@ def _scatter(buf, starts, stride, n, w, dst):  # pragma: no cover - numba
 
 # Compiled on first use for the dtype in use (float32 or float64 images; the
 # source always passed as a read-only view), so one first call compiles one.
-@njit(parallel=True, cache=True, nogil=True)
-def gaussian_lines(src, dst, bases, stride, n, width, coefs, m, nearest, cval):  # pragma: no cover
+@njit(cache=True, nogil=True)
+def gaussian_lines(
+    t0, t1, src, dst, bases, stride, n, width, coefs, m, nearest, cval
+):  # pragma: no cover
     """Filter the lines ``src[bases[j] + i * stride], i < n`` into the same places of ``dst``.
 
     Lines go ``width`` at a time through :func:`filter_lanes`, the groups
     in parallel. ``src`` may be ``dst``.
     """
     nlines = bases.shape[0]
-    for g in prange((nlines + width - 1) // width):
+    for g in range(t0, t1):
         starts = bases[g * width : min((g + 1) * width, nlines)]
         buf = np.empty((n + 5) * width)
         if starts.shape[0] < width:

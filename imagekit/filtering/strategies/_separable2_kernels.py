@@ -16,7 +16,7 @@ and store of it serves more than one multiply-add.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
 @njit
@@ -139,8 +139,10 @@ def _row_pass(v, wx, acc, inner, symmetric):  # pragma: no cover - numba
 
 # Compiled on first use for each (source, accumulator, output) dtype triple
 # the wrapper passes: exactly the cost model's FUSED_TYPES table.
-@njit(parallel=True, cache=True, nogil=True, fastmath={"contract"})
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def separable2_rows(
+    t0,
+    t1,
     img,
     rowmap,
     fillrow,
@@ -166,9 +168,9 @@ def separable2_rows(
     ``inner``) into the row buffer (``nv`` columns) from column ``start``; then its
     margin columns ``mdst`` copied from buffer columns ``msrc`` (-1: ``vfill``); then
     the row pass and the cast."""
-    nb, h, n = dst.shape
+    _, h, n = dst.shape
     nblk = (h + block - 1) // block
-    for task in prange(nb * nblk):  # a block of rows per task: buffers allocated once
+    for task in range(t0, t1):  # a block of rows per task: buffers allocated once
         b = task // nblk
         y0 = (task - b * nblk) * block
         v = np.empty(nv * inner, wy.dtype)

@@ -20,6 +20,7 @@ from .._plan import Plan
 from ._correlate_kernels import correlate_runs
 from ._scratch import readonly
 from ._scratch import scratch as pooled
+from ._threads import run_tasks
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "kernel_gradient", "run_geometry"]
 
@@ -74,7 +75,10 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
     fillrow = np.full(img3.shape[2], fill, src_dtype)
     integer = out.dtype.kind in "iu"
     lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-    direct2_rows(
+    h = out.shape[a0]
+    run_tasks(
+        direct2_rows,
+        batch * -(-h // _BLOCK),
         readonly(img3),
         rowmap,
         readonly(fillrow),
@@ -159,8 +163,16 @@ def kernel_gradient(src: np.ndarray, grad: np.ndarray, kshape) -> np.ndarray:
     per_row = -(-run // _CHUNK)
     partial = np.empty((bases.size * per_row, deltas.size), src.dtype)
     g = np.ascontiguousarray(grad, src.dtype)
-    correlate_runs_adjoint(
-        readonly(src.reshape(-1)), bases, deltas, g.reshape(-1), run, _CHUNK, partial
+    run_tasks(
+        correlate_runs_adjoint,
+        partial.shape[0],
+        readonly(src.reshape(-1)),
+        bases,
+        deltas,
+        g.reshape(-1),
+        run,
+        _CHUNK,
+        partial,
     )
     return partial.sum(axis=0).reshape(kshape)
 
@@ -188,4 +200,15 @@ def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
     for d in range(k - 1, -1, -1):
         pos = (origin[d] + np.arange(out.shape[d], dtype=np.int64)) * strides[d]
         bases = (pos[:, None] + bases[None, :]).ravel()
-    correlate_runs(readonly(src.reshape(-1)), bases, deltas, weights, out.reshape(-1), run, _CHUNK)
+    ntasks = bases.size * -(-run // _CHUNK)
+    run_tasks(
+        correlate_runs,
+        ntasks,
+        readonly(src.reshape(-1)),
+        bases,
+        deltas,
+        weights,
+        out.reshape(-1),
+        run,
+        _CHUNK,
+    )

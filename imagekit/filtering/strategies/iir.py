@@ -77,6 +77,7 @@ from ...borders import Border, Fill, Pad
 from .._plan import Plan
 from ._iir_kernels import gaussian_lines
 from ._scratch import readonly
+from ._threads import run_tasks
 
 __all__ = ["MIN_SIGMA", "correlate", "gaussian_iir", "recursion_coefficients"]
 
@@ -229,7 +230,9 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         coefs, m = recursion_coefficients(sigma)
         bases, stride, n = _lines(out.shape, axis)
         width = min(_width(stride, n), bases.size)
-        gaussian_lines(
+        run_tasks(
+            gaussian_lines,
+            -(-bases.size // width),
             readonly(src.reshape(-1)),
             out.reshape(-1),
             bases,

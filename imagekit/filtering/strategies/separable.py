@@ -25,6 +25,7 @@ from ...kernels import Kernel
 from .._costs import fused_types, is_running_sum
 from .._plan import Plan
 from ._scratch import readonly, scratch
+from ._threads import run_tasks
 from .direct import correlate_window, needs_extension
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate"]
@@ -100,7 +101,9 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     integer = out.dtype.kind in "iu"
     lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
     wy, wx = fy.weights.astype(acc_dtype), fx.weights.astype(acc_dtype)  # writeable copies
-    separable2_rows(
+    run_tasks(
+        separable2_rows,
+        batch * -(-out.shape[a0] // _BLOCK),
         readonly(img3),
         rowmap.astype(np.int64),
         readonly(fillrow),

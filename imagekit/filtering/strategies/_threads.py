@@ -1,0 +1,53 @@
+"""Running a numba loop on all cores from Python threads.
+
+Every kernel here is a serial ``nogil`` numba function over a range of
+tasks ``[t0, t1)`` (rows, pieces of runs, groups of lines); ``run_tasks``
+cuts the range into one contiguous piece per thread and runs them at once,
+the calling thread taking the first. Compared with numba's ``parallel=True``
+this halves compile time (measured 3.3 s -> 1.8 s per specialisation, which
+is most of a first call) and makes calls from several user threads safe
+without choosing a threading layer: each call only submits work to a shared
+pool.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+__all__ = ["run_tasks", "threads"]
+
+_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def threads() -> int:
+    """Threads a filter uses: ``IMAGEKIT_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else cores."""
+    for name in ("IMAGEKIT_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        value = os.environ.get(name)
+        if value and value.isdigit() and int(value) > 0:
+            return int(value)
+    return os.cpu_count() or 1
+
+
+def _get_pool(n: int) -> ThreadPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=max(n - 1, 1), thread_name_prefix="imagekit")
+        return _pool
+
+
+def run_tasks(kernel, ntasks: int, *args) -> None:
+    """``kernel(t0, t1, *args)`` over ``[0, ntasks)``, split across the threads."""
+    n = min(threads(), ntasks)
+    if n <= 1:
+        kernel(0, ntasks, *args)
+        return
+    bounds = [ntasks * i // n for i in range(n + 1)]
+    pool = _get_pool(n)
+    futures = [pool.submit(kernel, bounds[i], bounds[i + 1], *args) for i in range(1, n)]
+    kernel(bounds[0], bounds[1], *args)
+    for f in futures:
+        f.result()
