@@ -33,9 +33,9 @@ def agree(ours, theirs, w) -> bool:
 
 
 def threads_line() -> str:
-    import numba
+    from imagekit.filtering.strategies._threads import threads
 
-    parts = [f"numba {numba.config.NUMBA_NUM_THREADS}"]
+    parts = [f"imagekit {threads()}"]
     try:
         import cv2
 

@@ -131,9 +131,9 @@ def info() -> int:
         f"pillow {PIL.__version__}"
     )
     print(f"python {sys.version.split()[0]}")
-    print(f"numba threads: {numba.config.NUMBA_NUM_THREADS}")
-    layer = numba.config.THREADING_LAYER
-    print(f"numba threading layer (configured): {layer}")
+    from .filtering.strategies._threads import threads
+
+    print(f"threads: {threads()} (IMAGEKIT_NUM_THREADS, else NUMBA_NUM_THREADS, else cores)")
     for name in ("cupy", "dask", "torch", "cv2", "skimage"):
         try:
             mod = importlib.import_module(name)
