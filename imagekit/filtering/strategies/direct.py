@@ -92,6 +92,7 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
         acc_dtype.type(lo),
         acc_dtype.type(hi),
         _BLOCK,
+        work=out.size * np.count_nonzero(k.weights),
     )
 
 
@@ -173,6 +174,7 @@ def kernel_gradient(src: np.ndarray, grad: np.ndarray, kshape) -> np.ndarray:
         run,
         _CHUNK,
         partial,
+        work=grad.size * deltas.size,
     )
     return partial.sum(axis=0).reshape(kshape)
 
@@ -211,4 +213,5 @@ def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
         out.reshape(-1),
         run,
         _CHUNK,
+        work=out.size * deltas.size,
     )

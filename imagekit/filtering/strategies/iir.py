@@ -243,6 +243,7 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
             m,
             nearest,
             cval,
+            work=src.size * 8,
         )
         src = out
     if src is not out:  # every sigma was 0

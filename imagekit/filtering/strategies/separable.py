@@ -126,6 +126,7 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
         acc_dtype.type(lo_v),
         acc_dtype.type(hi_v),
         _BLOCK,
+        work=out.size * (fy.shape[0] + fx.shape[0]),
     )
 
 
