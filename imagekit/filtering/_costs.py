@@ -52,6 +52,9 @@ FUSED_TYPES = (
 )
 
 
+_FUSED = {tuple(np.dtype(name) for name in names) for names in FUSED_TYPES}
+
+
 def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
     """(source, accumulator) dtypes of the in-place loops for these dtypes, else None.
 
@@ -65,7 +68,7 @@ def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype
         v = plan.border.value
         if not (v == int(v) and 0 <= v <= np.iinfo(src).max):
             src = acc
-    if (src.name, acc.name, np.dtype(out_dtype).name) not in FUSED_TYPES:
+    if (src, acc, np.dtype(out_dtype)) not in _FUSED:
         return None
     return src, acc
 

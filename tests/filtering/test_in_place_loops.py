@@ -102,3 +102,13 @@ def test_direct_plane_loop_reads_small_integers(dtype):
         np.rint(_run_loop(image.astype(np.float64), w, "wrap")), 0, np.iinfo(dtype).max
     )
     assert np.abs(got.astype(np.float64) - expected).max() <= 1
+
+
+@pytest.mark.parametrize("algorithm", ["direct", "separable"])
+def test_big_endian_small_integers_are_not_read_in_place(algorithm):
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 60000, (15, 17)).astype(">u2")
+    kernel = Kernel.from_factors([np.ones(3) / 3, np.ones(3) / 3])
+    got = imfilter(image, kernel, "reflect", algorithm=algorithm, dtype=np.uint16)
+    ref = imfilter(image.astype(np.uint16), kernel, "reflect", algorithm=algorithm, dtype=np.uint16)
+    np.testing.assert_array_equal(got, ref)

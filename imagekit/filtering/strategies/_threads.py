@@ -22,13 +22,17 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 def threads() -> int:
-    """Threads a filter uses: ``IMAGEKIT_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else cores."""
+    """Threads a filter uses: ``IMAGEKIT_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else the
+    cores this process may run on."""
     for name in ("IMAGEKIT_NUM_THREADS", "NUMBA_NUM_THREADS"):
         value = os.environ.get(name)
         if value and value.isdigit() and int(value) > 0:
             return int(value)
-    return os.cpu_count() or 1
+    return _CORES or 1
 
 
 def _get_pool(n: int) -> ThreadPoolExecutor:
