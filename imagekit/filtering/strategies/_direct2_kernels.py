@@ -86,6 +86,11 @@ def direct2_rows(
                             s3 = r[(o0 + ds[3]) * inner : (o0 + ds[3]) * inner + m]
                             for x in range(m):
                                 a[x] = a[x] + w0 * s0[x] + w1 * s1[x] + w2 * s2[x] + w3 * s3[x]
+                        elif k == 3:  # a 3-wide kernel row: the commonest case
+                            s1 = r[(o0 + ds[1]) * inner : (o0 + ds[1]) * inner + m]
+                            s2 = r[(o0 + ds[2]) * inner : (o0 + ds[2]) * inner + m]
+                            for x in range(m):
+                                a[x] = a[x] + w0 * s0[x] + w1 * s1[x] + w2 * s2[x]
                         else:
                             for q in range(k):
                                 s = r[(o0 + ds[q]) * inner : (o0 + ds[q]) * inner + m]

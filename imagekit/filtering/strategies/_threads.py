@@ -2,8 +2,8 @@
 
 Every kernel here is a serial ``nogil`` numba function over a range of
 tasks ``[t0, t1)`` (rows, pieces of runs, groups of lines); ``run_tasks``
-cuts the range into one contiguous piece per thread and runs them at once,
-the calling thread taking the first. Compared with numba's ``parallel=True``
+cuts the range into a few contiguous pieces per thread, which the calling
+thread and the pool's threads take in turn. Compared with numba's ``parallel=True``
 this halves compile time (measured 3.3 s -> 1.8 s per specialisation, which
 is most of a first call) and makes calls from several user threads safe
 without choosing a threading layer: each call only submits work to a shared
@@ -12,6 +12,7 @@ pool.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -49,10 +50,13 @@ SERIAL_WORK = 1_000_000
 
 
 def run_tasks(kernel, ntasks: int, *args, work: float | None = None) -> None:
-    """``kernel(t0, t1, *args)`` over ``[0, ntasks)``, split across the threads.
+    """``kernel(t0, t1, *args)`` over ``[0, ntasks)``, shared among the threads.
 
-    ``work`` (multiply-adds, or any proportional count) below ``SERIAL_WORK``
-    runs on the calling thread alone.
+    The range is cut into a few pieces per thread that the threads take in
+    turn, so the calling thread starts at once and the others join as they
+    wake (~60 us here) — nobody waits for the slowest to start. ``work``
+    (multiply-adds, or any proportional count) below ``SERIAL_WORK`` runs on
+    the calling thread alone.
     """
     n = min(threads(), ntasks)
     if work is not None and work < SERIAL_WORK:
@@ -60,9 +64,16 @@ def run_tasks(kernel, ntasks: int, *args, work: float | None = None) -> None:
     if n <= 1:
         kernel(0, ntasks, *args)
         return
-    bounds = [ntasks * i // n for i in range(n + 1)]
+    pieces = min(ntasks, 4 * n)
+    bounds = [ntasks * i // pieces for i in range(pieces + 1)]
+    counter = itertools.count()  # next() is atomic under the GIL
+
+    def worker():
+        while (i := next(counter)) < pieces:
+            kernel(bounds[i], bounds[i + 1], *args)
+
     pool = _get_pool(n)
-    futures = [pool.submit(kernel, bounds[i], bounds[i + 1], *args) for i in range(1, n)]
-    kernel(bounds[0], bounds[1], *args)
+    futures = [pool.submit(worker) for _ in range(n - 1)]
+    worker()
     for f in futures:
         f.result()
