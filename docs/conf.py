@@ -15,8 +15,8 @@ extensions = [
     "numpydoc",
 ]
 autosummary_generate = True
-# torch is an optional dependency: document its adapter without installing it.
-autodoc_mock_imports = ["torch"]
+# torch and jax are optional dependencies: document their adapters without them.
+autodoc_mock_imports = ["torch", "jax"]
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
 html_theme = "pydata_sphinx_theme"
