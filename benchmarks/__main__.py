@@ -24,7 +24,9 @@ from .workloads import build
 
 
 def agree(ours, theirs, w) -> bool:
-    """Whether a peer's output matches imagekit's within the workload's tolerances."""
+    """Whether a peer's output (an array, or a tuple of them) matches imagekit's."""
+    if isinstance(ours, tuple):
+        return len(ours) == len(theirs) and all(agree(a, b, w) for a, b in zip(ours, theirs))
     ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
     if ours.shape != theirs.shape:
         return False

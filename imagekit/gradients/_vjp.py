@@ -124,7 +124,7 @@ def imfilter_vjp(
     if isinstance(plan.border, NA):
         gi, gk = _na_vjp(a, plan, g, w, lo, hi)
     else:
-        gi = fold(_window_grad(g, w), a.shape, plan.border, lo)
+        gi = _image_grad(a, plan, g, w, lo)
         shape = tuple(b - c for c, b in zip(lo, hi))
         E = extend(
             a,
@@ -136,6 +136,23 @@ def imfilter_vjp(
         )
         gk = _kernel_grad(E, g, plan.kernel.shape)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)
+
+
+def _image_grad(a, plan, g, w, lo):
+    """``dL/dimage``: the window gradient folded back (see the module docstring).
+
+    With a constant fill and ``shape="same"`` nothing folds: the image
+    gradient is one correlation of ``g`` with the reflected kernel, zero
+    outside, computed straight into the result.
+    """
+    if isinstance(plan.border, Fill) and plan.shape == "same":
+        k = plan.kernel
+        mirrored = Kernel(
+            w[(slice(None, None, -1),) * w.ndim],
+            start=tuple(-(s + m - 1) for s, m in zip(k.start, k.shape)),
+        )
+        return imfilter(g, mirrored, Fill(0.0))
+    return fold(_window_grad(g, w), a.shape, plan.border, lo)
 
 
 def _na_vjp(a, plan, g, w, lo, hi):
