@@ -104,7 +104,7 @@ def demo(outdir: Path) -> int:
         panels.append((label, _to_uint8(out, signed=label.startswith("LoG"))))
     path = outdir / "demo.png"
     imsave(path, _montage(panels))
-    print("(the first filter's time includes loading the compiled kernels)")
+    print("(a loop's first use compiles it once — seconds — and later runs load it from disk)")
     print(f"wrote {path}")
     return 0
 
