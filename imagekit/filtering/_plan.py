@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -220,7 +221,57 @@ def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = Non
     return dataclasses.replace(p, strategy=choose_strategy(p))
 
 
-def make_plan(
+# Plans are immutable: repeated calls with the same shapes, dtypes, kernel and
+# options reuse one (planning costs ~50 us, a tenth of a 1000² 3×3 filter).
+_CACHE_MAX_TAPS = 4096
+_plan_cache: dict = {}
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 256
+
+
+def _kernel_key(kernel):
+    if isinstance(kernel, Kernel):
+        return kernel if kernel.size <= _CACHE_MAX_TAPS else None
+    if isinstance(kernel, tuple):
+        keys = tuple(_kernel_key(k) for k in kernel)
+        return None if any(k is None for k in keys) else ("tuple", keys)
+    w = np.asarray(kernel)
+    if w.dtype == object or w.size > _CACHE_MAX_TAPS:
+        return None
+    return ("array", w.shape, w.dtype.str, w.tobytes())
+
+
+def _cache_key(image, kernel, border, options):
+    """A hashable key for a plan, or None when the call should not be cached."""
+    a = image if isinstance(image, np.ndarray) else None
+    kkey = _kernel_key(kernel)
+    if a is None or kkey is None:
+        return None
+    key = (a.shape, a.dtype.str, kkey, border, tuple(sorted(options.items())))
+    try:
+        hash(key)
+    except TypeError:  # a list for axes, an unhashable border: plan it fresh
+        return None
+    return key
+
+
+def make_plan(image, kernel, border="reflect", **options) -> Plan:
+    """Resolve a filter call into a :class:`Plan`, reusing a cached one when it can."""
+    key = _cache_key(image, kernel, border, options)
+    if key is not None:
+        cached = _plan_cache.get(key)
+        if cached is not None:
+            return cached
+    p = _make_plan(image, kernel, border, **options)
+    if key is not None:
+        with _cache_lock:
+            if len(_plan_cache) >= _CACHE_SIZE:
+                _plan_cache.pop(next(iter(_plan_cache)))  # the oldest entry
+            _plan_cache[key] = p
+    return p
+
+
+def _make_plan(
     image,
     kernel,
     border="reflect",

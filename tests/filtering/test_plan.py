@@ -153,3 +153,17 @@ def test_iir_refuses_borders_it_cannot_do():
         imfilter(np.zeros((16, 16)), kernels.gaussian(3.0), "reflect", algorithm="iir")
     with pytest.raises(ValueError, match="needs a Gaussian kernel"):
         imfilter(np.zeros((16, 16)), np.ones((3, 3)), algorithm="iir")
+
+
+def test_plans_are_reused_for_equal_calls_and_not_for_changed_kernels():
+    image = np.zeros((16, 16))
+    w = np.ones((3, 3))
+    first = plan(image, w, "wrap")
+    assert plan(np.ones((16, 16)), w.copy(), "wrap") is first  # same shapes, kernel, options
+    w[0, 0] = 2.0  # a changed kernel is a new plan
+    assert plan(image, w, "wrap") is not first
+    assert plan(image, w, "wrap").kernel.weights[0, 0] == 2.0
+    with pytest.raises(ValueError, match="must be finite"):  # errors are never cached
+        plan(image, np.full((3, 3), np.nan))
+    with pytest.raises(ValueError, match="must be finite"):
+        plan(image, np.full((3, 3), np.nan))
