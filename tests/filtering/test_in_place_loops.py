@@ -112,3 +112,24 @@ def test_big_endian_small_integers_are_not_read_in_place(algorithm):
     got = imfilter(image, kernel, "reflect", algorithm=algorithm, dtype=np.uint16)
     ref = imfilter(image.astype(np.uint16), kernel, "reflect", algorithm=algorithm, dtype=np.uint16)
     np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize("border", [*BORDERS, Fill(0.75)])
+@pytest.mark.parametrize("mode", ["same", "valid", "full"])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
+@pytest.mark.parametrize("start", [None, (-2, 1)])
+def test_dense_3x3_sweep_equals_run_loop(border, mode, layout, start):
+    rng = np.random.default_rng(6)
+    shape = {"2d": (12, 10), "channels-last": (12, 10, 3), "narrow": (5, 2)}[layout]
+    channel_axis = -1 if layout == "channels-last" else None
+    image = rng.random(shape)
+    w = rng.uniform(0.1, 1.0, (3, 3))  # no zero weight: the one-sweep path
+    kernel = Kernel(w, start=start) if start else w
+    kw = dict(shape=mode, channel_axis=channel_axis)
+    got = imfilter(image, kernel, border, algorithm="direct", **kw)
+    assert_close(got, _run_loop(image, kernel, border, **kw))
+    u8 = (image * 255).astype(np.uint8)
+    got8 = imfilter(u8, kernel, border, algorithm="direct", dtype=np.uint8, **kw)
+    ref8 = np.clip(np.rint(_run_loop(u8.astype(np.float64), kernel, border, **kw)), 0, 255)
+    assert got8.shape == ref8.shape
+    assert np.all(np.abs(got8.astype(np.float64) - ref8) <= 1)

@@ -29,9 +29,81 @@ def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numb
         acc[o * inner + e] += w * (cfill if c < 0 else r[c * inner + e])
 
 
+@njit(fastmath={"contract"})
+def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
+    """The accumulator into an output row: rounded half to even and clipped for integers."""
+    if integer:  # lo, hi in the accumulator's type keep this loop vectorised
+        for x in range(acc.shape[0]):
+            out[x] = min(max(np.rint(acc[x]), lo), hi)
+    else:
+        for x in range(acc.shape[0]):
+            out[x] = acc[x]
+
+
+@njit(fastmath={"contract"})
+def _dense3_row(
+    img, b, y, rowmap, fillrow, colmap, cfill, w, dx, acc, inner, w_cols, n_cols, off
+):  # pragma: no cover - numba
+    """One output row of a 3x3 kernel with no zero weight, in one sweep over the interior."""
+    r0 = _row(img, b, rowmap[y], fillrow)
+    r1 = _row(img, b, rowmap[y + 1], fillrow)
+    r2 = _row(img, b, rowmap[y + 2], fillrow)
+    o0 = max(0, -dx[0])
+    o1 = min(n_cols, w_cols - dx[2])
+    if o1 > o0:
+        m = (o1 - o0) * inner
+        a = acc[o0 * inner : o1 * inner]
+        p0, p1, p2 = (o0 + dx[0]) * inner, (o0 + dx[1]) * inner, (o0 + dx[2]) * inner
+        a0, a1, a2 = r0[p0 : p0 + m], r0[p1 : p1 + m], r0[p2 : p2 + m]
+        b0, b1, b2 = r1[p0 : p0 + m], r1[p1 : p1 + m], r1[p2 : p2 + m]
+        c0, c1, c2 = r2[p0 : p0 + m], r2[p1 : p1 + m], r2[p2 : p2 + m]
+        w00, w01, w02 = w[0, 0], w[0, 1], w[0, 2]
+        w10, w11, w12 = w[1, 0], w[1, 1], w[1, 2]
+        w20, w21, w22 = w[2, 0], w[2, 1], w[2, 2]
+        for x in range(m):
+            a[x] = (
+                w00 * a0[x]
+                + w01 * a1[x]
+                + w02 * a2[x]
+                + w10 * b0[x]
+                + w11 * b1[x]
+                + w12 * b2[x]
+                + w20 * c0[x]
+                + w21 * c1[x]
+                + w22 * c2[x]
+            )
+    else:
+        o0, o1 = n_cols, n_cols
+    for o in range(min(o0, n_cols)):
+        acc[o * inner : (o + 1) * inner] = 0
+    for o in range(o1, n_cols):
+        acc[o * inner : (o + 1) * inner] = 0
+    for j, r in ((0, r0), (1, r1), (2, r2)):
+        for i in range(3):
+            for o in range(min(o0, n_cols)):
+                _edge(acc, r, colmap, o, dx[i] + off, inner, w[j, i], cfill)
+            for o in range(o1, n_cols):
+                _edge(acc, r, colmap, o, dx[i] + off, inner, w[j, i], cfill)
+
+
 @njit(cache=True, nogil=True, fastmath={"contract"})
 def direct2_rows(
-    t0, t1, img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block
+    t0,
+    t1,
+    img,
+    rowmap,
+    fillrow,
+    colmap,
+    cfill,
+    weights,
+    dx,
+    dst,
+    inner,
+    integer,
+    lo,
+    hi,
+    block,
+    dense3,
 ):  # pragma: no cover - numba
     """``dst[b, y, o] = sum_{j,i} weights[j, i] * ext[b, y + j, o + dx[i]]`` (columns flat).
 
@@ -52,6 +124,25 @@ def direct2_rows(
         ws = np.zeros(4, weights.dtype)
         ds = np.zeros(4, np.int64)
         for y in range(y0, min(y0 + block, h)):
+            if dense3:  # a full 3x3 kernel: all nine taps in one sweep, nothing reloaded
+                _dense3_row(
+                    img,
+                    b,
+                    y,
+                    rowmap,
+                    fillrow,
+                    colmap,
+                    cfill,
+                    weights,
+                    dx,
+                    acc,
+                    inner,
+                    w_cols,
+                    n_cols,
+                    off,
+                )
+                _store(acc, dst[b, y], integer, lo, hi)
+                continue
             acc[:] = 0
             for j in range(my):
                 r = _row(img, b, rowmap[y + j], fillrow)
@@ -106,10 +197,4 @@ def direct2_rows(
                             _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
                         for o in range(o1, n_cols):
                             _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
-            out = dst[b, y]
-            if integer:
-                for x in range(n):
-                    out[x] = min(max(np.rint(acc[x]), lo), hi)
-            else:
-                for x in range(n):
-                    out[x] = acc[x]
+            _store(acc, dst[b, y], integer, lo, hi)
