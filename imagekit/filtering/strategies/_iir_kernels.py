@@ -86,7 +86,7 @@ def filter_lanes(buf, n, w, coefs, m, nearest, cval):  # pragma: no cover - numb
             u[k] = b * u[k] + a3 * v3[k] + a2 * v2[k] + a1 * v1[k]
 
 
-# The two copies below are typed by gaussian_lines' signatures.
+# The two copies below are compiled for the dtypes gaussian_lines passes them.
 @njit(cache=True, nogil=True)
 def _gather(src, starts, stride, n, w, buf):  # pragma: no cover - numba
     """Copy line ``k`` (``src[starts[k] + i * stride]``) into lane ``k``, rows ``3..n+2``."""
