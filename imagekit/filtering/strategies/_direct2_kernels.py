@@ -32,7 +32,10 @@ def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numb
 @njit(fastmath={"contract"})
 def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
     """The accumulator into an output row: rounded half to even and clipped for integers."""
-    if integer:  # lo, hi in the accumulator's type keep this loop vectorised
+    if integer and out.itemsize <= 2:  # through int32: a float -> int8/16 store is scalar
+        for x in range(acc.shape[0]):
+            out[x] = np.int32(min(max(np.rint(acc[x]), lo), hi))
+    elif integer:  # lo, hi in the accumulator's type keep this loop vectorised
         for x in range(acc.shape[0]):
             out[x] = min(max(np.rint(acc[x]), lo), hi)
     else:

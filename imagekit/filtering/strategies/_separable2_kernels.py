@@ -194,7 +194,10 @@ def separable2_rows(
                     v[d + k] = vfill if t < 0 else v[t + k]
             _row_pass(v, wx, acc, inner, sym_x)
             out = dst[b, y]
-            if integer:  # lo, hi in the accumulator's type keep this loop vectorised
+            if integer and out.itemsize <= 2:  # through int32: float -> int8/16 is scalar
+                for x in range(n):
+                    out[x] = np.int32(min(max(np.rint(acc[x]), lo), hi))
+            elif integer:  # lo, hi in the accumulator's type keep this loop vectorised
                 for x in range(n):
                     out[x] = min(max(np.rint(acc[x]), lo), hi)
             else:
