@@ -20,6 +20,7 @@ import numpy as np
 from .._dtypes import cast_into, compute_dtype, output_dtype
 from ..borders import NA, Fill, extend, normalize_border
 from ._options import as_image, normalize_shape
+from .backends import is_dask_array
 
 __all__ = ["FilterbankLayout", "filterbank", "layout"]
 
@@ -266,6 +267,15 @@ def filterbank(
     >>> bool(np.allclose(B[:, :, 1], loop))
     True
     """
+    if algorithm not in ("auto", "gemm", "fft"):
+        raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm, fft")
+    if is_dask_array(image):  # a lazy result, block by block
+        from .backends.dask import filterbank as dask_filterbank
+
+        return dask_filterbank(
+            image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
+            shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
+        )  # fmt: skip
     lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
     if algorithm not in ("auto", "gemm", "fft"):
         raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm, fft")

@@ -17,6 +17,7 @@ from .._dtypes import cast_into
 from ..borders import NA, Fill
 from ._options import normalize_out
 from ._plan import STRATEGIES, Plan, derive, make_plan
+from .backends import is_dask_array
 
 __all__ = ["filter_with_plan", "imfilter"]
 
@@ -116,9 +117,11 @@ def imfilter(
 
     Parameters
     ----------
-    image : (..., M, N) ndarray
+    image : (..., M, N) ndarray or dask.array.Array
         Any numeric N-D array (bool, integer, floating, complex), any memory
-        layout. It is never modified.
+        layout. It is never modified. A Dask array gives a lazy Dask array
+        with the same chunks (for ``shape='same'``), equal to the in-memory
+        result at every border.
     kernel : ndarray, Kernel or tuple
         An array is centred (element ``size // 2`` along each axis is offset
         0, scipy's ``origin=0``); a :class:`~imagekit.kernels.Kernel` carries
@@ -132,10 +135,11 @@ def imfilter(
         axis where the kernel is longer than the image). ``'full'``: grown
         by the kernel, every position where it overlaps the image (like
         MATLAB's ``conv2(..., 'full')`` and scipy.signal.correlate).
-    algorithm : {'auto', 'direct', 'separable'}, optional
-        ``'auto'`` runs separable kernels (rank one, or built from factors)
-        as one 1-D pass per axis and others directly. ``'fft'`` and
-        ``'iir'`` are reserved names for strategies still to come.
+    algorithm : {'auto', 'direct', 'separable', 'fft', 'iir'}, optional
+        ``'auto'`` picks the cheapest exact strategy by a cost model (see
+        :func:`imagekit.filtering.plan`); kernels from
+        ``kernels.factored.iir_gaussian`` run the recursive Gaussian.
+        ``'fft'`` is exact to float rounding; ``'iir'`` is an approximation.
     channel_axis : int, optional
         This axis holds the channels of a vector pixel: each channel is
         filtered on its own with the same spatial kernel.
@@ -190,17 +194,15 @@ def imfilter(
     >>> imfilter(np.arange(5.0), reflect([1.0, 2.0, 0.0]), "nearest")
     array([ 1.,  4.,  7., 10., 12.])
     """
-    # 1. resolve
-    plan = make_plan(
-        image,
-        kernel,
-        border,
-        shape=shape,
-        algorithm=algorithm,
-        channel_axis=channel_axis,
-        axes=axes,
-        dtype=dtype,
+    options = dict(
+        shape=shape, algorithm=algorithm, channel_axis=channel_axis, axes=axes, dtype=dtype
     )
+    if is_dask_array(image):  # a lazy result, block by block
+        from .backends.dask import imfilter as dask_imfilter
+
+        return dask_imfilter(image, kernel, border, out=out, **options)
+    # 1. resolve
+    plan = make_plan(image, kernel, border, **options)
     a = np.asarray(image)
     # 2. check out=
     if out is not None:

@@ -11,6 +11,7 @@ from ..kernels import Kernel
 from ..kernels._derivatives import GRADIENT_FACTORS, gradient_factors
 from ._imfilter import imfilter
 from ._options import as_image, normalize_axes
+from .backends import is_dask_array
 
 __all__ = ["imgradients", "magnitude"]
 
@@ -54,7 +55,7 @@ def imgradients(
     >>> float(gy[3, 3]), float(gx[3, 3])
     (2.0, 1.0)
     """
-    a = as_image(image)
+    a = image if is_dask_array(image) else as_image(image)  # Dask: lazy gradients
     axes = normalize_axes(a.ndim, channel_axis, None)
     if callable(kernel):
         make = kernel
@@ -81,9 +82,13 @@ def magnitude(gradients) -> np.ndarray:
     >>> magnitude((np.array([3.0]), np.array([4.0])))
     array([5.])
     """
-    gs = [np.asarray(g) for g in gradients]
-    if not gs:
+    if not len(gradients):
         raise ValueError("gradients must hold at least one array")
+    if any(is_dask_array(g) for g in gradients):  # lazy, as the gradients are
+        import dask.array as da
+
+        return da.sqrt(sum(abs(g) ** 2 for g in gradients))
+    gs = [np.asarray(g) for g in gradients]
     total = np.zeros(np.broadcast_shapes(*(g.shape for g in gs)), np.result_type(*gs, np.float32))
     for g in gs:
         total += np.abs(g) ** 2

@@ -36,6 +36,8 @@ def as_image(image, name: str = "image") -> np.ndarray:
     """The image as an ndarray (no copy), checked to be numeric and at least 1-D."""
     if isinstance(image, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array, got {type(image).__name__}")
+    if type(image).__module__.startswith("cupy"):  # never a silent copy off the device
+        raise TypeError(f"{name} is a CuPy array: the GPU backend is not available yet")
     a = np.asarray(image)
     check_numeric(a, name)
     if a.ndim == 0:

@@ -1,0 +1,289 @@
+"""Dask arrays in, lazy Dask arrays out: the same results as in memory.
+
+Each output block is one task. Its window is the block plus the kernel's
+halo on the sides the offsets reach; along each axis an index map (the
+border's, as in memory) says which image index every window position reads,
+or -1 for a fill. The task gets exactly the image chunks those indices fall
+in (for ``wrap``, the far edge's), assembles the window, and filters it in
+memory with ``shape="valid"`` and whatever strategy suits the block. So
+every border (wrap and NA included) is exact at the image's true edges,
+chunks may be smaller than the halo, the output keeps the input's chunks,
+and Dask frees an input chunk once the blocks beside it are done.
+
+``padarray`` builds its lazy result from slices of the image and constant
+blocks, concatenated around it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ...borders import NA, Border, Fill, normalize_border
+from ...borders._pad import _fill_dtype, pad_indices
+
+__all__ = ["extend", "imfilter", "padarray"]
+
+
+def _runs(idx: np.ndarray):
+    """``idx`` cut into runs of consecutive (+1 or -1) source indices, or of -1s."""
+    runs, i = [], 0
+    while i < idx.size:
+        j = i + 1
+        if idx[i] < 0:
+            while j < idx.size and idx[j] < 0:
+                j += 1
+        else:
+            step = int(idx[j] - idx[i]) if j < idx.size and idx[j] >= 0 else 1
+            if step not in (1, -1):
+                step = 1
+            while j < idx.size and idx[j] >= 0 and idx[j] - idx[j - 1] == step:
+                j += 1
+        runs.append(idx[i:j])
+        i = j
+    return runs
+
+
+def _extend_axis(x, axis: int, lo: int, hi: int, border: Border, fill):
+    """``x`` along ``axis`` continued to positions ``[lo, hi)`` by ``border``."""
+    import dask.array as da
+
+    idx = pad_indices(x.shape[axis], lo, hi, border)
+    pieces = []
+    for run in _runs(idx):
+        if run[0] < 0:
+            shape = list(x.shape)
+            shape[axis] = run.size
+            pieces.append(da.full(tuple(shape), fill, dtype=x.dtype))
+            continue
+        a, b = int(run[0]), int(run[-1])
+        index = [slice(None)] * x.ndim
+        index[axis] = slice(a, b + 1) if b >= a else slice(a, b - 1 if b > 0 else None, -1)
+        pieces.append(x[tuple(index)])
+    return pieces[0] if len(pieces) == 1 else da.concatenate(pieces, axis=axis)
+
+
+def extend(x, border, lo, hi):
+    """The window ``[lo, hi)`` of a Dask image continued by ``border`` (lazy).
+
+    Like :func:`imagekit.borders.extend`: ``NA`` continues with NaN (integer
+    images become float64), a fill the dtype cannot hold promotes it.
+    """
+    b = normalize_border(border)
+    fill = 0
+    if isinstance(b, NA):
+        fill = np.nan
+        if x.dtype.kind not in "fc":
+            x = x.astype(np.float64)
+    elif isinstance(b, Fill):
+        fill = b.value
+        x = x.astype(_fill_dtype(x.dtype, b.value))
+    for axis, (a, z) in enumerate(zip(lo, hi)):
+        if (a, z) != (0, x.shape[axis]):
+            x = _extend_axis(x, axis, a, z, b, fill)
+    return x
+
+
+def padarray(image, border, pad):
+    """:func:`imagekit.padarray` for a Dask array: a lazy Dask array."""
+    from ...borders._pad import _as_pad
+
+    pads = _as_pad(pad, image.ndim)
+    lo = [-p for p, _ in pads]
+    hi = [n + q for n, (_, q) in zip(image.shape, pads)]
+    return extend(image, border, lo, hi)
+
+
+def _chunks_like(chunks, n: int):
+    """Chunks for an axis of length ``n``: ``chunks`` when they add up to it, else about
+    their size (a 'valid' or 'full' output)."""
+    if sum(chunks) == n:
+        return tuple(chunks)
+    size = max(max(chunks, default=1), 1)
+    return tuple(min(size, n - i) for i in range(0, n, size)) or (0,)
+
+
+def _axis_plan(index_map: np.ndarray, chunks, out_chunks, halo):
+    """Per output block along one axis: the image chunks its window touches and,
+    for each window position, its place in those chunks put end to end (-1: fill)."""
+    bounds = np.cumsum((0, *chunks))
+    starts = np.cumsum((0, *out_chunks))
+    plans = []
+    for i in range(len(out_chunks)):
+        idx = index_map[starts[i] : starts[i + 1] + halo] if halo is not None else index_map
+        inside = idx >= 0
+        owner = np.searchsorted(bounds, idx[inside], side="right") - 1
+        touched = np.unique(owner)
+        # offset of each touched chunk once they are put end to end
+        offsets = np.cumsum((0, *(bounds[touched + 1] - bounds[touched])))[:-1]
+        pos = np.full(idx.size, -1, np.int64)
+        slot = np.searchsorted(touched, owner)
+        pos[inside] = offsets[slot] + idx[inside] - bounds[owner]
+        plans.append((tuple(int(t) for t in touched), pos))
+    return plans
+
+
+def _window(chunks, positions, fill, dtype):
+    """The window from the touched chunks (a nested list, grid order) and each axis'
+    positions in them; positions of -1 hold ``fill``."""
+    shape = tuple(p.size for p in positions)
+    if any(np.all(p < 0) for p in positions):  # nothing of the image: all fill
+        return np.full(shape, fill, dtype)
+    sub = np.block(chunks)
+    window = sub[np.ix_(*[np.maximum(p, 0) for p in positions])].astype(dtype, copy=False)
+    n = len(positions)
+    missing = [
+        (p < 0).reshape([-1 if d == i else 1 for d in range(n)]) for i, p in enumerate(positions)
+    ]
+    if any(m.any() for m in missing):
+        window[functools.reduce(np.logical_or, missing)] = fill
+    return window
+
+
+def _run_window(func, fill, dtype, positions, chunks):
+    return func(_window(chunks, positions, fill, dtype))
+
+
+def _nested(name, grid):
+    """Task keys of the chunks ``grid`` (one tuple of chunk ids per axis), nested by axis."""
+    if len(grid) == 1:
+        return [(name, *t) for t in ((i,) for i in grid[0])]
+
+    def level(prefix, rest):
+        if len(rest) == 1:
+            return [(name, *prefix, i) for i in rest[0]]
+        return [level((*prefix, i), rest[1:]) for i in rest[0]]
+
+    return level((), grid)
+
+
+def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label):
+    """The lazy array whose block ``[o0, o1)`` (per axis) is ``func`` of the window
+    ``[o0, o1 + halo)`` of the image continued by ``border`` (``index_maps[axis]``:
+    the image index of each window position, -1 for a fill); a halo of None takes
+    the whole axis.
+
+    One task per output block, reading just the image chunks its window touches
+    (for ``wrap``, the far edge's): so Dask frees a chunk as soon as the blocks
+    beside it are done.
+    """
+    import dask.array as da
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
+
+    fill, src = 0, image.dtype
+    if isinstance(border, NA):
+        fill, src = np.nan, np.result_type(src, np.float64) if src.kind not in "fc" else src
+    elif isinstance(border, Fill):
+        fill, src = border.value, _fill_dtype(src, border.value)
+    axes = [
+        _axis_plan(m, c, o, h) for m, c, o, h in zip(index_maps, image.chunks, out_chunks, halo)
+    ]
+    name = f"imagekit-{label}-" + tokenize(image, index_maps, border, halo, out_chunks, func)
+    graph = {}
+    for index in np.ndindex(*(len(c) for c in out_chunks)):
+        parts = [axes[d][i] for d, i in enumerate(index)]
+        grid = [t for t, _ in parts]
+        positions = [p for _, p in parts]
+        keys = _nested(image.name, grid) if image.ndim else (image.name,)
+        graph[(name, *index)] = (_run_window, func, fill, src, positions, keys)
+    hlg = HighLevelGraph.from_collections(name, graph, dependencies=[image])
+    return da.Array(
+        hlg, name, chunks=out_chunks, dtype=dtype, meta=np.empty((0,) * image.ndim, dtype)
+    )
+
+
+def _block_border(border):
+    # NA: NaN in a window is missing. Other borders are never reached by the
+    # exact strategies: 'valid' reads inside the window, which already holds the
+    # image's continuation. The recursive Gaussian ('iir', approximate) starts
+    # its recursions from the window's edge pixels.
+    return border if isinstance(border, NA) else "nearest"
+
+
+def _same_then_crop(window, kernel, border, dtype):
+    from .._imfilter import imfilter
+
+    full = imfilter(window, kernel, border, algorithm="iir", dtype=dtype)
+    core = tuple(
+        slice(-s, -s + n - m + 1) for s, n, m in zip(kernel.start, window.shape, kernel.shape)
+    )
+    return full[core]
+
+
+def imfilter(image, kernel, border, *, out, **options):
+    """:func:`imagekit.imfilter` (its keyword ``options``) for a Dask array: a lazy
+    Dask array, block by block."""
+    from functools import partial
+
+    from .._imfilter import imfilter as run
+    from .._plan import make_plan
+
+    if out is not None:
+        raise TypeError("out= is not supported for Dask arrays: the result is lazy")
+    # Every option resolved (and checked) as for an in-memory image of this shape.
+    stand_in = np.broadcast_to(np.zeros((), image.dtype), image.shape)
+    plan = make_plan(stand_in, kernel, border, **options)
+    k = plan.kernel
+    lo = [o + s for o, s in zip(plan.out_lo, k.start)]
+    hi = [a + n + m - 1 for a, n, m in zip(lo, plan.out_shape, k.shape)]
+    if plan.strategy == "iir":  # it computes 'same' only: filter the window, keep its core
+        func = partial(
+            _same_then_crop, kernel=k, border=_block_border(plan.border), dtype=plan.out_dtype
+        )
+    else:
+        func = partial(
+            run,
+            kernel=k,  # 'valid' output does not depend on the kernel's offsets
+            border=_block_border(plan.border),
+            shape="valid",
+            algorithm=plan.algorithm,
+            dtype=plan.out_dtype,
+        )
+    out_chunks = [_chunks_like(c, n) for c, n in zip(image.chunks, plan.out_shape)]
+    halo = [m - 1 for m in k.shape]
+    maps = [pad_indices(n, a, z, plan.border) for n, a, z in zip(image.shape, lo, hi)]
+    return _map_windows(
+        image, maps, plan.border, halo, out_chunks, func, plan.out_dtype, "imfilter"
+    )
+
+
+def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
+    """:func:`imagekit.filterbank` for a Dask array: a lazy Dask array, block by block.
+
+    The channel axis is taken whole by every block (each output channel sums
+    over all input channels); the bank is sent to every block.
+    """
+    from functools import partial
+
+    from ..._dtypes import output_dtype
+    from .._filterbank import filterbank as run
+    from .._filterbank import layout
+
+    if out is not None:
+        raise TypeError("out= is not supported for Dask arrays: the result is lazy")
+    bank = np.asarray(bank)
+    stand_in = np.broadcast_to(np.zeros((), image.dtype), image.shape)
+    lay = layout(stand_in, bank, border, **layout_options)
+    target = output_dtype(dtype) if dtype is not None else lay.dtype
+    lo, hi = [0] * image.ndim, list(image.shape)
+    halo = [0] * image.ndim
+    out_chunks = list(image.chunks)
+    for d, m, s, first, n in zip(lay.spatial, lay.kshape, lay.start, lay.lo, lay.out_spatial):
+        lo[d], hi[d], halo[d] = first + s, first + s + n + m - 1, m - 1
+        out_chunks[d] = _chunks_like(image.chunks[d], n)
+    halo[lay.channel_axis] = None
+    out_chunks[lay.channel_axis] = (lay.c_out,)
+    func = partial(
+        run,
+        bank=bank,
+        border=_block_border(lay.border),
+        shape="valid",
+        channel_axis=lay.channel_axis,
+        algorithm=algorithm,
+        batch_axis=lay.batch_axis,
+        dtype=target,
+    )
+    maps = [pad_indices(n, a, z, lay.border) for n, a, z in zip(image.shape, lo, hi)]
+    return _map_windows(image, maps, lay.border, halo, out_chunks, func, target, "filterbank")
