@@ -35,3 +35,16 @@ def test_cost_refit_smoke_mode_runs():
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "worst auto/best" in r.stdout and "COST = {" in r.stdout
+
+
+def test_gpu_benchmark_runs_where_a_gpu_answers_and_says_so_where_none_does():
+    r = subprocess.run(
+        [sys.executable, "-m", "benchmarks.gpu", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no CUDA device" in r.stdout or "W7b" in r.stdout
+    assert "DISAGREES" not in r.stdout

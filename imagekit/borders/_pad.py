@@ -171,12 +171,16 @@ def padarray(image, border, pad) -> np.ndarray:
     >>> padarray(np.array([1, 2, 3, 4]), "mirror", 2)
     array([3, 2, 1, 2, 3, 4, 3, 2])
     """
-    from ..filtering.backends import is_dask_array
+    from ..filtering.backends import is_dask_array, is_device_array
 
     if is_dask_array(image):  # a lazy result
         from ..filtering.backends.dask import padarray as dask_padarray
 
         return dask_padarray(image, border, pad)
+    if is_device_array(image):  # CuPy (or another array-API library): on its device
+        from ..filtering.backends.xp import padarray as device_padarray
+
+        return device_padarray(image, border, pad)
     a = np.asarray(image)
     if a.dtype == object or a.dtype.kind not in "biufc":
         raise TypeError(f"image must be a numeric array, got dtype {a.dtype}")

@@ -20,7 +20,7 @@ import numpy as np
 from .._dtypes import cast_into, compute_dtype, output_dtype
 from ..borders import NA, Fill, extend, normalize_border
 from ._options import as_image, normalize_shape
-from .backends import is_dask_array
+from .backends import is_dask_array, is_device_array
 
 __all__ = ["FilterbankLayout", "filterbank", "layout"]
 
@@ -273,6 +273,13 @@ def filterbank(
         from .backends.dask import filterbank as dask_filterbank
 
         return dask_filterbank(
+            image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
+            shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
+        )  # fmt: skip
+    if is_device_array(image):  # CuPy (or another array-API library): on its device
+        from .backends.xp_filterbank import filterbank as device_filterbank
+
+        return device_filterbank(
             image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip

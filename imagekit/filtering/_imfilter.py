@@ -17,7 +17,7 @@ from .._dtypes import cast_into
 from ..borders import NA, Fill
 from ._options import normalize_out
 from ._plan import STRATEGIES, Plan, derive, make_plan
-from .backends import is_dask_array
+from .backends import is_dask_array, is_device_array
 
 __all__ = ["filter_with_plan", "imfilter"]
 
@@ -201,6 +201,10 @@ def imfilter(
         from .backends.dask import imfilter as dask_imfilter
 
         return dask_imfilter(image, kernel, border, out=out, **options)
+    if is_device_array(image):  # CuPy (or another array-API library): on its device
+        from .backends.xp import imfilter as device_imfilter
+
+        return device_imfilter(image, kernel, border, out=out, **options)
     # 1. resolve
     plan = make_plan(image, kernel, border, **options)
     a = np.asarray(image)

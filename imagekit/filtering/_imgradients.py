@@ -11,7 +11,7 @@ from ..kernels import Kernel
 from ..kernels._derivatives import GRADIENT_FACTORS, gradient_factors
 from ._imfilter import imfilter
 from ._options import as_image, normalize_axes
-from .backends import is_dask_array
+from .backends import is_dask_array, is_device_array
 
 __all__ = ["imgradients", "magnitude"]
 
@@ -55,7 +55,8 @@ def imgradients(
     >>> float(gy[3, 3]), float(gx[3, 3])
     (2.0, 1.0)
     """
-    a = image if is_dask_array(image) else as_image(image)  # Dask: lazy gradients
+    # Dask: lazy gradients; CuPy & co: on the array's device
+    a = image if is_dask_array(image) or is_device_array(image) else as_image(image)
     axes = normalize_axes(a.ndim, channel_axis, None)
     if callable(kernel):
         make = kernel
@@ -88,6 +89,11 @@ def magnitude(gradients) -> np.ndarray:
         import dask.array as da
 
         return da.sqrt(sum(abs(g) ** 2 for g in gradients))
+    if any(is_device_array(g) for g in gradients):  # on their device
+        from .backends.xp import namespace
+
+        xp = namespace(gradients[0])
+        return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))
     gs = [np.asarray(g) for g in gradients]
     total = np.zeros(np.broadcast_shapes(*(g.shape for g in gs)), np.result_type(*gs, np.float32))
     for g in gs:

@@ -37,7 +37,7 @@ def as_image(image, name: str = "image") -> np.ndarray:
     if isinstance(image, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array, got {type(image).__name__}")
     if type(image).__module__.startswith("cupy"):  # never a silent copy off the device
-        raise TypeError(f"{name} is a CuPy array: the GPU backend is not available yet")
+        raise TypeError(f"{name} is a CuPy array, which this function does not take yet")
     a = np.asarray(image)
     check_numeric(a, name)
     if a.ndim == 0:

@@ -1,0 +1,262 @@
+"""Arrays of other libraries — CuPy on the GPU, any array-API namespace: the
+same calls, computed on the array's own device.
+
+Everything here is written against the array namespace of the input
+(``array_api_compat.array_namespace``), so NumPy stands in for CuPy in the
+tests, and ``array_api_strict`` arrays on a non-default device catch any
+round trip through the host. Only small things cross to the device: the
+border's index maps (one integer per extended position per axis) and the
+kernel. Options, dtypes, geometry and separable factors come from the same
+plan as in memory, made for a stand-in of the image's shape and dtype.
+
+Strategies are array operations, no hand-written kernels: ``direct`` adds
+one shifted, weighted view of the extended image per non-zero tap (each a
+fused device operation), ``separable`` does so along one axis at a time,
+and ``fft`` multiplies real transforms (``xp.fft``). ``auto`` uses a simple
+rule by tap counts (see :func:`choose`), not yet measured on a GPU.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...borders import NA, Fill, normalize_border
+from ...borders._pad import _as_pad, _fill_dtype, pad_indices
+
+__all__ = ["cast", "choose", "extend", "finish", "imfilter", "namespace", "padarray"]
+
+# 'auto' on a device: direct up to this many non-zero taps, then FFT (unless
+# separable passes need fewer taps). A rule of thumb for launch-bound small
+# kernels and bandwidth-bound large ones, not a measured cost model.
+DIRECT_TAPS = 49
+
+
+def namespace(x):
+    from array_api_compat import array_namespace
+
+    return array_namespace(x)
+
+
+def device(xp, x):
+    from array_api_compat import device as device_of
+
+    return device_of(x)
+
+
+def np_dtype(dtype) -> np.dtype:
+    """The NumPy dtype of an array-API dtype."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:  # e.g. array_api_strict.float32
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+def xp_dtype(xp, dtype):
+    return getattr(xp, np.dtype(dtype).name)
+
+
+def stand_in(image) -> np.ndarray:
+    """A zero-strided NumPy array of the image's shape and dtype, for planning."""
+    return np.broadcast_to(np.zeros((), np_dtype(image.dtype)), tuple(image.shape))
+
+
+def _to_device(xp, host: np.ndarray, like):
+    return xp.asarray(np.ascontiguousarray(host), device=device(xp, like))
+
+
+def extend(xp, a, border, lo, hi, fill=0):
+    """The window ``[lo, hi)`` of ``a`` continued by ``border`` (``fill`` for Fill/NA)."""
+    for axis in range(a.ndim):
+        n = a.shape[axis]
+        if (lo[axis], hi[axis]) == (0, n):
+            continue
+        idx = pad_indices(n, lo[axis], hi[axis], border)
+        if idx.size and idx[0] >= 0 and np.array_equal(idx, np.arange(idx[0], idx[0] + idx.size)):
+            index = [slice(None)] * a.ndim  # a plain slice of the image
+            index[axis] = slice(int(idx[0]), int(idx[0]) + idx.size)
+            a = a[tuple(index)]
+            continue
+        missing = idx < 0
+        if n == 0:  # nothing to take from: all fill
+            shape = list(a.shape)
+            shape[axis] = idx.size
+            a = xp.full(tuple(shape), fill, dtype=a.dtype, device=device(xp, a))
+            continue
+        taken = xp.take(a, _to_device(xp, np.maximum(idx, 0), a), axis=axis)
+        if missing.any():
+            shape = [1] * a.ndim
+            shape[axis] = idx.size
+            mask = xp.reshape(_to_device(xp, missing, a), tuple(shape))
+            taken = xp.where(mask, xp.asarray(fill, dtype=a.dtype, device=device(xp, a)), taken)
+        a = taken
+    return a
+
+
+def padarray(image, border, pad):
+    """:func:`imagekit.padarray` on the image's own device."""
+    xp = namespace(image)
+    b = normalize_border(border)
+    dtype, fill = np_dtype(image.dtype), 0
+    if isinstance(b, NA):
+        dtype, fill = (dtype if dtype.kind in "fc" else np.dtype(np.float64)), math.nan
+    elif isinstance(b, Fill):
+        dtype, fill = _fill_dtype(dtype, b.value), b.value
+    pads = _as_pad(pad, image.ndim)
+    a = xp.astype(image, xp_dtype(xp, dtype))
+    lo = [-p for p, _ in pads]
+    hi = [n + q for n, (_, q) in zip(image.shape, pads)]
+    return extend(xp, a, b, lo, hi, fill)
+
+
+def choose(plan) -> str:
+    """The device strategy: the one asked for, or for ``'auto'`` a rule by tap counts."""
+    if plan.algorithm == "iir":
+        raise ValueError("algorithm='iir' (the recursive Gaussian) runs on NumPy arrays only")
+    if plan.algorithm != "auto":
+        if plan.algorithm == "separable" and plan.factors is None:
+            raise ValueError("algorithm='separable' needs a separable kernel")
+        return plan.algorithm
+    taps = int(np.count_nonzero(plan.kernel.weights))
+    passes = sum(k.size for _, k in plan.factors) if plan.factors else taps
+    if plan.factors and passes < taps:
+        return "separable"
+    return "direct" if taps <= DIRECT_TAPS else "fft"
+
+
+def _direct(xp, ext, weights: np.ndarray, out_shape):
+    acc = None
+    scalar = complex if weights.dtype.kind == "c" else float
+    for j in zip(*np.nonzero(weights)):
+        view = ext[tuple(slice(int(d), int(d) + n) for d, n in zip(j, out_shape))]
+        term = view * scalar(weights[j])
+        acc = term if acc is None else acc + term
+    if acc is None:  # an all-zero kernel
+        acc = xp.zeros(tuple(out_shape), dtype=ext.dtype, device=device(xp, ext))
+    return acc
+
+
+def _separable(xp, ext, factors, out_shape):
+    for axis, k in factors:
+        shape = list(ext.shape)
+        shape[axis] = out_shape[axis]
+        w = k.weights.reshape(-1)
+        acc = None
+        for t in np.flatnonzero(w):
+            index = [slice(None)] * ext.ndim
+            index[axis] = slice(int(t), int(t) + shape[axis])
+            term = ext[tuple(index)] * float(w[t])
+            acc = term if acc is None else acc + term
+        if acc is None:  # an all-zero factor
+            acc = xp.zeros(tuple(shape), dtype=ext.dtype, device=device(xp, ext))
+        ext = acc
+    return ext
+
+
+def _fft(xp, ext, weights: np.ndarray, out_shape):
+    from scipy.fft import next_fast_len
+
+    axes = tuple(d for d in range(ext.ndim) if weights.shape[d] > 1)
+    if not axes:
+        return ext * float(weights.reshape(-1)[0])
+    dtype = np_dtype(ext.dtype)  # complex whenever the kernel is: the plan says so
+    complex_ = dtype.kind == "c"
+    s = tuple(next_fast_len(ext.shape[d], real=not complex_) for d in axes)
+    flipped = weights[tuple(slice(None, None, -1) for _ in range(weights.ndim))]
+    k = _to_device(xp, flipped.astype(dtype), ext)
+    if complex_:
+        fe, fk = xp.fft.fftn(ext, s=s, axes=axes), xp.fft.fftn(k, s=s, axes=axes)
+        c = xp.fft.ifftn(fe * fk, axes=axes)
+    else:
+        fe, fk = xp.fft.rfftn(ext, s=s, axes=axes), xp.fft.rfftn(k, s=s, axes=axes)
+        c = xp.fft.irfftn(fe * fk, s=s, axes=axes)
+    valid = tuple(slice(m - 1, m - 1 + n) for m, n in zip(weights.shape, out_shape))
+    return c[valid]
+
+
+def _filter(xp, a, plan, border, fill, strategy):
+    """``a`` (compute dtype, on the device) correlated by the plan's kernel: 'valid'
+    over its extension by ``border``."""
+    k = plan.kernel
+    lo = [o + s for o, s in zip(plan.out_lo, k.start)]
+    hi = [x + n + m - 1 for x, n, m in zip(lo, plan.out_shape, k.shape)]
+    ext = extend(xp, a, border, lo, hi, fill)
+    if strategy == "separable":
+        return _separable(xp, ext, plan.factors, plan.out_shape)
+    if strategy == "fft":
+        return _fft(xp, ext, k.weights, plan.out_shape)
+    return _direct(xp, ext, k.weights, plan.out_shape)
+
+
+def _filter_na(xp, a, plan, strategy):
+    """Normalised filtering: NaN and out-of-image pixels are left out of each sum."""
+    missing = xp.isnan(a)
+    zero = xp.asarray(0, dtype=a.dtype, device=device(xp, a))
+    num = _filter(xp, xp.where(missing, zero, a), plan, Fill(0.0), 0, strategy)
+    available = xp.astype(xp.logical_not(missing), a.dtype)
+    den = _filter(xp, available, plan, Fill(0.0), 0, strategy)
+    if strategy == "fft":  # ~eps residue where no weight was available: find those exactly
+        counts = _filter(xp, available, _support(plan), Fill(0.0), 0, strategy)
+        den = xp.where(xp.round(counts) == 0, zero, den)
+    nan = xp.asarray(math.nan, dtype=a.dtype, device=device(xp, a))
+    return xp.where(den == 0, nan, num / xp.where(den == 0, zero + 1, den))
+
+
+def _support(plan):
+    from .._plan import derive
+
+    k = plan.kernel
+    weights = (k.weights != 0).astype(plan.compute_dtype)
+    return derive(plan, kernel=type(k)(weights, start=k.start))
+
+
+def cast(xp, r, target: np.dtype):
+    """``r`` as ``target``: rounded half to even and clipped for integers, never wrapped."""
+    target = np.dtype(target)
+    if target.kind in "iu":
+        if np_dtype(r.dtype).kind == "c":
+            raise TypeError(f"a complex result cannot be written to an output of dtype {target}")
+        if bool(xp.any(xp.isnan(r))):
+            raise ValueError(f"the result holds NaN, which an output of dtype {target} cannot")
+        info = np.iinfo(target)
+        r = xp.clip(xp.round(r), float(info.min), float(info.max))
+    return xp.astype(r, xp_dtype(xp, target))
+
+
+def imfilter(image, kernel, border, *, out, **options):
+    """:func:`imagekit.imfilter` (its keyword ``options``) on the image's device."""
+    from .._plan import make_plan
+
+    xp = namespace(image)
+    plan = make_plan(stand_in(image), _host(kernel), border, **options)
+    strategy = choose(plan)
+    compute = np.dtype(plan.compute_dtype)
+    if plan.is_complex:
+        compute = np.result_type(compute, np.complex64)
+    a = xp.astype(image, xp_dtype(xp, compute))
+    if isinstance(plan.border, NA):
+        result = _filter_na(xp, a, plan, strategy)
+    else:
+        fill = plan.border.value if isinstance(plan.border, Fill) else 0
+        if strategy == "fft" and bool(xp.any(xp.logical_not(xp.isfinite(a)))):
+            strategy = "direct"  # never smear a NaN or inf through the transform
+        result = _filter(xp, a, plan, plan.border, fill, strategy)
+    return finish(xp, result, plan.out_dtype, out, plan.out_shape)
+
+
+def finish(xp, result, target, out, shape):
+    """``result`` cast to ``target``, or into ``out`` (checked against ``shape``)."""
+    if out is None:
+        return cast(xp, result, target)
+    if tuple(out.shape) != tuple(shape):
+        raise ValueError(f"out has shape {tuple(out.shape)}, expected {tuple(shape)}")
+    out[...] = cast(xp, result, np_dtype(out.dtype))
+    return out
+
+
+def _host(kernel):
+    """A kernel given as a device array, copied to the host (kernels are small)."""
+    if hasattr(kernel, "get") and type(kernel).__module__.startswith("cupy"):
+        return kernel.get()
+    return kernel
