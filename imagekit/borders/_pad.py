@@ -54,6 +54,29 @@ def pad_indices(n: int, lo: int, hi: int, border: Border) -> np.ndarray:
     return np.where(j < n, j, 2 * n - 2 - j)
 
 
+def index_runs(idx: np.ndarray):
+    """Cut an index map into runs: ``(position, length, first source index, step)``.
+
+    ``step`` is +1 or -1 for runs of consecutive source indices (a slice of
+    the image, or a reversed one), and 0 for runs of -1 (fill).
+    """
+    runs, i = [], 0
+    while i < idx.size:
+        j, first = i + 1, int(idx[i])
+        if first < 0:
+            while j < idx.size and idx[j] < 0:
+                j += 1
+            runs.append((i, j - i, -1, 0))
+        else:
+            step = int(idx[j] - first) if j < idx.size and idx[j] >= 0 else 1
+            step = step if step in (1, -1) else 1
+            while j < idx.size and idx[j] >= 0 and idx[j] - idx[j - 1] == step:
+                j += 1
+            runs.append((i, j - i, first, step))
+        i = j
+    return runs
+
+
 def _fill_dtype(dtype: np.dtype, value) -> np.dtype:
     """The dtype that holds both the image and the fill value without wrapping."""
     v = np.asarray(value)

@@ -24,6 +24,7 @@ from ..filtering._filterbank import (
     layout,
     shifted_geometry,
 )
+from ..filtering.backends import is_device_array
 from ._pad_adjoint import fold
 
 __all__ = ["filterbank_vjp"]
@@ -87,7 +88,12 @@ def filterbank_vjp(
     >>> g_image.shape, g_bank.shape, float(g_bank[1, 1, 0, 0])
     ((4, 4, 2), (3, 3, 2, 1), 16.0)
     """
-    lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    options = dict(shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    if is_device_array(image):  # CuPy (or another array-API library): on its device
+        from ._xp_vjp import filterbank_vjp as device_vjp
+
+        return device_vjp(image, bank, grad_out, border, **options)
+    lay = layout(image, bank, border, **options)
     g = np.asarray(grad_out, lay.dtype)
     if g.shape != lay.out_shape:
         raise ValueError(f"grad_out has shape {g.shape}, expected the output's {lay.out_shape}")

@@ -25,6 +25,7 @@ import numpy as np
 from ..borders import NA, Fill, extend
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import STRATEGIES, make_plan
+from ..filtering.backends import is_device_array
 from ..filtering.strategies._scratch import scratch
 from ..kernels import Kernel
 from ._pad_adjoint import fold
@@ -51,6 +52,8 @@ def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
     """``dw[j] = sum_i g[i] E[i + j]``, for every offset index ``j`` of a kernel of ``kshape``."""
     taps = int(np.prod(kshape))
+    if g.size == 0:  # an empty output: no gradient reaches the kernel
+        return np.zeros(kshape, np.result_type(E, g))
     if taps <= _TAP_LOOP_MAX:  # one threaded pass over the image for all taps
         from ..filtering.strategies.direct import kernel_gradient
 
@@ -112,6 +115,12 @@ def imfilter_vjp(
     >>> g_kernel  # sum of the image under each tap
     array([ 6., 10., 10.])
     """
+    if is_device_array(image):  # CuPy (or another array-API library): on its device
+        from ._xp_vjp import imfilter_vjp as device_vjp
+
+        return device_vjp(
+            image, kernel, grad_out, border, shape=shape, channel_axis=channel_axis, axes=axes
+        )
     plan = make_plan(image, kernel, border, shape=shape, channel_axis=channel_axis, axes=axes)
     if plan.is_complex:
         raise TypeError("imfilter_vjp takes real images and kernels; got a complex one")

@@ -1,11 +1,13 @@
 """PyTorch autograd adapters: imagekit's filters as differentiable torch operations.
 
 ``imagekit.gradients.torch.imfilter(x, w, border, ...)`` and
-``filterbank(x, bank, border, ...)`` take torch tensors (CPU), run
-imagekit's forward pass, and on ``backward`` its exact vector-Jacobian
-products — no tape of scalar operations. Gradients flow to whichever of
-the image and the kernel require them. torch is an optional dependency
-(``pip install imagekit[torch]``); importing this module needs it.
+``filterbank(x, bank, border, ...)`` take torch tensors, run imagekit's
+forward pass, and on ``backward`` its exact vector-Jacobian products — no
+tape of scalar operations. CPU tensors go through NumPy (no copy); CUDA
+tensors go to CuPy through DLPack (no copy) and are filtered on their GPU.
+Gradients flow to whichever of the image and the kernel require them. torch
+is an optional dependency (``pip install imagekit[torch]``); importing this
+module needs it.
 
 Examples
 --------
@@ -30,14 +32,26 @@ from ._vjp import imfilter_vjp
 __all__ = ["filterbank", "imfilter"]
 
 
-def _numpy(t: torch.Tensor) -> np.ndarray:
-    if t.device.type != "cpu":
-        raise TypeError(f"imagekit's torch adapter runs on CPU tensors; got a tensor on {t.device}")
-    return t.detach().numpy()
+def _numpy(t: torch.Tensor):
+    """The tensor as an array imagekit filters where it lies: NumPy for CPU tensors,
+    CuPy (through DLPack, sharing memory) for CUDA tensors."""
+    if t.device.type == "cpu":
+        return t.detach().numpy()
+    if t.device.type == "cuda":
+        try:
+            import cupy
+        except ImportError:
+            raise TypeError(
+                "a CUDA tensor needs CuPy (pip install 'imagekit[gpu]') to be filtered on its GPU"
+            ) from None
+        return cupy.from_dlpack(t.detach())
+    raise TypeError(f"imagekit's torch adapter takes CPU or CUDA tensors; got one on {t.device}")
 
 
-def _tensor(a: np.ndarray, like: torch.Tensor) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(a)).to(like.dtype)
+def _tensor(a, like: torch.Tensor) -> torch.Tensor:
+    if isinstance(a, np.ndarray):
+        return torch.from_numpy(np.ascontiguousarray(a)).to(like.dtype)
+    return torch.from_dlpack(a).to(like.dtype)  # a CuPy array: stays on the GPU
 
 
 def _autograd(forward, vjp):

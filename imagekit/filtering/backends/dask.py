@@ -21,45 +21,27 @@ import functools
 import numpy as np
 
 from ...borders import NA, Border, Fill, normalize_border
-from ...borders._pad import _fill_dtype, pad_indices
+from ...borders._pad import _fill_dtype, index_runs, pad_indices
 
 __all__ = ["extend", "imfilter", "padarray"]
-
-
-def _runs(idx: np.ndarray):
-    """``idx`` cut into runs of consecutive (+1 or -1) source indices, or of -1s."""
-    runs, i = [], 0
-    while i < idx.size:
-        j = i + 1
-        if idx[i] < 0:
-            while j < idx.size and idx[j] < 0:
-                j += 1
-        else:
-            step = int(idx[j] - idx[i]) if j < idx.size and idx[j] >= 0 else 1
-            if step not in (1, -1):
-                step = 1
-            while j < idx.size and idx[j] >= 0 and idx[j] - idx[j - 1] == step:
-                j += 1
-        runs.append(idx[i:j])
-        i = j
-    return runs
 
 
 def _extend_axis(x, axis: int, lo: int, hi: int, border: Border, fill):
     """``x`` along ``axis`` continued to positions ``[lo, hi)`` by ``border``."""
     import dask.array as da
 
-    idx = pad_indices(x.shape[axis], lo, hi, border)
     pieces = []
-    for run in _runs(idx):
-        if run[0] < 0:
+    for _, length, first, step in index_runs(pad_indices(x.shape[axis], lo, hi, border)):
+        if step == 0:
             shape = list(x.shape)
-            shape[axis] = run.size
+            shape[axis] = length
             pieces.append(da.full(tuple(shape), fill, dtype=x.dtype))
             continue
-        a, b = int(run[0]), int(run[-1])
+        last = first + step * (length - 1)
         index = [slice(None)] * x.ndim
-        index[axis] = slice(a, b + 1) if b >= a else slice(a, b - 1 if b > 0 else None, -1)
+        index[axis] = (
+            slice(first, last + 1) if step > 0 else slice(first, last - 1 if last else None, -1)
+        )
         pieces.append(x[tuple(index)])
     return pieces[0] if len(pieces) == 1 else da.concatenate(pieces, axis=axis)
 

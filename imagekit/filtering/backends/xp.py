@@ -189,16 +189,25 @@ def _filter(xp, a, plan, border, fill, strategy):
     return _direct(xp, ext, k.weights, plan.out_shape)
 
 
-def _filter_na(xp, a, plan, strategy):
-    """Normalised filtering: NaN and out-of-image pixels are left out of each sum."""
+def na_terms(xp, a, plan, strategy):
+    """For the NA border: the image with NaN as 0, its availability mask, and their
+    zero-filled filters ``num`` and ``den`` (exactly 0 where no weight is available)."""
     missing = xp.isnan(a)
     zero = xp.asarray(0, dtype=a.dtype, device=device(xp, a))
-    num = _filter(xp, xp.where(missing, zero, a), plan, Fill(0.0), 0, strategy)
-    available = xp.astype(xp.logical_not(missing), a.dtype)
-    den = _filter(xp, available, plan, Fill(0.0), 0, strategy)
+    values = xp.where(missing, zero, a)
+    mask = xp.astype(xp.logical_not(missing), a.dtype)
+    num = _filter(xp, values, plan, Fill(0.0), 0, strategy)
+    den = _filter(xp, mask, plan, Fill(0.0), 0, strategy)
     if strategy == "fft":  # ~eps residue where no weight was available: find those exactly
-        counts = _filter(xp, available, _support(plan), Fill(0.0), 0, strategy)
+        counts = _filter(xp, mask, _support(plan), Fill(0.0), 0, strategy)
         den = xp.where(xp.round(counts) == 0, zero, den)
+    return values, mask, num, den
+
+
+def _filter_na(xp, a, plan, strategy):
+    """Normalised filtering: NaN and out-of-image pixels are left out of each sum."""
+    _, _, num, den = na_terms(xp, a, plan, strategy)
+    zero = xp.asarray(0, dtype=a.dtype, device=device(xp, a))
     nan = xp.asarray(math.nan, dtype=a.dtype, device=device(xp, a))
     return xp.where(den == 0, nan, num / xp.where(den == 0, zero + 1, den))
 

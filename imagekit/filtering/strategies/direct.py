@@ -68,8 +68,9 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
     colmap = pad_indices(image.shape[a1], int(dx[0]), plan.out_shape[a1] + int(dx[-1]), plan.border)
     img = np.ascontiguousarray(image, dtype=src_dtype)
     batch = int(np.prod(img.shape[:a0]))
-    img3 = img.reshape(batch, img.shape[a0], -1)
-    dst3 = out.reshape(batch, out.shape[a0], -1)
+    # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
+    img3 = img.reshape(batch, img.shape[a0], int(np.prod(img.shape[a0 + 1 :])))
+    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
     inner = int(np.prod(img.shape[a1 + 1 :]))
     fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
     fillrow = np.full(img3.shape[2], fill, src_dtype)

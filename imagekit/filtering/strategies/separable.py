@@ -95,8 +95,9 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     c0, c1, vmap = columns
     batch = int(np.prod(img.shape[:a0]))
     inner = int(np.prod(img.shape[a1 + 1 :]))
-    img3 = img.reshape(batch, img.shape[a0], -1)
-    dst3 = out.reshape(batch, out.shape[a0], -1)
+    # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
+    img3 = img.reshape(batch, img.shape[a0], int(np.prod(img.shape[a0 + 1 :])))
+    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
     fillrow = np.full(img3.shape[2] if isinstance(plan.border, Fill) else 1, fill, src_dtype)
     integer = out.dtype.kind in "iu"
     lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
