@@ -1,4 +1,4 @@
-"""The ``imagekit`` command: ``demo``, ``info`` and ``warmup``.
+"""The ``imagekit`` command: ``demo``, ``filter``, ``bench``, ``info`` and ``warmup``.
 
 User errors (a bad option, an unwritable folder) print ``imagekit: error:
 ...`` and exit with status 2, without a traceback.
@@ -158,6 +158,18 @@ def warmup() -> int:
     return 0
 
 
+def bench(argv) -> int:
+    """``python -m benchmarks`` with the same arguments (``--smoke``, ``--only``, ...)."""
+    try:
+        from benchmarks.__main__ import main as bench_main
+    except ImportError:
+        raise UserError(
+            "the benchmark suite is part of the source tree, not of the installed package: "
+            "run `imagekit bench` (or `python -m benchmarks`) from a checkout of imagekit"
+        ) from None
+    return bench_main(argv)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imagekit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -169,6 +181,12 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("imagekit-demo"),
         help="folder for demo.png (default: ./imagekit-demo)",
     )
+    from ._cli_filter import add_parser
+
+    add_parser(sub)
+    sub.add_parser(  # its arguments are python -m benchmarks' own: see main()
+        "bench", help="run the benchmark suite (python -m benchmarks; from a source checkout)"
+    )
     sub.add_parser("info", help="versions, threads and optional backends")
     sub.add_parser("warmup", help="compile the common numba specialisations now")
     return parser
@@ -177,10 +195,21 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point of the ``imagekit`` command."""
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # every later argument is the suite's own
+        try:
+            return bench(argv[1:])
+        except UserError as e:
+            print(f"imagekit: error: {e}", file=sys.stderr)
+            return 2
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return demo(args.outdir)
+        if args.command == "filter":
+            from ._cli_filter import run
+
+            return run(args, UserError)
         if args.command == "info":
             return info()
         if args.command == "warmup":

@@ -97,6 +97,34 @@ def imread(path) -> np.ndarray:
     return np.stack(pages)
 
 
+def _is_tiff(path) -> bool:
+    return Path(os.fspath(path)).suffix.lower() in (".tif", ".tiff")
+
+
+def _page(a: np.ndarray, tiff: bool) -> np.ndarray:
+    """One page, checked and converted to what Pillow writes."""
+    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (2, 3, 4)):
+        raise ValueError(f"image must be (H, W) or (H, W, 2|3|4) to be saved, got shape {a.shape}")
+    if a.dtype.kind == "f" and tiff and a.ndim == 2:
+        return a.astype(np.float32)  # TIFF keeps 32-bit float grey as it is
+    if a.dtype.kind == "f":
+        if a.size and (not np.isfinite(a).all() or a.min() < 0 or a.max() > 1):
+            raise ValueError(
+                "a floating image must hold values in [0, 1] to be saved (any values as grey "
+                f"TIFF); got values from {np.nanmin(a):g} to {np.nanmax(a):g}"
+            )
+        return np.rint(a * 255).astype(np.uint8)
+    if a.dtype in (np.uint16, np.bool_):
+        if a.ndim != 2:
+            raise TypeError(f"{a.dtype} images can be saved as grey (H, W) only")
+        return a.astype("<u2") if a.dtype == np.uint16 else a  # little-endian 16-bit grey
+    if a.dtype != np.uint8:
+        raise TypeError(
+            f"image dtype {a.dtype} cannot be saved; use uint8, uint16, bool, or floats in [0, 1]"
+        )
+    return a
+
+
 def imsave(path, image) -> None:
     """Write an array as an image file; the format follows the file's extension.
 
@@ -107,9 +135,12 @@ def imsave(path, image) -> None:
         ``(H, W)`` grey, ``(H, W, 3)`` RGB, ``(H, W, 4)`` RGBA or
         ``(H, W, 2)`` grey + alpha. dtype uint8; uint16 (grey only; PNG and
         TIFF keep 16 bits); bool (bilevel); float32/float64 with values in
-        ``[0, 1]``, scaled to uint8 (rounded). Other dtypes, or floats
-        outside ``[0, 1]``, raise — convert first (``dtype=`` of
-        :func:`imagekit.imfilter` rounds and clips).
+        ``[0, 1]``, scaled to uint8 (rounded) — except grey TIFF, which keeps
+        any float values as 32-bit float. Other dtypes, or floats outside
+        ``[0, 1]``, raise — convert first (``dtype=`` of
+        :func:`imagekit.imfilter` rounds and clips). To a ``.tif``/``.tiff``
+        file, a stack ``(pages, H, W[, C])`` is written as a multi-page TIFF
+        (what :func:`imread` reads back).
 
     Raises
     ------
@@ -119,25 +150,12 @@ def imsave(path, image) -> None:
     from PIL import Image
 
     a = np.asarray(image)
-    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (2, 3, 4)):
-        raise ValueError(f"image must be (H, W) or (H, W, 2|3|4) to be saved, got shape {a.shape}")
-    if a.dtype.kind == "f":
-        if a.size and (not np.isfinite(a).all() or a.min() < 0 or a.max() > 1):
-            raise ValueError(
-                "a floating image must hold values in [0, 1] to be saved; "
-                f"got values from {np.nanmin(a):g} to {np.nanmax(a):g}"
-            )
-        a = np.rint(a * 255).astype(np.uint8)
-    elif a.dtype == np.uint16:
-        if a.ndim != 2:
-            raise TypeError("uint16 images can be saved as grey (H, W) only")
-    elif a.dtype == np.bool_:
-        if a.ndim != 2:
-            raise TypeError("bool images can be saved as grey (H, W) only")
-    elif a.dtype != np.uint8:
-        raise TypeError(
-            f"image dtype {a.dtype} cannot be saved; use uint8, uint16, bool, or floats in [0, 1]"
-        )
-    if a.dtype == np.uint16:
-        a = a.astype("<u2")  # native little-endian 16-bit grey
-    Image.fromarray(np.ascontiguousarray(a)).save(os.fspath(path))
+    tiff = _is_tiff(path)
+    colour = a.ndim >= 3 and a.shape[-1] in (2, 3, 4)
+    if tiff and a.ndim == (4 if colour else 3):  # a stack of pages
+        pages = [Image.fromarray(np.ascontiguousarray(_page(p, tiff))) for p in a]
+        if not pages:
+            raise ValueError("a stack must hold at least one page to be saved")
+        pages[0].save(os.fspath(path), save_all=True, append_images=pages[1:])
+        return
+    Image.fromarray(np.ascontiguousarray(_page(a, tiff))).save(os.fspath(path))

@@ -85,3 +85,22 @@ def test_bundled_sample():
     img = sample()
     assert img.shape == (256, 256, 3) and img.dtype == np.uint8
     assert 50 < img.mean() < 200
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_a_stack_round_trips_as_a_multipage_tiff(tmp_path, dtype):
+    stack = np.random.default_rng(7).integers(0, np.iinfo(dtype).max, (4, 9, 11), dtype=dtype)
+    imsave(tmp_path / "s.tif", stack)
+    back = imread(tmp_path / "s.tif")
+    assert back.dtype == dtype
+    np.testing.assert_array_equal(back, stack)
+
+
+def test_float_grey_tiff_keeps_its_values(tmp_path):
+    a = np.random.default_rng(8).standard_normal((6, 5)).astype(np.float64) * 100
+    imsave(tmp_path / "f.tiff", a)
+    back = imread(tmp_path / "f.tiff")
+    assert back.dtype == np.float32
+    np.testing.assert_array_equal(back, a.astype(np.float32))
+    with pytest.raises(ValueError, match="grey TIFF"):
+        imsave(tmp_path / "f.png", a)
