@@ -65,8 +65,8 @@ def parse_kernel(spec: str):
     """A kernel from ``name:key=value,...`` (a factory of :mod:`imagekit.kernels`) or
     from a ``.npy`` file of weights (centred).
 
-    >>> parse_kernel("gaussian:sigma=1.5").shape
-    (11, 11)
+    >>> parse_kernel("gaussian:sigma=1.5").shape  # radius: truncate * sigma, rounded
+    (13, 13)
     >>> parse_kernel("sobel:axis=1").weights[1]
     array([-0.25,  0.  ,  0.25])
     """
