@@ -13,7 +13,8 @@ The output is cut into tiles of ``B`` values per transformed axis
 the transform work per output value; small outputs are one tile. All the
 tiles of a slab are transformed in one batched call, with the kernel's
 spectrum computed once at the tile size. Slabs along the first transformed
-axis bound memory to a few times ``SLAB_BYTES``. Axes the kernel does not
+axis bound memory to a few times the slab size (``slab_bytes``: an eighth of
+the image, from 1 to 32 MB), so the peak stays under 4x the input. Axes the kernel does not
 extend along (channels, unfiltered axes) are batched, not transformed.
 
 NaN or inf in the image would spread over the whole output through the
@@ -35,8 +36,16 @@ from .._plan import Plan
 
 __all__ = ["SLAB_BYTES", "correlate", "fft_shape", "tile_lengths"]
 
-# Extended input per slab, in bytes: bounds the strategy's working memory.
+# Extended input per slab, in bytes: bounds the strategy's working memory (a few
+# slabs: tiles, spectra, results) to a fraction of the image beside the output —
+# an eighth of the image, between 1 and 32 MB.
 SLAB_BYTES = 32 * 2**20
+MIN_SLAB_BYTES = 2**20
+
+
+def slab_bytes(image_bytes: int) -> int:
+    """Extended input per slab for an image of ``image_bytes``."""
+    return int(min(SLAB_BYTES, max(MIN_SLAB_BYTES, image_bytes // 8)))
 
 
 def _work_per_output(L: int, B: int, k: int) -> float:
@@ -142,7 +151,8 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
             ]
         )
     )
-    rows_per_slab = max(1, int(SLAB_BYTES // max(row_bytes, 1)))
+    budget = slab_bytes(image.size * image.dtype.itemsize)
+    rows_per_slab = max(1, int(budget // max(row_bytes, 1)))
     for t0 in range(0, counts[0], rows_per_slab):
         t1 = min(t0 + rows_per_slab, counts[0])
         s_lo, s_hi = list(lo), list(hi)
