@@ -81,10 +81,21 @@ def _fill_dtype(dtype: np.dtype, value) -> np.dtype:
     """The dtype that holds both the image and the fill value without wrapping."""
     v = np.asarray(value)
     if dtype.kind in "fc" and v.dtype.kind in "biuf":
+        if np.isfinite(v) and abs(float(v)) > float(np.finfo(dtype).max):  # e.g. float16
+            return np.result_type(dtype, np.float64)
         return dtype
-    cast = v.astype(dtype)
-    if cast == v:
+    if v.dtype.kind == "c":  # a complex fill makes a complex image
+        return dtype if dtype.kind == "c" else np.result_type(dtype, v.dtype)
+    if dtype.kind == "c":
         return dtype
+    if not np.isfinite(v):
+        return np.result_type(dtype, np.float64)  # no integer holds it
+    if dtype.kind == "b" and v in (0, 1):
+        return dtype
+    if dtype.kind in "iu" and v == np.floor(v):
+        info = np.iinfo(dtype)
+        if info.min <= v <= info.max:  # an integer the image's dtype holds
+            return dtype
     return np.result_type(dtype, v.dtype)
 
 
@@ -207,6 +218,8 @@ def padarray(image, border, pad) -> np.ndarray:
     a = np.asarray(image)
     if a.dtype == object or a.dtype.kind not in "biufc":
         raise TypeError(f"image must be a numeric array, got dtype {a.dtype}")
+    if a.ndim == 0:
+        raise ValueError("image must have at least one axis, got a 0-d array")
     b = normalize_border(border)
     pads = _as_pad(pad, a.ndim)
     dtype = a.dtype

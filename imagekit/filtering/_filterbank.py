@@ -44,6 +44,11 @@ class FilterbankLayout:
             d for d in range(a.ndim) if d not in (self.channel_axis, self.batch_axis)
         )
         n = len(self.spatial)
+        if n == 0:
+            raise ValueError(
+                f"image of shape {a.shape} has no spatial axis besides channel_axis"
+                + (" and batch_axis" if self.batch_axis is not None else "")
+            )
         if b.ndim != n + 2:
             raise ValueError(
                 f"bank must have shape (*kernel, C_in, C_out) with {n} kernel axes "

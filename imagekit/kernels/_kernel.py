@@ -50,6 +50,22 @@ def _as_start(start, ndim: int, name: str = "start") -> tuple[int, ...]:
     return tuple(int(s) for s in start)
 
 
+# The most weights a dense kernel may hold (1 GiB of float64): beyond this, building
+# it would exhaust memory before any filtering starts.
+MAX_WEIGHTS = 2**27
+
+
+def check_size(shape) -> None:
+    """A clear error, before allocating, for a dense kernel too large to build."""
+    n = int(np.prod(shape, dtype=np.float64))
+    if n > MAX_WEIGHTS:
+        raise ValueError(
+            f"the kernel would have shape {tuple(int(m) for m in shape)} ({n:.3g} weights), "
+            f"more than imagekit builds ({MAX_WEIGHTS:.3g}); for a very wide Gaussian, filter "
+            "one axis at a time (a 1-D kernel with axes=(d,)) or lower truncate= or radius="
+        )
+
+
 class Kernel:
     """An N-D filter kernel with explicit offsets.
 
@@ -113,6 +129,7 @@ class Kernel:
         for d, f in enumerate(fs):
             if f.ndim != 1:
                 raise ValueError(f"factors[{d}] must be 1-D, got shape {f.shape}")
+        check_size(tuple(f.size for f in fs))
         weights = fs[0].weights
         for f in fs[1:]:
             weights = np.multiply.outer(weights, f.weights)
