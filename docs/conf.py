@@ -2,7 +2,11 @@
 # Build: python -m pip install -e ".[docs]" && sphinx-build -W -b html docs docs/_build/html
 from __future__ import annotations
 
+import matplotlib
+
 import imagekit
+
+matplotlib.use("Agg")  # the gallery's examples draw off-screen
 
 project = "imagekit"
 author = "the imagekit developers"
@@ -13,6 +17,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.doctest",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 autosummary_generate = True
 # torch and jax are optional dependencies: document their adapters without them.
@@ -24,3 +29,17 @@ html_static_path = ["_static"]
 html_title = "imagekit"
 exclude_patterns = ["_build"]
 nitpicky = False
+
+# The gallery: every gallery/plot_*.py runs at build time and becomes a page
+# under auto_examples/ (generated, not in git); an example that fails fails
+# the build. gallery/README.rst is the gallery's index page.
+sphinx_gallery_conf = {
+    "examples_dirs": "../gallery",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "image_scrapers": ("matplotlib",),
+    "reset_modules": ("matplotlib",),
+    "remove_config_comments": True,
+    "download_all_examples": False,
+}

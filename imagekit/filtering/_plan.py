@@ -168,6 +168,8 @@ def choose_strategy(plan: Plan) -> str:
             return "iir"
         exact = {n: c for n, c in plan.costs.items() if STRATEGIES[n].exact}
         return min(exact, key=exact.get)
+    if plan.algorithm == "separable" and not _extends_along_two_axes(plan.kernel):
+        return "direct"  # a kernel along one axis (or none) is one pass either way
     if plan.algorithm not in plan.costs:
         raise ValueError(
             f"algorithm={plan.algorithm!r} needs {STRATEGIES[plan.algorithm].needs}, "
@@ -176,12 +178,16 @@ def choose_strategy(plan: Plan) -> str:
     return plan.algorithm
 
 
+def _extends_along_two_axes(kernel: Kernel) -> bool:
+    return sum(n > 1 or s != 0 for n, s in zip(kernel.shape, kernel.start)) >= 2
+
+
 def _axis_factors(kernel: Kernel) -> tuple[tuple[int, Kernel], ...] | None:
     """Per-axis 1-D factors of a real kernel over the axes it extends along."""
     # Axes with more than one tap, or a single tap at a non-zero offset (a shift).
-    big = [d for d, (n, s) in enumerate(zip(kernel.shape, kernel.start)) if n > 1 or s != 0]
-    if len(big) < 2:
+    if not _extends_along_two_axes(kernel):
         return None
+    big = [d for d, (n, s) in enumerate(zip(kernel.shape, kernel.start)) if n > 1 or s != 0]
     if kernel._factors is not None:
         scale = np.prod([f.weights[0] for d, f in enumerate(kernel._factors) if d not in big])
         fs = [kernel._factors[d].weights for d in big]
