@@ -133,3 +133,25 @@ def test_dense_3x3_sweep_equals_run_loop(border, mode, layout, start):
     ref8 = np.clip(np.rint(_run_loop(u8.astype(np.float64), kernel, border, **kw)), 0, 255)
     assert got8.shape == ref8.shape
     assert np.all(np.abs(got8.astype(np.float64) - ref8) <= 1)
+
+
+@pytest.mark.parametrize("border", [*BORDERS, Fill(0.75)])
+@pytest.mark.parametrize("mode", ["same", "valid", "full"])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
+@pytest.mark.parametrize("start", [None, (-1, -12), (0, 3)])
+def test_wide_rows_extended_once_equal_run_loop(border, mode, layout, start):
+    """Kernels wide against the image extend each row once (no edge taps)."""
+    rng = np.random.default_rng(7)
+    shape = {"2d": (9, 14), "channels-last": (9, 14, 2), "narrow": (6, 3)}[layout]
+    channel_axis = -1 if layout == "channels-last" else None
+    image = rng.random(shape)
+    w = rng.uniform(0.1, 1.0, (2, 11))
+    w[1, 4] = 0  # a zero weight inside a group
+    kernel = Kernel(w, start=start) if start else w
+    kw = dict(shape=mode, channel_axis=channel_axis)
+    got = imfilter(image, kernel, border, algorithm="direct", **kw)
+    assert_close(got, _run_loop(image, kernel, border, **kw))
+    u16 = (image * 60000).astype(np.uint16)
+    got16 = imfilter(u16, kernel, border, algorithm="direct", dtype=np.uint16, **kw)
+    ref16 = np.clip(np.rint(_run_loop(u16.astype(np.float64), kernel, border, **kw)), 0, 65535)
+    assert np.all(np.abs(got16.astype(np.float64) - ref16) <= 1)

@@ -21,14 +21,6 @@ def _row(img, b, i, fillrow):  # pragma: no cover - numba
     return img[b, i]
 
 
-@njit
-def _edge(acc, r, colmap, o, shift, inner, w, cfill):  # pragma: no cover - numba
-    """Add tap ``w`` at output column ``o`` reading extended column ``o + shift - off``."""
-    c = colmap[o + shift]
-    for e in range(inner):
-        acc[o * inner + e] += w * (cfill if c < 0 else r[c * inner + e])
-
-
 @njit(fastmath={"contract"})
 def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
     """The accumulator into an output row: rounded half to even and clipped for integers."""
@@ -107,12 +99,14 @@ def direct2_rows(
     hi,
     block,
     dense3,
+    wide,
 ):  # pragma: no cover - numba
     """``dst[b, y, o] = sum_{j,i} weights[j, i] * ext[b, y + j, o + dx[i]]`` (columns flat).
 
     ``rowmap[y + j]``: the image row (-1: the fill row); ``colmap[o + dx[i] + off]``
     with ``off = -min(dx)``: the image column a column outside the image reads
-    (-1: ``cfill``). Zero weights are skipped.
+    (-1: ``cfill``). Zero weights are skipped. ``wide`` kernels (many taps per
+    row) extend each row they read once, so no tap needs edge handling.
     """
     _, h, n = dst.shape
     w_cols = img.shape[2] // inner  # image width in columns
@@ -120,11 +114,16 @@ def direct2_rows(
     my, mx = weights.shape
     off = -dx.min()
     geom = (inner, w_cols, n_cols, off)
+    # wide: extended row positions [0, n_ext) are columns -off ..; [x0, x1) lie inside
+    n_ext = n_cols + mx - 1
+    x0 = min(off, n_ext) if off > 0 else 0
+    x1 = max(min(n_ext, w_cols + off), x0)
     nblk = (h + block - 1) // block
     for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
         acc = np.empty(n, weights.dtype)
+        xrow = np.empty(n_ext * inner if wide else 0, weights.dtype)
         ws = np.zeros(4, weights.dtype)
         ds = np.zeros(4, np.int64)
         for y in range(y0, min(y0 + block, h)):
@@ -141,6 +140,32 @@ def direct2_rows(
             acc[:] = 0
             for j in range(my):
                 r = _row(img, b, rowmap[y + j], fillrow)
+                if wide:  # the row extended once, then every tap sweeps the full width
+                    # (inline, not a helper: a call per kernel row costs ~10% here)
+                    xrow[x0 * inner : x1 * inner] = r[(x0 - off) * inner : (x1 - off) * inner]
+                    for t in range(n_ext - (x1 - x0)):  # the margins
+                        if t >= x0:
+                            t += x1 - x0
+                        c = colmap[t]
+                        for e in range(inner):
+                            xrow[t * inner + e] = cfill if c < 0 else r[c * inner + e]
+                    i = 0
+                    while i + 4 <= mx:
+                        w0, w1 = weights[j, i], weights[j, i + 1]
+                        w2, w3 = weights[j, i + 2], weights[j, i + 3]
+                        s0 = xrow[i * inner : i * inner + n]
+                        s1 = xrow[(i + 1) * inner : (i + 1) * inner + n]
+                        s2 = xrow[(i + 2) * inner : (i + 2) * inner + n]
+                        s3 = xrow[(i + 3) * inner : (i + 3) * inner + n]
+                        for x in range(n):
+                            acc[x] = acc[x] + w0 * s0[x] + w1 * s1[x] + w2 * s2[x] + w3 * s3[x]
+                        i += 4
+                    for q in range(i, mx):
+                        wi, si = weights[j, q], xrow[q * inner : q * inner + n]
+                        if wi != 0:
+                            for x in range(n):
+                                acc[x] += wi * si[x]
+                    continue
                 i = 0
                 while i < mx:
                     # up to four non-zero taps of this kernel row per sweep
@@ -186,10 +211,13 @@ def direct2_rows(
                     else:
                         o0, o1 = n_cols, n_cols
                     # the other output columns, tap by tap through the column map
-                    for q in range(k):
-                        wq, dq = ws[q], ds[q]
-                        for o in range(o0):
-                            _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
-                        for o in range(o1, n_cols):
-                            _edge(acc, r, colmap, o, dq + off, inner, wq, cfill)
+                    # (written out here: a helper call per tap costs more than the tap)
+                    for o in range(n_cols - (o1 - o0)):
+                        if o >= o0:
+                            o += o1 - o0
+                        for q in range(k):
+                            c = colmap[o + ds[q] + off]
+                            wq = ws[q]
+                            for e in range(inner):
+                                acc[o * inner + e] += wq * (cfill if c < 0 else r[c * inner + e])
             _store(acc, dst[b, y], integer, lo, hi)
