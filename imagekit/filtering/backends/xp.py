@@ -116,6 +116,10 @@ def choose(plan) -> str:
         raise ValueError("algorithm='iir' (the recursive Gaussian) runs on NumPy arrays only")
     if plan.algorithm != "auto":
         if plan.algorithm == "separable" and plan.factors is None:
+            from .._plan import _extends_along_two_axes
+
+            if not _extends_along_two_axes(plan.kernel):
+                return "direct"  # one pass either way, as in memory
             raise ValueError("algorithm='separable' needs a separable kernel")
         return plan.algorithm
     taps = int(np.count_nonzero(plan.kernel.weights))
