@@ -27,6 +27,7 @@ from ..filtering._imfilter import imfilter
 from ..filtering._plan import STRATEGIES, make_plan
 from ..filtering.backends import is_device_array
 from ..filtering.strategies._scratch import scratch
+from ..filtering.strategies.direct import kernel_gradient_plane
 from ..kernels import Kernel
 from ._pad_adjoint import fold
 
@@ -133,18 +134,46 @@ def imfilter_vjp(
     if isinstance(plan.border, NA):
         gi, gk = _na_vjp(a, plan, g, w, lo, hi)
     else:
-        gi = _image_grad(a, plan, g, w, lo)
-        shape = tuple(b - c for c, b in zip(lo, hi))
-        E = extend(
-            a,
-            plan.border,
-            lo,
-            hi,
-            dtype=plan.compute_dtype,
-            out=scratch(shape, plan.compute_dtype, slot=4),
-        )
-        gk = _kernel_grad(E, g, plan.kernel.shape)
+        gi, gk = _fused_grads(a, plan, g, w)
+        if gi is None:
+            gi = _image_grad(a, plan, g, w, lo)
+        if gk is None:
+            shape = tuple(b - c for c, b in zip(lo, hi))
+            E = extend(
+                a,
+                plan.border,
+                lo,
+                hi,
+                dtype=plan.compute_dtype,
+                out=scratch(shape, plan.compute_dtype, slot=4),
+            )
+            gk = _kernel_grad(E, g, plan.kernel.shape)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)
+
+
+def _fused_grads(a, plan, g, w):
+    """Both gradients in one pass over the rows when they allow it (a real kernel over
+    two adjacent axes with few taps; the image gradient fused in for a constant fill
+    and ``shape="same"``), else ``(None, gk or None)``."""
+    if np.prod(plan.kernel.shape) > _TAP_LOOP_MAX:
+        return None, None
+    fuse = None
+    if isinstance(plan.border, Fill) and plan.shape == "same":
+        mplan = make_plan(g, _mirrored(plan, w), Fill(0.0))
+        if mplan.strategy == "direct":
+            gi = np.empty(mplan.out_shape, mplan.out_dtype)
+            fuse = (mplan, g, gi)
+    gk = kernel_gradient_plane(a, plan, g, fuse=fuse)
+    return (fuse[2] if fuse is not None and gk is not None else None), gk
+
+
+def _mirrored(plan, w):
+    """The kernel whose correlation with ``g`` (zero outside) is the image gradient."""
+    k = plan.kernel
+    return Kernel(
+        w[(slice(None, None, -1),) * w.ndim],
+        start=tuple(-(s + m - 1) for s, m in zip(k.start, k.shape)),
+    )
 
 
 def _image_grad(a, plan, g, w, lo):
@@ -155,12 +184,7 @@ def _image_grad(a, plan, g, w, lo):
     outside, computed straight into the result.
     """
     if isinstance(plan.border, Fill) and plan.shape == "same":
-        k = plan.kernel
-        mirrored = Kernel(
-            w[(slice(None, None, -1),) * w.ndim],
-            start=tuple(-(s + m - 1) for s, m in zip(k.start, k.shape)),
-        )
-        return imfilter(g, mirrored, Fill(0.0))
+        return imfilter(g, _mirrored(plan, w), Fill(0.0))
     return fold(_window_grad(g, w), a.shape, plan.border, lo)
 
 

@@ -221,3 +221,85 @@ def direct2_rows(
                             for e in range(inner):
                                 acc[o * inner + e] += wq * (cfill if c < 0 else r[c * inner + e])
             _store(acc, dst[b, y], integer, lo, hi)
+
+
+# "reassoc" lets LLVM vectorise the dot products (a sum in another order:
+# rounding-level differences); NaN and inf still propagate.
+@njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
+def kernel_gradient2_rows(
+    t0, t1, img, rowmap, fillrow, colmap, cfill, grad, dx, my, inner, block, partial
+):  # pragma: no cover - numba
+    """``partial[task, j * mx + i] = sum over the task's rows y and columns o of
+    grad[b, y, o] * ext[b, y + j, o + dx[i]]``: the kernel's gradient, reading the
+    image in place through the same row and column maps as ``direct2_rows``; the
+    caller sums ``partial`` over tasks."""
+    _, h, n = grad.shape
+    w_cols = img.shape[2] // inner
+    n_cols = n // inner
+    mx = dx.shape[0]
+    off = -dx.min()
+    nblk = (h + block - 1) // block
+    for task in range(t0, t1):
+        b = task // nblk
+        y0 = (task - b * nblk) * block
+        for y in range(y0, min(y0 + block, h)):
+            gr = grad[b, y]
+            for j in range(my):
+                r = _row(img, b, rowmap[y + j], fillrow)
+                i = 0
+                while i < mx:  # up to four taps per sweep: each load of gr serves them all
+                    k = min(4, mx - i)
+                    o0 = min(max(0, -dx[i]), n_cols)
+                    o1 = max(min(n_cols, w_cols - dx[i + k - 1]), o0)
+                    m = (o1 - o0) * inner
+                    gs = gr[o0 * inner : o1 * inner]
+                    p0 = (o0 + dx[i]) * inner
+                    t0 = t1 = t2 = t3 = 0.0
+                    if k == 4:
+                        r0, r1 = r[p0 : p0 + m], r[p0 + inner : p0 + inner + m]
+                        r2, r3 = (
+                            r[p0 + 2 * inner : p0 + 2 * inner + m],
+                            r[p0 + 3 * inner : p0 + 3 * inner + m],
+                        )
+                        for x in range(m):
+                            t0 += gs[x] * r0[x]
+                            t1 += gs[x] * r1[x]
+                            t2 += gs[x] * r2[x]
+                            t3 += gs[x] * r3[x]
+                    elif k == 3:
+                        r0, r1 = r[p0 : p0 + m], r[p0 + inner : p0 + inner + m]
+                        r2 = r[p0 + 2 * inner : p0 + 2 * inner + m]
+                        for x in range(m):
+                            t0 += gs[x] * r0[x]
+                            t1 += gs[x] * r1[x]
+                            t2 += gs[x] * r2[x]
+                    else:
+                        for q in range(k):
+                            rq = r[p0 + q * inner : p0 + q * inner + m]
+                            tq = 0.0
+                            for x in range(m):
+                                tq += gs[x] * rq[x]
+                            partial[task, j * mx + i + q] += tq
+                    partial[task, j * mx + i] += t0
+                    partial[task, j * mx + i + 1 if k > 1 else j * mx + i] += t1
+                    partial[task, j * mx + i + 2 if k > 2 else j * mx + i] += t2
+                    partial[task, j * mx + i + 3 if k > 3 else j * mx + i] += t3
+                    for o in range(n_cols - (o1 - o0)):  # edge columns, tap by tap
+                        if o >= o0:
+                            o += o1 - o0
+                        for q in range(k):
+                            c = colmap[o + dx[i + q] + off]
+                            tq = 0.0
+                            for e in range(inner):
+                                tq += gr[o * inner + e] * (cfill if c < 0 else r[c * inner + e])
+                            partial[task, j * mx + i + q] += tq
+                    i += k
+
+
+@njit(cache=True, nogil=True)
+def vjp2_rows(t0, t1, fwd, kgrad):  # pragma: no cover - numba
+    """``direct2_rows(*fwd)`` and ``kernel_gradient2_rows(*kgrad)`` task by task (the
+    same row blocks): a vjp's two gradients in one pass over the rows."""
+    for task in range(t0, t1):
+        direct2_rows(task, task + 1, *fwd)
+        kernel_gradient2_rows(task, task + 1, *kgrad)

@@ -37,6 +37,7 @@ def _wide(mx: int, n_cols: int, weights: np.ndarray) -> bool:
     Mostly-zero kernels keep the tap-by-tap path, which skips zeros."""
     return 5 * mx * (mx - 1) > n_cols and np.count_nonzero(weights) >= 0.75 * weights.size
 
+
 # Elements per task: a run piece and its source rows stay in L1/L2.
 _CHUNK = 4096
 
@@ -63,10 +64,10 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
 
-def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
-    """The 2-D in-place loop: rows through an index map, edge columns through another."""
-    from ._direct2_kernels import direct2_rows
-
+def _plane_maps(image: np.ndarray, plan: Plan, a0: int, src_dtype):
+    """The 2-D loops' view of the image, ``(batch, rows, cols * inner)``, and its maps:
+    the image row of each extended row, the image column of each extended column
+    (-1: the fill), the kernel's column offsets, and the fill row."""
     a1 = a0 + 1
     k = plan.kernel
     my, mx = k.shape[a0], k.shape[a1]
@@ -78,16 +79,22 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
     batch = int(np.prod(img.shape[:a0]))
     # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
     img3 = img.reshape(batch, img.shape[a0], int(np.prod(img.shape[a0 + 1 :])))
-    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
     inner = int(np.prod(img.shape[a1 + 1 :]))
     fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
     fillrow = np.full(img3.shape[2], fill, src_dtype)
+    return img3, rowmap, colmap, dx, fillrow, fill, batch, inner
+
+
+def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
+    """``(tasks, args, work)`` of ``direct2_rows`` for this plan (see ``_plane``)."""
+    a1 = a0 + 1
+    k = plan.kernel
+    my, mx = k.shape[a0], k.shape[a1]
+    img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, src_dtype)
+    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
     integer = out.dtype.kind in "iu"
     lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-    h = out.shape[a0]
-    run_tasks(
-        direct2_rows,
-        batch * -(-h // _BLOCK),
+    args = (
         readonly(img3),
         rowmap,
         readonly(fillrow),
@@ -103,8 +110,66 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
         _BLOCK,
         (my, mx) == (3, 3) and bool(np.all(k.weights != 0)),
         _wide(mx, plan.out_shape[a1], k.weights),
-        work=out.size * np.count_nonzero(k.weights),
     )
+    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * np.count_nonzero(k.weights)
+
+
+def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
+    """The 2-D in-place loop: rows through an index map, edge columns through another."""
+    from ._direct2_kernels import direct2_rows
+
+    tasks, args, work = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
+    run_tasks(direct2_rows, tasks, *args, work=work)
+
+
+def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
+    """``(tasks, args, partial)`` of ``kernel_gradient2_rows``, or None when the plan
+    is not a real float kernel over two adjacent axes."""
+    a0 = plane_axes(plan)
+    dtype = plan.compute_dtype
+    if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
+        return None
+    k = plan.kernel
+    my, mx = k.shape[a0], k.shape[a0 + 1]
+    img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, dtype)
+    g = np.ascontiguousarray(grad, dtype)
+    g3 = g.reshape(batch, g.shape[a0], int(np.prod(g.shape[a0 + 1 :])))
+    tasks = batch * -(-g.shape[a0] // _BLOCK)
+    partial = np.zeros((max(tasks, 1), my * mx), np.float64)
+    args = (readonly(img3), rowmap, readonly(fillrow), colmap, dtype.type(fill), readonly(g3))
+    return tasks, (*args, dx, my, inner, _BLOCK, partial), partial
+
+
+def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=None):
+    """``dw[j] = sum_i grad[i] ext[i + j]`` for a kernel over two adjacent axes, reading
+    the image in place (no extended copy); None when the plan is not such a kernel.
+
+    ``fuse=(plan2, image2, out2)``: also run ``correlate(image2, plan2, out2)`` in the
+    same pass over rows when it is a 2-D loop with the same rows (a vjp's image
+    gradient beside the kernel's: one hand-off to the threads, rows shared in cache).
+    """
+    from ._direct2_kernels import direct2_rows, kernel_gradient2_rows, vjp2_rows
+
+    kg = _kgrad_args(image, plan, grad)
+    if kg is None:
+        return None
+    tasks, args, partial = kg
+    k = plan.kernel
+    fwd = None
+    if fuse is not None:
+        plan2, image2, out2 = fuse
+        a0 = plane_axes(plan2)
+        dtypes = fused_dtypes(plan2, image2.dtype, out2.dtype) if a0 is not None else None
+        if dtypes is not None and out2.flags.c_contiguous and out2.size:
+            fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
+    work = grad.size * int(np.prod(k.shape))
+    if fwd is not None and fwd[0] == tasks:
+        run_tasks(vjp2_rows, tasks, fwd[1], args, work=work + fwd[2])
+    else:
+        if fwd is not None:
+            run_tasks(direct2_rows, fwd[0], *fwd[1], work=fwd[2])
+        run_tasks(kernel_gradient2_rows, tasks, *args, work=work)
+    return partial.sum(axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
 
 def needs_extension(image: np.ndarray, window, dtype) -> bool:
