@@ -1,0 +1,229 @@
+"""scipy.ndimage's argument rules, written once for every compat function.
+
+Mode names become imagekit borders, scalars become per-axis lists, the
+``output`` argument becomes an array, and results are cast into it the way
+scipy's C code casts (``(type)value``: truncation toward zero). The errors
+have scipy's types, so code that catches them keeps working, with messages
+that say what was given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..borders import Fill
+
+__all__ = [
+    "MODES",
+    "add_term",
+    "as_float64",
+    "as_input",
+    "border_for",
+    "cast_into",
+    "check_axes",
+    "check_mode",
+    "get_output",
+    "normalize_axis",
+    "normalize_sequence",
+    "over_axes",
+    "square_and_add",
+    "truncates",
+]
+
+# scipy.ndimage's filter modes and the imagekit border each one is. For
+# filters, 'grid-mirror' is 'reflect', 'grid-wrap' is 'wrap' and
+# 'grid-constant' is 'constant' (they differ only in interpolation).
+MODES = {
+    "reflect": "reflect",
+    "grid-mirror": "reflect",
+    "mirror": "mirror",
+    "nearest": "nearest",
+    "wrap": "wrap",
+    "grid-wrap": "wrap",
+    "constant": None,
+    "grid-constant": None,
+}
+
+# dtypes scipy.ndimage's C loops read and write (complex runs as two real parts).
+_SUPPORTED = "?bBhHiIlLqQfdFD"
+
+
+def check_mode(mode) -> str:
+    """``mode`` if it is one of scipy's names, else scipy's RuntimeError."""
+    if not isinstance(mode, str) or mode not in MODES:
+        raise RuntimeError(
+            f"boundary mode not supported: mode={mode!r} is not one of: {', '.join(MODES)}"
+        )
+    return mode
+
+
+def border_for(mode, cval):
+    """The imagekit border for a scipy mode: a name, or ``Fill(cval)`` for constant modes."""
+    name = MODES[check_mode(mode)]
+    if name is None:
+        try:
+            return Fill(float(cval))
+        except (TypeError, ValueError):
+            raise TypeError(f"cval must be a real number, got {cval!r}") from None
+    return name
+
+
+def truncates(dtype: np.dtype) -> bool:
+    """Whether writing into ``dtype`` truncates (integers and bool)."""
+    return np.dtype(dtype).kind in "biu"
+
+
+def _check_dtype(dtype: np.dtype, what: str = "array type") -> None:
+    if dtype.char not in _SUPPORTED:
+        raise RuntimeError(
+            f"{what} {dtype} not supported (scipy.ndimage reads and writes bool, "
+            "integers, float32, float64 and complex)"
+        )
+
+
+def as_input(input) -> np.ndarray:
+    """``np.asarray(input)``, checked to have a dtype scipy.ndimage filters."""
+    a = np.asarray(input)
+    _check_dtype(a.dtype)
+    return a
+
+
+def normalize_sequence(value, rank: int, name: str = "argument") -> list:
+    """``value`` repeated ``rank`` times, or checked to have ``rank`` entries (scipy's rule)."""
+    if not isinstance(value, str) and np.iterable(value):
+        values = list(value)
+        if len(values) != rank:
+            raise RuntimeError(
+                f"sequence argument must have length equal to input rank: {name} has "
+                f"{len(values)} entries, expected {rank}"
+            )
+        return values
+    return [value] * rank
+
+
+def normalize_axis(axis, ndim: int) -> int:
+    """A non-negative axis index, or numpy's AxisError."""
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    return axis % ndim
+
+
+def check_axes(axes, ndim: int) -> tuple[int, ...]:
+    """scipy's ``axes`` argument: None (all), an int or a sequence of distinct ints."""
+    if axes is None:
+        return tuple(range(ndim))
+    if np.isscalar(axes):
+        axes = (operator.index(axes),)
+    elif isinstance(axes, Iterable):
+        axes = tuple(operator.index(ax) for ax in axes)
+    else:
+        raise ValueError("axes must be an integer, iterable of integers, or None")
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"specified axis: {ax} is out of range")
+    axes = tuple(ax % ndim for ax in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"axes must be unique, got {axes}")
+    return axes
+
+
+def get_output(output, input: np.ndarray, complex_output: bool = False) -> np.ndarray:
+    """The array a filter writes into, from scipy's ``output`` argument.
+
+    None: zeros of the input's dtype (complex-promoted when the result is
+    complex); a dtype, type or string: zeros of it; an array: itself, checked.
+    """
+    shape = input.shape
+    if output is None:
+        dtype = np.promote_types(input.dtype, np.complex64) if complex_output else input.dtype
+        out = np.zeros(shape, dtype=dtype)
+    elif isinstance(output, (type, np.dtype)):
+        if complex_output and np.dtype(output).kind != "c":
+            warnings.warn("promoting specified output dtype to complex", stacklevel=3)
+            output = np.promote_types(output, np.complex64)
+        out = np.zeros(shape, dtype=output)
+    elif isinstance(output, str):
+        dtype = np.dtype(output)
+        if complex_output and dtype.kind != "c":
+            raise RuntimeError(f"output must have complex dtype, got {dtype}")
+        if not issubclass(dtype.type, np.number):
+            raise RuntimeError(f"output must have numeric dtype, got {dtype}")
+        out = np.zeros(shape, dtype=dtype)
+    else:
+        out = np.asarray(output)
+        if out.shape != shape:
+            raise RuntimeError(f"output shape not correct: got {out.shape}, expected {shape}")
+        if complex_output and out.dtype.kind != "c":
+            raise RuntimeError(f"output must have complex dtype, got {out.dtype}")
+    _check_dtype(out.dtype, "output array type")
+    result_is_complex = complex_output or input.dtype.kind == "c"
+    if result_is_complex and out.dtype.kind != "c":
+        raise RuntimeError(f"output must have complex dtype, got {out.dtype}")
+    if not result_is_complex and out.dtype.kind == "c":
+        raise RuntimeError(f"output array type {out.dtype} not supported for a real result")
+    return out
+
+
+def cast_into(result: np.ndarray, out: np.ndarray) -> None:
+    """Write ``result`` into ``out`` as scipy's C code does: ``(type)value``.
+
+    Floats round to nearest; integers truncate toward zero and wrap past
+    their range as C's conversion does on x86-64 (numpy's cast does the
+    same; ``uint32`` goes through ``int64`` as C does). A bool output gets
+    the ``uint8`` conversion's byte, as in scipy: -1 is stored as the byte
+    255 (True), 0.5 and 256 as 0 (False).
+    """
+    if out.dtype == np.bool_:
+        out = out.view(np.uint8)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if out.dtype.kind == "u" and out.dtype.itemsize == 4 and result.dtype.kind == "f":
+            # C converts through a 64-bit integer, keeping the low 32 bits.
+            result = result.astype(np.int64)
+        np.copyto(out, result, casting="unsafe")
+
+
+def as_float64(a: np.ndarray) -> np.ndarray:
+    """The values scipy's C loops read: doubles (a bool's byte, not just 0 or 1)."""
+    if a.dtype == np.bool_:
+        a = a.view(np.uint8)
+    return np.asarray(a, dtype=np.float64)
+
+
+def over_axes(input, derivative, output, mode, cval, axes, combine):
+    """scipy's ``generic_laplace`` / ``generic_gradient_magnitude``: one term per axis.
+
+    The first term is written into the output, each further one is computed
+    in the output's dtype and folded in by ``combine`` (numpy arithmetic in
+    that dtype, as scipy does).
+    """
+    output = get_output(output, input)
+    axes = check_axes(axes, input.ndim)
+    if not axes:
+        output[...] = input[...]
+        return output
+    modes = normalize_sequence(mode, len(axes), "mode")
+    derivative(input, axes[0], output, modes[0], cval)
+    combine(output, None)
+    for ax, m in zip(axes[1:], modes[1:]):
+        combine(output, derivative(input, ax, output.dtype, m, cval))
+    return output
+
+
+def add_term(output, term):
+    """``generic_laplace``'s step: add each further term in the output's dtype."""
+    if term is not None:
+        output += term
+
+
+def square_and_add(output, term):
+    """``generic_gradient_magnitude``'s step: square the first term, add further squares."""
+    if term is None:
+        np.multiply(output, output, output)
+        return
+    np.multiply(term, term, term)
+    output += term
