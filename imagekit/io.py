@@ -43,7 +43,7 @@ def _to_array(img) -> np.ndarray:
     return np.array(a)  # writeable, owns its memory
 
 
-def imread(path) -> np.ndarray:
+def imread(path: str | os.PathLike) -> np.ndarray:
     """Read an image file into an array, keeping its bit depth.
 
     Parameters
@@ -125,7 +125,7 @@ def _page(a: np.ndarray, tiff: bool) -> np.ndarray:
     return a
 
 
-def imsave(path, image) -> None:
+def imsave(path: str | os.PathLike, image: np.ndarray) -> None:
     """Write an array as an image file; the format follows the file's extension.
 
     Parameters

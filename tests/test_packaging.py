@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -44,3 +45,11 @@ def test_wheel_holds_the_sample_and_runs_the_demo(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, env=env,
     ).stdout  # fmt: skip
     assert (tmp_path / "demo" / "demo.png").stat().st_size > 10_000
+
+
+def test_the_console_script_is_installed():
+    exe = shutil.which("imagekit", path=str(Path(sys.executable).parent))
+    assert exe is not None, "pip install did not create the imagekit command"
+    r = subprocess.run([exe, "info"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("imagekit ")

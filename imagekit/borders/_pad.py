@@ -10,9 +10,11 @@ crop one side while padding the other).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
+from .._typing import ArrayLike, BorderLike
 from ._border import NA, Border, Fill, Pad, normalize_border
 
 __all__ = ["extend", "pad_indices", "padarray"]
@@ -176,7 +178,9 @@ def _as_pad(pad, ndim: int) -> list[tuple[int, int]]:
     return [(_int(b), _int(a)) for b, a in pad]
 
 
-def padarray(image, border, pad) -> np.ndarray:
+def padarray(
+    image: ArrayLike, border: BorderLike, pad: int | Sequence[tuple[int, int]]
+) -> np.ndarray:
     """The image padded by ``border``: ``pad`` pixels before and after each axis.
 
     Parameters

@@ -14,10 +14,12 @@ dropped.
 from __future__ import annotations
 
 import numbers
+from typing import Literal
 
 import numpy as np
 
 from .._dtypes import cast_into, compute_dtype, output_dtype
+from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode
 from ..borders import NA, Fill, extend, normalize_border
 from ._options import as_image, normalize_shape
 from .backends import is_dask_array, is_device_array
@@ -208,17 +210,17 @@ def choose_filterbank_strategy(lay: FilterbankLayout, nb: int) -> str:
 
 
 def filterbank(
-    image,
-    bank,
-    border="reflect",
+    image: ArrayLike,
+    bank: ArrayLike,
+    border: BorderLike = "reflect",
     *,
-    shape="same",
-    channel_axis=-1,
-    algorithm="auto",
-    out=None,
-    batch_axis=None,
-    dtype=None,
-):
+    shape: ShapeMode = "same",
+    channel_axis: int = -1,
+    algorithm: Literal["auto", "gemm", "fft"] = "auto",
+    out: np.ndarray | None = None,
+    batch_axis: int | None = None,
+    dtype: DTypeLike = None,
+) -> np.ndarray:
     """Filter a multichannel image with a bank of filters: ``C_in`` channels in, ``C_out`` out.
 
     ``out[x, o] = sum_c sum_j bank[j, c, o] * image[x + j, c]`` — correlation

@@ -10,10 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .._docstrings import docfiller
 from .._dtypes import cast_into
+from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Fill
 from ._options import normalize_out
 from ._plan import STRATEGIES, Plan, derive, make_plan
@@ -98,17 +101,17 @@ def filter_with_plan(image: np.ndarray, plan: Plan) -> np.ndarray:
 
 @docfiller
 def imfilter(
-    image,
-    kernel,
-    border="reflect",
+    image: ArrayLike,
+    kernel: KernelLike,
+    border: BorderLike = "reflect",
     *,
-    shape="same",
-    algorithm="auto",
-    channel_axis=None,
-    axes=None,
-    out=None,
-    dtype=None,
-):
+    shape: ShapeMode = "same",
+    algorithm: Algorithm = "auto",
+    channel_axis: int | None = None,
+    axes: Sequence[int] | None = None,
+    out: np.ndarray | None = None,
+    dtype: DTypeLike = None,
+) -> np.ndarray:
     """Filter an N-D image by correlation with a kernel.
 
     ``out[x] = sum_j k[j] * image[x + j]`` over the kernel's offsets ``j``

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .._docstrings import docfiller
+from .._typing import ArrayLike, BorderLike
 from ..kernels import Kernel
 from ..kernels._derivatives import GRADIENT_FACTORS, gradient_factors
 from ._imfilter import imfilter
@@ -18,7 +19,11 @@ __all__ = ["imgradients", "magnitude"]
 
 @docfiller
 def imgradients(
-    image, kernel: str | Callable = "ando3", border="reflect", *, channel_axis=None
+    image: ArrayLike,
+    kernel: str | Callable = "ando3",
+    border: BorderLike = "reflect",
+    *,
+    channel_axis: int | None = None,
 ) -> tuple[np.ndarray, ...]:
     """The image's derivative along each spatial axis (ImageFiltering.jl's ``imgradients``).
 
@@ -73,7 +78,7 @@ def imgradients(
     return tuple(imfilter(a, make(d, n), border, channel_axis=channel_axis) for d in range(n))
 
 
-def magnitude(gradients) -> np.ndarray:
+def magnitude(gradients: Sequence[ArrayLike]) -> np.ndarray:
     """The gradient magnitude ``sqrt(sum(g**2))`` of :func:`imgradients`' result.
 
     Examples

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._dtypes import cast_into, compute_dtype, natural_dtype, output_dtype
+from .._typing import ArrayLike, BorderLike, KernelLike
 from ..borders import Border, Fill, normalize_border
 from ..kernels import Kernel
 from ..kernels._separable import rank1_factors
@@ -333,7 +334,7 @@ def _make_plan(
     return derive(p, kernel=k)
 
 
-def plan(image, kernel, border="reflect", **options) -> Plan:
+def plan(image: ArrayLike, kernel: KernelLike, border: BorderLike = "reflect", **options) -> Plan:
     """How :func:`imagekit.imfilter` would run this call, without running it.
 
     Takes the same arguments as :func:`imagekit.imfilter` (except ``out``)

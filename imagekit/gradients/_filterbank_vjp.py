@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._typing import ArrayLike, BorderLike, ShapeMode
 from ..borders import NA, Fill
 from ..filtering._filterbank import (
     extended_flat,
@@ -61,8 +62,15 @@ def _linear_vjp(image_cl: np.ndarray, bank: np.ndarray, g_cl: np.ndarray, lay, b
 
 
 def filterbank_vjp(
-    image, bank, grad_out, border="reflect", *, shape="same", channel_axis=-1, batch_axis=None
-):
+    image: ArrayLike,
+    bank: ArrayLike,
+    grad_out: ArrayLike,
+    border: BorderLike = "reflect",
+    *,
+    shape: ShapeMode = "same",
+    channel_axis: int = -1,
+    batch_axis: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradients of ``filterbank(image, bank, border, ...)`` for an upstream gradient.
 
     Parameters

@@ -20,8 +20,11 @@ image) - corr(g N / D**2, mask)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
 from ..borders import NA, Fill, extend
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import STRATEGIES, make_plan
@@ -72,15 +75,15 @@ def _user_kernel_grad(plan, gk_full: np.ndarray, kernel) -> np.ndarray:
 
 
 def imfilter_vjp(
-    image,
-    kernel,
-    grad_out,
-    border="reflect",
+    image: ArrayLike,
+    kernel: KernelLike,
+    grad_out: ArrayLike,
+    border: BorderLike = "reflect",
     *,
-    shape="same",
-    channel_axis=None,
-    axes=None,
-):
+    shape: ShapeMode = "same",
+    channel_axis: int | None = None,
+    axes: Sequence[int] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradients of ``imfilter(image, kernel, border, ...)`` for an upstream gradient.
 
     Parameters

@@ -10,7 +10,14 @@ from ._smoothing import per_axis
 __all__ = ["gabor"]
 
 
-def gabor(size, sigma, theta, wavelength, phase=0.0, aspect=1.0) -> tuple[Kernel, Kernel]:
+def gabor(
+    size: int,
+    sigma: float,
+    theta: float,
+    wavelength: float,
+    phase: float = 0.0,
+    aspect: float = 1.0,
+) -> tuple[Kernel, Kernel]:
     """Real and imaginary parts of a 2-D Gabor kernel.
 
     ``g(x, y) = exp(-(x'**2 + aspect**2 * y'**2) / (2 sigma**2)) *

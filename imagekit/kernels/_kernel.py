@@ -12,6 +12,7 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["Kernel", "as_kernel", "centered", "reflect", "with_recipe"]
 
@@ -219,7 +220,7 @@ def with_recipe(kernel: Kernel, recipe: tuple) -> Kernel:
     return kernel
 
 
-def as_kernel(kernel, name: str = "kernel") -> Kernel:
+def as_kernel(kernel: ArrayLike | Kernel, name: str = "kernel") -> Kernel:
     """Return ``kernel`` as a :class:`Kernel`; an array becomes a centred kernel."""
     if isinstance(kernel, Kernel):
         return kernel
@@ -234,7 +235,7 @@ def as_kernel(kernel, name: str = "kernel") -> Kernel:
     return k
 
 
-def centered(weights) -> Kernel:
+def centered(weights: ArrayLike) -> Kernel:
     """A kernel whose centre, element ``size // 2`` along each axis, is offset 0.
 
     This is scipy.ndimage's convention for ``origin=0`` (for even sizes the
@@ -253,7 +254,7 @@ def centered(weights) -> Kernel:
     return Kernel(weights)
 
 
-def reflect(kernel) -> Kernel:
+def reflect(kernel: ArrayLike | Kernel) -> Kernel:
     """The kernel mirrored through offset 0: ``reflect(k)[j] = k[-j]``.
 
     Correlating with ``reflect(k)`` is convolving with ``k``:

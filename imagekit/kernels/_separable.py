@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._kernel import Kernel, as_kernel
 
@@ -75,7 +78,7 @@ def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
     return [f.astype(w.dtype, copy=False) for f in out]
 
 
-def factors(kernel) -> tuple[Kernel, ...] | None:
+def factors(kernel: ArrayLike | Kernel) -> tuple[Kernel, ...] | None:
     """The separable 1-D factors of ``kernel``, one per axis, or None.
 
     Parameters
@@ -123,7 +126,7 @@ def _full_convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def cascade(kernels) -> Kernel:
+def cascade(kernels: Sequence[ArrayLike | Kernel]) -> Kernel:
     """The single kernel equal to correlating with ``kernels`` one after another.
 
     Correlating with ``k1`` then ``k2`` is correlating with the composition

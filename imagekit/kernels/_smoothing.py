@@ -9,6 +9,7 @@ an axis whose sigma is 0 is left alone.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -70,7 +71,13 @@ def gaussian_1d(sigma: float, order: int = 0, radius: int = 0) -> np.ndarray:
     return ((-1.0 / sigma) ** order * he * phi)[::-1]
 
 
-def gaussian(sigma, ndim=None, truncate=4.0, radius=None, order=0) -> Kernel:
+def gaussian(
+    sigma: float | Sequence[float],
+    ndim: int | None = None,
+    truncate: float = 4.0,
+    radius: int | Sequence[int] | None = None,
+    order: int | Sequence[int] = 0,
+) -> Kernel:
     """Gaussian kernel (or a derivative of it), separable, N-D.
 
     Parameters
@@ -145,7 +152,12 @@ def _sum_aligned(kernels) -> Kernel:
     return Kernel(total)
 
 
-def dog(sigma, sigma2=None, ndim=None, truncate=4.0) -> Kernel:
+def dog(
+    sigma: float | Sequence[float],
+    sigma2: float | Sequence[float] | None = None,
+    ndim: int | None = None,
+    truncate: float = 4.0,
+) -> Kernel:
     """Difference of Gaussians: ``gaussian(sigma) - gaussian(sigma2)``.
 
     ``sigma2`` defaults to ``1.6 * sigma`` (scikit-image's
@@ -171,7 +183,7 @@ def dog(sigma, sigma2=None, ndim=None, truncate=4.0) -> Kernel:
     return _sum_aligned([lo, Kernel(-hi.weights)])
 
 
-def log(sigma, ndim=None, truncate=4.0) -> Kernel:
+def log(sigma: float | Sequence[float], ndim: int | None = None, truncate: float = 4.0) -> Kernel:
     """Laplacian of Gaussian: the sum over axes of the second derivative along it.
 
     Equals scipy.ndimage.gaussian_laplace(a, sigma) under ``imfilter``.
@@ -192,7 +204,7 @@ def log(sigma, ndim=None, truncate=4.0) -> Kernel:
     return Kernel(sum(t.weights for t in terms))
 
 
-def box(size, ndim=None) -> Kernel:
+def box(size: int | Sequence[int], ndim: int | None = None) -> Kernel:
     """Box (uniform) averaging kernel: ``size`` taps of ``1/size`` per axis.
 
     Centred like scipy.ndimage.uniform_filter (element ``size // 2`` at

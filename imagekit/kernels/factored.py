@@ -10,6 +10,7 @@ factor (DoG, LoG, Laplacian, Gabor, disk) have no factored form.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 from ._derivatives import gradient_factors
 from ._kernel import Kernel, with_recipe
@@ -32,7 +33,13 @@ __all__ = [
 ]
 
 
-def gaussian(sigma, ndim=None, truncate=4.0, radius=None, order=0) -> tuple[Kernel, ...]:
+def gaussian(
+    sigma: float | Sequence[float],
+    ndim: int | None = None,
+    truncate: float = 4.0,
+    radius: int | Sequence[int] | None = None,
+    order: int | Sequence[int] = 0,
+) -> tuple[Kernel, ...]:
     """1-D factors of :func:`imagekit.kernels.gaussian` (same arguments).
 
     Examples
@@ -44,7 +51,7 @@ def gaussian(sigma, ndim=None, truncate=4.0, radius=None, order=0) -> tuple[Kern
     return _gaussian(sigma, ndim, truncate, radius, order)._factors
 
 
-def box(size, ndim=None) -> tuple[Kernel, ...]:
+def box(size: int | Sequence[int], ndim: int | None = None) -> tuple[Kernel, ...]:
     """1-D factors of :func:`imagekit.kernels.box`.
 
     Examples
@@ -56,7 +63,7 @@ def box(size, ndim=None) -> tuple[Kernel, ...]:
     return _box(size, ndim)._factors
 
 
-def iir_gaussian(sigma, ndim=None) -> tuple[Kernel, ...]:
+def iir_gaussian(sigma: float | Sequence[float], ndim: int | None = None) -> tuple[Kernel, ...]:
     """Gaussian factors that ``imfilter`` runs with the recursive (IIR) strategy.
 
     The Young–van Vliet recursion costs the same for every sigma but
