@@ -292,6 +292,8 @@ def _make_plan(
     """Resolve a filter call into a :class:`Plan` (see the module docstring)."""
     a = as_image(image)
     b = normalize_border(border)
+    if isinstance(b, Fill) and np.iscomplexobj(b.value) and b.value.imag == 0:
+        b = Fill(b.value.real)  # a complex fill with no imaginary part is a real fill
     shape = normalize_shape(shape)
     algorithm = normalize_algorithm(algorithm)
     axes = normalize_axes(a.ndim, channel_axis, axes)

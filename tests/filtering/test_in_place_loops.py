@@ -155,3 +155,23 @@ def test_wide_rows_extended_once_equal_run_loop(border, mode, layout, start):
     got16 = imfilter(u16, kernel, border, algorithm="direct", dtype=np.uint16, **kw)
     ref16 = np.clip(np.rint(_run_loop(u16.astype(np.float64), kernel, border, **kw)), 0, 65535)
     assert np.all(np.abs(got16.astype(np.float64) - ref16) <= 1)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+@pytest.mark.parametrize("border", [*BORDERS, Fill(7)])
+@pytest.mark.parametrize("height", [3, 5, 8])
+@pytest.mark.parametrize("layout", ["2d", "channels-last"])
+def test_box_rows_by_running_sums(dtype, border, height, layout):
+    """A box along the rows over small integers: running column sums (exact)."""
+    rng = np.random.default_rng(8)
+    shape = (70, 13) if layout == "2d" else (70, 13, 3)  # more rows than one block
+    channel_axis = -1 if layout == "channels-last" else None
+    image = rng.integers(0, np.iinfo(dtype).max, shape, dtype=dtype)
+    kernel = Kernel.from_factors([np.full(height, 1 / height), rng.random(4)])
+    got = imfilter(
+        image, kernel, border, algorithm="separable", dtype=dtype, channel_axis=channel_axis
+    )
+    ref = _run_loop(image.astype(np.float64), kernel, border, channel_axis=channel_axis)
+    expected = np.clip(np.rint(ref), 0, np.iinfo(dtype).max)
+    assert np.all(np.abs(got.astype(np.float64) - expected) <= 1)
+    assert np.mean(got == expected) > 0.99

@@ -163,11 +163,18 @@ def separable2_rows(
     lo,
     hi,
     block,
+    box_y,
 ):  # pragma: no cover - numba
     """Output rows ``y``: the column pass over image columns ``x0:x1`` (flat, times
     ``inner``) into the row buffer (``nv`` columns) from column ``start``; then its
     margin columns ``mdst`` copied from buffer columns ``msrc`` (-1: ``vfill``); then
-    the row pass and the cast."""
+    the row pass and the cast.
+
+    ``box_y`` (a box along the rows, small integers in): the buffer holds the column
+    sums unscaled (the caller scales ``wx`` and ``vfill``), updated from row to row by
+    adding the row that enters and subtracting the one that leaves — two reads a
+    pixel whatever the kernel's height, exact because the sums are integers that
+    float32 holds."""
     _, h, n = dst.shape
     nblk = (h + block - 1) // block
     for task in range(t0, t1):  # a block of rows per task: buffers allocated once
@@ -176,18 +183,32 @@ def separable2_rows(
         v = np.empty(nv * inner, wy.dtype)
         acc = np.empty(n, wx.dtype)
         for y in range(y0, min(y0 + block, h)):
-            _column_pass(
-                img,
-                b,
-                y,
-                rowmap,
-                fillrow,
-                x0,
-                x1,
-                wy,
-                v[start * inner : start * inner + x1 - x0],
-                sym_y,
-            )
+            if box_y:
+                col = v[start * inner : start * inner + x1 - x0]
+                if y == y0:  # the first row of the block: the whole sum
+                    col[:] = 0
+                    for j in range(wy.shape[0]):
+                        r = _row(img, b, rowmap, y + j, fillrow, x0, x1)
+                        for x in range(col.shape[0]):
+                            col[x] += np.float32(r[x])
+                else:  # slide by one row
+                    ra = _row(img, b, rowmap, y + wy.shape[0] - 1, fillrow, x0, x1)
+                    rs = _row(img, b, rowmap, y - 1, fillrow, x0, x1)
+                    for x in range(col.shape[0]):
+                        col[x] += np.float32(ra[x]) - np.float32(rs[x])
+            else:
+                _column_pass(
+                    img,
+                    b,
+                    y,
+                    rowmap,
+                    fillrow,
+                    x0,
+                    x1,
+                    wy,
+                    v[start * inner : start * inner + x1 - x0],
+                    sym_y,
+                )
             for c in range(mdst.shape[0]):  # the margins: a few columns
                 d, t = mdst[c] * inner, msrc[c] * inner
                 for k in range(inner):
