@@ -254,7 +254,7 @@ def kernel_gradient2_rows(
                     m = (o1 - o0) * inner
                     gs = gr[o0 * inner : o1 * inner]
                     p0 = (o0 + dx[i]) * inner
-                    t0 = t1 = t2 = t3 = 0.0
+                    s0 = s1 = s2 = s3 = 0.0
                     if k == 4:
                         r0, r1 = r[p0 : p0 + m], r[p0 + inner : p0 + inner + m]
                         r2, r3 = (
@@ -262,17 +262,17 @@ def kernel_gradient2_rows(
                             r[p0 + 3 * inner : p0 + 3 * inner + m],
                         )
                         for x in range(m):
-                            t0 += gs[x] * r0[x]
-                            t1 += gs[x] * r1[x]
-                            t2 += gs[x] * r2[x]
-                            t3 += gs[x] * r3[x]
+                            s0 += gs[x] * r0[x]
+                            s1 += gs[x] * r1[x]
+                            s2 += gs[x] * r2[x]
+                            s3 += gs[x] * r3[x]
                     elif k == 3:
                         r0, r1 = r[p0 : p0 + m], r[p0 + inner : p0 + inner + m]
                         r2 = r[p0 + 2 * inner : p0 + 2 * inner + m]
                         for x in range(m):
-                            t0 += gs[x] * r0[x]
-                            t1 += gs[x] * r1[x]
-                            t2 += gs[x] * r2[x]
+                            s0 += gs[x] * r0[x]
+                            s1 += gs[x] * r1[x]
+                            s2 += gs[x] * r2[x]
                     else:
                         for q in range(k):
                             rq = r[p0 + q * inner : p0 + q * inner + m]
@@ -280,10 +280,10 @@ def kernel_gradient2_rows(
                             for x in range(m):
                                 tq += gs[x] * rq[x]
                             partial[task, j * mx + i + q] += tq
-                    partial[task, j * mx + i] += t0
-                    partial[task, j * mx + i + 1 if k > 1 else j * mx + i] += t1
-                    partial[task, j * mx + i + 2 if k > 2 else j * mx + i] += t2
-                    partial[task, j * mx + i + 3 if k > 3 else j * mx + i] += t3
+                    partial[task, j * mx + i] += s0
+                    partial[task, j * mx + i + 1 if k > 1 else j * mx + i] += s1
+                    partial[task, j * mx + i + 2 if k > 2 else j * mx + i] += s2
+                    partial[task, j * mx + i + 3 if k > 3 else j * mx + i] += s3
                     for o in range(n_cols - (o1 - o0)):  # edge columns, tap by tap
                         if o >= o0:
                             o += o1 - o0
