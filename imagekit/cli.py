@@ -134,12 +134,21 @@ def info() -> int:
     from .filtering.strategies._threads import threads
 
     print(f"threads: {threads()} (IMAGEKIT_NUM_THREADS, else NUMBA_NUM_THREADS, else cores)")
-    for name in ("cupy", "dask", "torch", "cv2", "skimage"):
+    for name in ("cupy", "dask", "distributed", "torch", "cv2", "skimage"):
         try:
             mod = importlib.import_module(name)
-            print(f"{name}: {getattr(mod, '__version__', 'installed')}")
         except ImportError:
             print(f"{name}: not installed")
+            continue
+        note = ""
+        if name == "cupy":  # installed is not enough: a CUDA device must answer
+            try:
+                note = " (GPU: usable)" if mod.is_available() else " (GPU: no CUDA device)"
+            except Exception as e:  # a broken driver
+                note = f" (GPU: not usable: {e})"
+        elif name == "torch":
+            note = " (CUDA: usable)" if mod.cuda.is_available() else " (CPU only)"
+        print(f"{name}: {getattr(mod, '__version__', 'installed')}{note}")
     return 0
 
 

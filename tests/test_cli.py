@@ -42,6 +42,8 @@ def test_demo_into_an_unwritable_place_is_a_user_error(tmp_path):
 def test_info_and_warmup():
     r = run("info")
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
+    for backend in ("cupy:", "dask:", "torch:"):  # each says whether it is usable
+        assert backend in r.stdout
     r = run("warmup")
     assert r.returncode == 0 and "compiled/loaded" in r.stdout
 
