@@ -10,6 +10,8 @@ image is filtered as rows of ``width * 3`` values.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..._dtypes import cast_into
@@ -64,24 +66,35 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
 
+def _plane_geometry(plan: Plan, a0: int, src_dtype):
+    """Row map, column map, column offsets, fill row and fill value of the 2-D loops."""
+
+    def make():
+        a1 = a0 + 1
+        k = plan.kernel
+        my, mx = k.shape[a0], k.shape[a1]
+        shape = plan.image_shape
+        ylo = plan.out_lo[a0] + k.start[a0]
+        rowmap = pad_indices(shape[a0], ylo, ylo + plan.out_shape[a0] + my - 1, plan.border)
+        dx = plan.out_lo[a1] + k.start[a1] + np.arange(mx, dtype=np.int64)
+        colmap = pad_indices(shape[a1], int(dx[0]), plan.out_shape[a1] + int(dx[-1]), plan.border)
+        fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
+        fillrow = np.full(int(np.prod(shape[a0 + 1 :])), fill, src_dtype)
+        return rowmap, colmap, dx, readonly(fillrow), fill
+
+    return plan.derived(("geometry", a0, np.dtype(src_dtype)), make)
+
+
 def _plane_maps(image: np.ndarray, plan: Plan, a0: int, src_dtype):
     """The 2-D loops' view of the image, ``(batch, rows, cols * inner)``, and its maps:
     the image row of each extended row, the image column of each extended column
     (-1: the fill), the kernel's column offsets, and the fill row."""
-    a1 = a0 + 1
-    k = plan.kernel
-    my, mx = k.shape[a0], k.shape[a1]
-    ylo = plan.out_lo[a0] + k.start[a0]
-    rowmap = pad_indices(image.shape[a0], ylo, ylo + plan.out_shape[a0] + my - 1, plan.border)
-    dx = plan.out_lo[a1] + k.start[a1] + np.arange(mx, dtype=np.int64)
-    colmap = pad_indices(image.shape[a1], int(dx[0]), plan.out_shape[a1] + int(dx[-1]), plan.border)
+    rowmap, colmap, dx, fillrow, fill = _plane_geometry(plan, a0, src_dtype)
     img = np.ascontiguousarray(image, dtype=src_dtype)
-    batch = int(np.prod(img.shape[:a0]))
+    batch = math.prod(img.shape[:a0])
     # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
-    img3 = img.reshape(batch, img.shape[a0], int(np.prod(img.shape[a0 + 1 :])))
-    inner = int(np.prod(img.shape[a1 + 1 :]))
-    fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
-    fillrow = np.full(img3.shape[2], fill, src_dtype)
+    img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
+    inner = math.prod(img.shape[a0 + 2 :])
     return img3, rowmap, colmap, dx, fillrow, fill, batch, inner
 
 
@@ -89,18 +102,26 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
     """``(tasks, args, work)`` of ``direct2_rows`` for this plan (see ``_plane``)."""
     a1 = a0 + 1
     k = plan.kernel
-    my, mx = k.shape[a0], k.shape[a1]
     img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, src_dtype)
-    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
+    dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
     integer = out.dtype.kind in "iu"
     lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+
+    def make():
+        my, mx = k.shape[a0], k.shape[a1]
+        weights = k.weights.reshape(my, mx).astype(acc_dtype)
+        dense3 = (my, mx) == (3, 3) and bool(np.all(k.weights != 0))
+        wide = _wide(mx, plan.out_shape[a1], k.weights)
+        return weights, dense3, wide, np.count_nonzero(k.weights)
+
+    weights, dense3, wide, taps = plan.derived(("weights", a0, np.dtype(acc_dtype)), make)
     args = (
         readonly(img3),
         rowmap,
-        readonly(fillrow),
+        fillrow,
         colmap,
         acc_dtype.type(fill),
-        k.weights.reshape(my, mx).astype(acc_dtype),  # a writeable copy
+        weights,  # numba takes it writeable; no kernel writes it
         dx,
         dst3,
         inner,
@@ -108,10 +129,10 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
         acc_dtype.type(lo),
         acc_dtype.type(hi),
         _BLOCK,
-        (my, mx) == (3, 3) and bool(np.all(k.weights != 0)),
-        _wide(mx, plan.out_shape[a1], k.weights),
+        dense3,
+        wide,
     )
-    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * np.count_nonzero(k.weights)
+    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * taps
 
 
 def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):

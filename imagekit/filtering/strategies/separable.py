@@ -17,6 +17,8 @@ type, with no full-size intermediate.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..._dtypes import cast_into
@@ -69,43 +71,30 @@ def _column_plan(colmap: np.ndarray, lo: int, width: int):
     return lo + i0, lo + i1, vmap
 
 
-def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
-    """The two passes and the cast in one sweep, reading the image in place.
-
-    Rows outside the image come from a row index map (or a constant fill
-    row), columns outside from copying the few margin columns of each
-    column-pass result; so the image is never copied (unless its layout or
-    dtype needs it once).
-    """
-    from ._separable2_kernels import separable2_rows
-
+def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
+    """Everything the fused sweep needs but the image itself (made once per plan)."""
     (a0, fy), (a1, fx) = plan.factors
-    ylo, rowmap = _maps(plan, image.shape, a0, fy)
-    xlo, colmap = _maps(plan, image.shape, a1, fx)
+    ylo, rowmap = _maps(plan, plan.image_shape, a0, fy)
+    xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
     fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
-    columns = _column_plan(colmap, xlo, image.shape[a1])
-    if columns is not None:
-        img = np.ascontiguousarray(image, dtype=src_dtype)  # a copy only if it must
-    else:  # extend the window once, then read it with identity maps
+    columns = _column_plan(colmap, xlo, plan.image_shape[a1])
+    window = None
+    if columns is None:  # extend the window once, then read it with identity maps
         lo, hi = list(plan.out_lo), [o + n for o, n in zip(plan.out_lo, plan.out_shape)]
         lo[a0], hi[a0] = ylo, ylo + rowmap.size
         lo[a1], hi[a1] = xlo, xlo + colmap.size
-        shape = tuple(b - a for a, b in zip(lo, hi))
-        img = extend(
-            image, plan.border, lo, hi, dtype=src_dtype, out=scratch(shape, src_dtype, slot=0)
-        )
+        window = (lo, hi)
         rowmap = np.arange(rowmap.size, dtype=np.int64)
         columns = (0, colmap.size, np.full(colmap.size, -2, np.int64))
+        row_width = math.prod(hi[d] - lo[d] for d in range(a0 + 1, len(lo)))
+    else:
+        row_width = math.prod(plan.image_shape[a0 + 1 :])
     c0, c1, vmap = columns
-    batch = int(np.prod(img.shape[:a0]))
-    inner = int(np.prod(img.shape[a1 + 1 :]))
-    # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
-    img3 = img.reshape(batch, img.shape[a0], int(np.prod(img.shape[a0 + 1 :])))
-    dst3 = out.reshape(batch, out.shape[a0], int(np.prod(out.shape[a0 + 1 :])))
-    fillrow = np.full(img3.shape[2] if isinstance(plan.border, Fill) else 1, fill, src_dtype)
-    integer = out.dtype.kind in "iu"
-    lo_v, hi_v = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-    wy, wx = fy.weights.astype(acc_dtype), fx.weights.astype(acc_dtype)  # writeable copies
+    width = row_width if isinstance(plan.border, Fill) else 1
+    fillrow = readonly(np.full(width, fill, src_dtype))
+    integer = np.dtype(out_dtype).kind in "iu"
+    lo_v, hi_v = (np.iinfo(out_dtype).min, np.iinfo(out_dtype).max) if integer else (0, 0)
+    wy, wx = fy.weights.astype(acc_dtype), fx.weights.astype(acc_dtype)
     vfill = acc_dtype.type(fill * float(np.sum(fy.weights)))
     # A box along the rows over small integers: running column sums (exact in
     # float32), with the box's weight moved into the row pass.
@@ -121,14 +110,11 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     if box_y:
         wx = wx * wy[0]
         vfill = acc_dtype.type(fill * wy.size)
-    run_tasks(
-        separable2_rows,
-        batch * -(-out.shape[a0] // (_BLOCK_BOX if box_y else _BLOCK)),
-        readonly(img3),
+    maps = (
         rowmap.astype(np.int64),
-        readonly(fillrow),
-        c0 * inner,
-        c1 * inner,
+        fillrow,
+        c0,
+        c1,
         int(np.argmax(vmap == -2)),
         vmap.size,
         np.flatnonzero(vmap != -2).astype(np.int64),
@@ -136,8 +122,8 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
         vfill,
         wy,
         wx,
-        dst3,
-        inner,
+    )
+    flags = (
         # Folding adds two samples before the multiply: for integer sources that
         # sum would be integer arithmetic (slow in numba), so fold floats only.
         src_dtype.kind == "f" and bool(np.array_equal(wy, wy[::-1])),
@@ -147,6 +133,58 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
         acc_dtype.type(hi_v),
         _BLOCK_BOX if box_y else _BLOCK,
         box_y,
+    )
+    return window, maps, flags
+
+
+def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
+    """The two passes and the cast in one sweep, reading the image in place.
+
+    Rows outside the image come from a row index map (or a constant fill
+    row), columns outside from copying the few margin columns of each
+    column-pass result; so the image is never copied (unless its layout or
+    dtype needs it once).
+    """
+    from ._separable2_kernels import separable2_rows
+
+    (a0, fy), (a1, fx) = plan.factors
+    key = ("fused", np.dtype(src_dtype), np.dtype(acc_dtype), out.dtype)
+    window, maps, flags = plan.derived(
+        key, lambda: _fused_setup(plan, src_dtype, acc_dtype, out.dtype)
+    )
+    if window is None:
+        img = np.ascontiguousarray(image, dtype=src_dtype)  # a copy only if it must
+    else:
+        lo, hi = window
+        shape = tuple(b - a for a, b in zip(lo, hi))
+        img = extend(
+            image, plan.border, lo, hi, dtype=src_dtype, out=scratch(shape, src_dtype, slot=0)
+        )
+    batch = math.prod(img.shape[:a0])
+    inner = math.prod(img.shape[a1 + 1 :])
+    # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
+    img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
+    dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
+    rowmap, fillrow, c0, c1, start, nv, mdst, msrc, vfill, wy, wx = maps
+    block = flags[-2]
+    run_tasks(
+        separable2_rows,
+        batch * -(-out.shape[a0] // block),
+        readonly(img3),
+        rowmap,
+        fillrow,
+        c0 * inner,
+        c1 * inner,
+        start,
+        nv,
+        mdst,
+        msrc,
+        vfill,
+        wy,
+        wx,
+        dst3,
+        inner,
+        *flags,
         work=out.size * (fy.shape[0] + fx.shape[0]),
     )
 
