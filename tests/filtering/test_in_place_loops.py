@@ -175,3 +175,32 @@ def test_box_rows_by_running_sums(dtype, border, height, layout):
     expected = np.clip(np.rint(ref), 0, np.iinfo(dtype).max)
     assert np.all(np.abs(got.astype(np.float64) - expected) <= 1)
     assert np.mean(got == expected) > 0.99
+
+
+def _box_sums(image, my, mx, border, channel_axis):
+    """Exact integer box sums (int64) over the extended image, per channel."""
+    ones = np.ones((my, mx))
+    ref = _run_loop(image.astype(np.float64), ones, border, channel_axis=channel_axis)
+    return np.rint(ref).astype(np.int64)  # sums of integers: exact in float64
+
+
+@pytest.mark.parametrize("size", [(3, 3), (5, 5), (2, 2), (1, 7), (4, 6), (16, 16)])
+@pytest.mark.parametrize("border", [*BORDERS, Fill(7)])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
+def test_uint8_box_in_16_bit_lanes_is_exact(size, border, layout):
+    """A normalised box over uint8 runs in uint16 lanes; results are the exact mean
+    rounded half to even (even sizes have ties), for every integer output."""
+    rng = np.random.default_rng(9)
+    shape = {"2d": (70, 29), "channels-last": (70, 29, 3), "narrow": (9, 2)}[layout]
+    channel_axis = -1 if layout == "channels-last" else None
+    image = rng.integers(0, 256, shape, dtype=np.uint8)
+    my, mx = size
+    kernel = Kernel.from_factors([np.full(my, 1 / my), np.full(mx, 1 / mx)])
+    exact = _box_sums(image, my, mx, border, channel_axis) / (my * mx)
+    for dtype in (np.uint8, np.int16, np.uint16):
+        kw = dict(dtype=dtype, channel_axis=channel_axis, algorithm="separable")
+        got = imfilter(image, kernel, border, **kw)
+        np.testing.assert_array_equal(got, np.rint(exact).astype(dtype))
+    kw = dict(dtype=np.float32, channel_axis=channel_axis, algorithm="separable")
+    got32 = imfilter(image, kernel, border, **kw)
+    np.testing.assert_allclose(got32, exact, rtol=2e-7)

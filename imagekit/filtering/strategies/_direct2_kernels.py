@@ -137,12 +137,16 @@ def direct2_rows(
                 else:  # the output row is the accumulator
                     _dense3_row(r0, r1, r2, colmap, cfill, weights, dx, dst[b, y], *geom)
                 continue
-            acc[:] = 0
+            for x in range(n):  # a loop: numba's slice fill is element-wise
+                acc[x] = 0
             for j in range(my):
                 r = _row(img, b, rowmap[y + j], fillrow)
                 if wide:  # the row extended once, then every tap sweeps the full width
                     # (inline, not a helper: a call per kernel row costs ~10% here)
-                    xrow[x0 * inner : x1 * inner] = r[(x0 - off) * inner : (x1 - off) * inner]
+                    span = (x1 - x0) * inner  # a loop: numba's slice copy is slow
+                    into, src = xrow[x0 * inner : x0 * inner + span], r[(x0 - off) * inner :]
+                    for x in range(span):
+                        into[x] = src[x]
                     for t in range(n_ext - (x1 - x0)):  # the margins
                         if t >= x0:
                             t += x1 - x0

@@ -211,9 +211,78 @@ def _passes(plan: Plan, in_shape):
         yield kernel, (tuple(lo), tuple(hi)), tuple(shape), border
 
 
+def _box8_setup(plan: Plan):
+    """The maps of ``box8_rows`` for this plan, or None when it is not a normalised box
+    over two adjacent axes of a uint8 image whose sums fit in uint16 (made once)."""
+    if plan.image_dtype != np.uint8 or len(plan.factors) != 2:
+        return None
+    (a0, fy), (a1, fx) = plan.factors
+    my, mx = fy.shape[0], fx.shape[0]
+    if a1 != a0 + 1 or my * mx > 257:  # 257 * 255 < 2**16
+        return None
+    wy, wx = fy.weights, fx.weights
+    if not (np.all(wy == wy[0]) and np.all(wx == wx[0])):
+        return None
+    if abs(float(wy[0]) * float(wx[0]) * my * mx - 1.0) > 1e-12:  # not normalised
+        return None
+    fill = plan.border.value if isinstance(plan.border, Fill) else 0
+    if not (np.isreal(fill) and float(np.real(fill)).is_integer() and 0 <= np.real(fill) <= 255):
+        return None
+    fill = int(np.real(fill))
+    rowmap = _maps(plan, plan.image_shape, a0, fy)[1]
+    xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
+    fillrow = np.full(math.prod(plan.image_shape[a0 + 1 :]), fill, np.uint8)
+    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx
+
+
+def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
+    """A normalised box over a uint8 image in 16-bit integer lanes (``_box8_kernels``);
+    whether it ran. Outputs: integers (rounded, clipped) or float32."""
+    if out.dtype.kind not in "iu" and out.dtype != np.float32:
+        return False
+    if out.dtype.kind in "iu" and out.dtype.itemsize > 4:
+        return False
+    setup = plan.derived("box8", lambda: _box8_setup(plan))
+    if setup is None:
+        return False
+    from ._box8_kernels import box8_rows
+
+    rowmap, fillrow, colmap, off, fill_sum, my, mx = setup
+    (a0, _), (a1, _) = plan.factors
+    img = np.ascontiguousarray(image, dtype=np.uint8)
+    batch = math.prod(img.shape[:a0])
+    inner = math.prod(img.shape[a1 + 1 :])
+    img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
+    dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
+    integer = out.dtype.kind in "iu"
+    lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+    run_tasks(
+        box8_rows,
+        batch * -(-out.shape[a0] // _BLOCK_BOX),
+        readonly(img3),
+        rowmap,
+        fillrow,
+        colmap,
+        off,
+        fill_sum,
+        my,
+        mx,
+        dst3,
+        inner,
+        integer,
+        np.float32(lo),
+        np.float32(hi),
+        _BLOCK_BOX,
+        work=out.size * (my + mx),
+    )
+    return True
+
+
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real dtype)."""
     if out.size == 0:
+        return
+    if out.flags.c_contiguous and _box8(image, plan, out):
         return
     types = fused_types(plan, image.dtype, out.dtype) if out.flags.c_contiguous else None
     if types is not None:
