@@ -66,6 +66,27 @@ def _integral(a) -> bool:
     return bool(np.all(np.trunc(a) == a))
 
 
+@njit(cache=True, nogil=True)
+def _stats_flat(x):  # pragma: no cover - numba
+    largest, finite, integral = 0.0, True, True
+    for i in range(x.shape[0]):
+        v = x[i]
+        if not np.isfinite(v):
+            finite = False
+            integral = False
+            continue
+        largest = max(largest, abs(v))
+        if integral and v != np.floor(v):
+            integral = False
+    return largest, finite, integral
+
+
+def _stats(x: np.ndarray) -> tuple[float, bool, bool]:
+    """``(max |x| over finite values, all finite, all integers)`` in one pass, where
+    numpy would make six."""
+    return _stats_flat(np.ravel(np.asarray(x, np.float64)))
+
+
 def _effective_weights(w: np.ndarray) -> np.ndarray:
     """The weights scipy's 1-D loop really applies (its symmetry test has slack)."""
     kind = _scipy_order.symmetry(w)
@@ -95,7 +116,7 @@ def _fill_value(border) -> float:
     return border.value if isinstance(border, Fill) else 0.0
 
 
-def _truncation_safe(x, kernel: Kernel, border, axes, exact, integral=None) -> np.ndarray:
+def _truncation_safe(x, kernel: Kernel, border, axes, exact, stats=None) -> np.ndarray:
     """The engine's sum, with scipy's (``exact(where)``) wherever truncation could differ.
 
     Both sums are within ``(taps + 1) * eps / 2 * max|x| * sum|w|`` of the
@@ -105,8 +126,8 @@ def _truncation_safe(x, kernel: Kernel, border, axes, exact, integral=None) -> n
     result = _run(x, kernel, border, axes)
     w = kernel.weights
     fill = _fill_value(border)
-    largest = max(float(np.abs(x).max()), abs(fill)) * float(np.abs(w).sum())
-    x_integral = _integral(x) if integral is None else integral
+    x_largest, _, x_integral = _stats(x) if stats is None else stats
+    largest = max(x_largest, abs(fill)) * float(np.abs(w).sum())
     if largest < 2.0**53 and _integral(w) and _integral(fill) and x_integral:
         return result  # integers all the way: every order gives the same sum
     bound = 2 * (np.count_nonzero(w) + 2) * _EPS * largest
@@ -154,13 +175,13 @@ def _engine_passes(x: np.ndarray, passes, cval) -> np.ndarray:
     return x
 
 
-def _truncating_pass(x: np.ndarray, p: Pass, border, integral=None) -> np.ndarray:
-    """One pass whose result will be truncated: scipy's value wherever it matters.
-    ``integral``: whether ``x`` holds integers, when the caller knows (else checked)."""
-    x_integral = _integral(x) if integral is None else integral
+def _truncating_pass(x: np.ndarray, p: Pass, border) -> np.ndarray:
+    """One pass whose result will be truncated: scipy's value wherever it matters."""
+    stats = _stats(x)
+    x_largest, _, x_integral = stats
     if p.box:  # scipy's running sum is exact on integers; else follow it step by step
         fill = _fill_value(border)
-        largest = max(float(np.abs(x).max()), abs(fill)) * p.box
+        largest = max(x_largest, abs(fill)) * p.box
         if x_integral and _integral(fill) and largest < 2.0**53:
             ones = Kernel(np.ones(p.box), start=p.start)
             return imfilter(x, ones, border, axes=(p.axis,), algorithm="direct") / p.box
@@ -170,13 +191,13 @@ def _truncating_pass(x: np.ndarray, p: Pass, border, integral=None) -> np.ndarra
     def exact(where):
         return _scipy_order.correlate1d(x, p.weights, p.axis, p.origin, border, where)
 
-    return _truncation_safe(x, kernel, border, (p.axis,), exact, x_integral)
+    return _truncation_safe(x, kernel, border, (p.axis,), exact, stats)
 
 
 def _real_passes(x, passes, cval, out: np.ndarray) -> None:
     """The chain on a real float64 image, written into the real array ``out``."""
     weights_finite = _finite(*(p.weights for p in passes))
-    if not _finite(x, np.asarray(cval)) or not weights_finite:
+    if not _stats(x)[1] or not _finite(np.asarray(cval)) or not weights_finite:
         src = x
         for p in passes:  # wholly in scipy's order, cast after every pass
             border = border_for(p.mode, cval)
@@ -190,10 +211,10 @@ def _real_passes(x, passes, cval, out: np.ndarray) -> None:
     if not truncates(out.dtype):
         cast_into(_engine_passes(x, passes, cval), out)
         return
-    src, integral = x, None
+    src = x
     for p in passes:  # scipy's structure: each pass is cast into the output
-        cast_into(_truncating_pass(src, p, border_for(p.mode, cval), integral), out)
-        src, integral = as_float64(out), True  # read back from an integer output
+        cast_into(_truncating_pass(src, p, border_for(p.mode, cval)), out)
+        src = as_float64(out)
 
 
 def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0) -> np.ndarray:
