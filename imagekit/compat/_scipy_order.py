@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from numba import njit
 
 from ..borders import padarray
 
@@ -135,8 +136,44 @@ def correlate(image, weights, origins, border, where=None) -> np.ndarray:
     With ``where``, only at those output positions.
     """
     pads = [(n // 2 + o, n - 1 - n // 2 - o) for n, o in zip(weights.shape, origins)]
-    read = _reader(padarray(image, border, pads), image.shape, where)
-    acc = np.zeros(image.shape if where is None else where[0].shape, np.float64)
-    for idx in zip(*np.nonzero(np.abs(weights) > _EPS)):
-        acc += weights[idx] * read(idx)
+    ext = np.ascontiguousarray(padarray(image, border, pads), np.float64)
+    taps = list(zip(*np.nonzero(np.abs(weights) > _EPS)))
+    # one compiled gather over the positions (all, or ``where``), the same operations
+    strides = [st // ext.itemsize for st in ext.strides]
+    offsets = np.array([sum(int(k) * st for k, st in zip(t, strides)) for t in taps], np.int64)
+    w = np.array([weights[t] for t in taps], np.float64)
+    if where is None:  # whole rows along the last axis: the tap loop outside, vectorised
+        lead = image.shape[:-1]
+        grid = np.ix_(*(np.arange(n, dtype=np.int64) * st for n, st in zip(lead, strides)))
+        rows = sum(grid, np.zeros((), np.int64)).reshape(-1)
+        acc = _rows(ext.reshape(-1), rows, image.shape[-1], offsets, w)
+        return acc.reshape(image.shape)
+    bases = sum(np.asarray(i, np.int64) * st for i, st in zip(where, strides))
+    return _gather(ext.reshape(-1), np.asarray(bases, np.int64).reshape(-1), offsets, w)
+
+
+@njit(cache=True, nogil=True)
+def _rows(ext, rows, n, offsets, weights):  # pragma: no cover - numba
+    """``acc[r, x] = 0.0 + w[0] * ext[rows[r] + off[0] + x] + ...`` in tap order."""
+    acc = np.zeros((rows.shape[0], n), np.float64)
+    for r in range(rows.shape[0]):
+        a = acc[r]
+        for k in range(offsets.shape[0]):
+            s = ext[rows[r] + offsets[k] : rows[r] + offsets[k] + n]
+            wk = weights[k]
+            for x in range(n):
+                a[x] += wk * s[x]
+    return acc
+
+
+@njit(cache=True, nogil=True)
+def _gather(ext, bases, offsets, weights):  # pragma: no cover - numba
+    """``acc[p] = 0.0 + w[0] * ext[base[p] + off[0]] + ...`` in tap order: scipy's
+    ``tmp += w * x`` (no fused multiply-add: numba contracts only under fastmath)."""
+    acc = np.zeros(bases.shape[0], np.float64)
+    for p in range(bases.shape[0]):
+        t = 0.0
+        for k in range(offsets.shape[0]):
+            t += weights[k] * ext[bases[p] + offsets[k]]
+        acc[p] = t
     return acc
