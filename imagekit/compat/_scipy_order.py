@@ -59,22 +59,6 @@ def _quiet(func):
     return wrapper
 
 
-def _reader(ext: np.ndarray, shape, where):
-    """``read(offsets)``: the extended image shifted by ``offsets``, at every output
-    position or only at the positions ``where`` (a tuple of index arrays)."""
-    if where is None:
-
-        def read(offsets):
-            return ext[tuple(slice(o, o + n) for o, n in zip(offsets, shape))]
-
-    else:
-
-        def read(offsets):
-            return ext[tuple(i + o for i, o in zip(where, offsets))]
-
-    return read
-
-
 @_quiet
 def correlate1d(image, weights, axis: int, origin: int, border, where=None) -> np.ndarray:
     """``NI_Correlate1D`` on a float64 image: the symmetric, antisymmetric or general loop.
@@ -86,23 +70,54 @@ def correlate1d(image, weights, axis: int, origin: int, border, where=None) -> n
     size1 = n // 2
     pads = [(0, 0)] * image.ndim
     pads[axis] = (size1 + origin, n - 1 - size1 - origin)
-    read = _reader(padarray(image, border, pads), image.shape, where)
-
-    def tap(k: int) -> np.ndarray:
-        offsets = [0] * image.ndim
-        offsets[axis] = k
-        return read(offsets)
-
+    ext = np.ascontiguousarray(padarray(image, border, pads), np.float64)
+    strides = [st // ext.itemsize for st in ext.strides]
+    offsets = np.arange(n, dtype=np.int64) * strides[axis]
     kind = symmetry(weights)
-    if kind == 0:  # oline = x[size2] * w[size2]; then w[j] * x[j] from the first tap
-        acc = tap(n - 1) * weights[n - 1]
-        for k in range(n - 1):
-            acc += tap(k) * weights[k]
-        return acc
-    acc = tap(size1) * weights[size1]
-    for k in range(size1):  # jj = -size1 .. -1, with the left weight
-        pair = tap(k) + tap(n - 1 - k) if kind > 0 else tap(k) - tap(n - 1 - k)
-        acc += pair * weights[k]
+    w = np.ascontiguousarray(weights, np.float64)
+    if where is None:  # whole rows along the last axis
+        lead = image.shape[:-1]
+        grid = np.ix_(*(np.arange(m, dtype=np.int64) * st for m, st in zip(lead, strides)))
+        rows = sum(grid, np.zeros((), np.int64)).reshape(-1)
+        acc = _rows1d(ext.reshape(-1), rows, image.shape[-1], offsets, w, kind)
+        return acc.reshape(image.shape)
+    bases = sum(np.asarray(i, np.int64) * st for i, st in zip(where, strides))
+    bases = np.asarray(bases, np.int64).reshape(-1)
+    return _rows1d(ext.reshape(-1), bases, 1, offsets, w, kind)[:, 0]
+
+
+@njit(cache=True, nogil=True)
+def _rows1d(ext, rows, n, offsets, w, kind):  # pragma: no cover - numba
+    """``NI_Correlate1D``'s loops for rows of ``n`` outputs from ``ext[rows[r] + x]``:
+    kind 0: ``w[last] * x[last]``, then ``+= w[k] * x[k]`` from the first tap;
+    kind 1 / -1: ``w[c] * x[c]``, then ``+= (x[k] +/- x[last - k]) * w[k]``."""
+    m = offsets.shape[0]
+    c = m // 2
+    acc = np.empty((rows.shape[0], n), np.float64)
+    for r in range(rows.shape[0]):
+        a = acc[r]
+        first = m - 1 if kind == 0 else c
+        s = ext[rows[r] + offsets[first] : rows[r] + offsets[first] + n]
+        wf = w[first]
+        for x in range(n):
+            a[x] = s[x] * wf
+        if kind == 0:
+            for k in range(m - 1):
+                s = ext[rows[r] + offsets[k] : rows[r] + offsets[k] + n]
+                wk = w[k]
+                for x in range(n):
+                    a[x] += s[x] * wk
+        else:
+            for k in range(c):
+                s = ext[rows[r] + offsets[k] : rows[r] + offsets[k] + n]
+                t = ext[rows[r] + offsets[m - 1 - k] : rows[r] + offsets[m - 1 - k] + n]
+                wk = w[k]
+                if kind > 0:
+                    for x in range(n):
+                        a[x] += (s[x] + t[x]) * wk
+                else:
+                    for x in range(n):
+                        a[x] += (s[x] - t[x]) * wk
     return acc
 
 
