@@ -157,3 +157,12 @@ def test_sigma_zero_is_the_identity_and_negative_sigma_an_error():
     np.testing.assert_array_equal(ik.imfilter(image, ik.kernels.gaussian(0.0)), image)
     with pytest.raises(ValueError, match="sigma"):
         ik.kernels.gaussian(-1.0)
+
+
+@pytest.mark.parametrize("fill", [np.inf, -np.inf, np.nan, 300.0, 0.5])
+def test_fills_a_small_integer_image_cannot_hold(fill):
+    image = np.arange(20, dtype=np.uint8).reshape(4, 5)
+    got = ik.imfilter(image, np.ones((3, 3)), fill)  # computed in floating point
+    expected = correlate_ref(image, np.ones((3, 3)), border="constant", cval=fill)
+    np.testing.assert_allclose(got, expected, equal_nan=True)
+    assert ik.imfilter(np.zeros((0, 0), np.uint64), np.ones((1, 2)), fill).shape == (0, 0)

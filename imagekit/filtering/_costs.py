@@ -65,8 +65,9 @@ def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype
     image_dtype = np.dtype(image_dtype)
     src = image_dtype if image_dtype.kind == "u" else acc
     if isinstance(plan.border, Fill) and src.kind == "u":
-        v = plan.border.value
-        if not (v == int(v) and 0 <= v <= np.iinfo(src).max):
+        v = plan.border.value  # may be inf, NaN or complex: then not a small integer
+        fits = np.isreal(v) and np.isfinite(v) and float(np.real(v)).is_integer()
+        if not (fits and 0 <= np.real(v) <= np.iinfo(src).max):
             src = acc
     if (src, acc, np.dtype(out_dtype)) not in _FUSED:
         return None
