@@ -6,9 +6,10 @@ take half the time in uint16): the column sums slide from row to row (add the
 row that enters, subtract the one that leaves; uint16 arithmetic wraps, but
 the true sums fit, so the wrapped ones are exact), the row sums add the box's
 width of shifted column sums, and the quotient by the box's size in float32
-gives the output: a multiply by the inverse for odd sizes (no ties, and the
-error is far below the distance to one), an exact division for even sizes
-(so ties round half to even as they should). The view is ``(batch, rows, cols * inner)``.
+gives the output: a multiply by the inverse for odd sizes (no ties, and its
+rounding error is far below a quotient's distance from the nearest half), an
+exact division for even sizes (so ties round half to even as they should).
+The view is ``(batch, rows, cols * inner)``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint16
 
-
-@njit
-def _row(img, b, i, fillrow):  # pragma: no cover - numba
-    if i < 0:
-        return fillrow
-    return img[b, i]
+from ._direct2_kernels import _row  # an image row, or the fill row
 
 
 @njit(cache=True, nogil=True)
