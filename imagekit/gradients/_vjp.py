@@ -162,7 +162,8 @@ def _fused_grads(a, plan, g, w):
         return None, None
     fuse = None
     if isinstance(plan.border, Fill) and plan.shape == "same":
-        mplan = make_plan(g, _mirrored(plan, w), Fill(0.0))
+        # the image gradient's plan, made once per forward plan (g has its shape and dtype)
+        mplan = plan.derived("vjp_mirror", lambda: make_plan(g, _mirrored(plan, w), Fill(0.0)))
         if mplan.strategy == "direct":
             gi = np.empty(mplan.out_shape, mplan.out_dtype)
             fuse = (mplan, g, gi)
