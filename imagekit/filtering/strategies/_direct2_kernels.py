@@ -227,6 +227,57 @@ def direct2_rows(
             _store(acc, dst[b, y], integer, lo, hi)
 
 
+@njit(fastmath={"contract", "reassoc"})
+def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
+    """``acc[3 j + i] += sum_o gr[o] * row_j[o + dx[i]]`` for a 3x3 kernel: the inside
+    columns in one sweep with nine sums, the edge columns through the column map."""
+    o0 = min(max(0, -dx[0]), n_cols)
+    o1 = max(min(n_cols, w_cols - dx[2]), o0)
+    m = (o1 - o0) * inner
+    gs = gr[o0 * inner : o1 * inner]
+    p0, p1, p2 = (o0 + dx[0]) * inner, (o0 + dx[1]) * inner, (o0 + dx[2]) * inner
+    a0, a1, a2 = r0[p0 : p0 + m], r0[p1 : p1 + m], r0[p2 : p2 + m]
+    b0, b1, b2 = r1[p0 : p0 + m], r1[p1 : p1 + m], r1[p2 : p2 + m]
+    c0, c1, c2 = r2[p0 : p0 + m], r2[p1 : p1 + m], r2[p2 : p2 + m]
+    s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
+    for x in range(m):
+        g = gs[x]
+        s00 += g * a0[x]
+        s01 += g * a1[x]
+        s02 += g * a2[x]
+        s10 += g * b0[x]
+        s11 += g * b1[x]
+        s12 += g * b2[x]
+        s20 += g * c0[x]
+        s21 += g * c1[x]
+        s22 += g * c2[x]
+    acc[0] += s00
+    acc[1] += s01
+    acc[2] += s02
+    acc[3] += s10
+    acc[4] += s11
+    acc[5] += s12
+    acc[6] += s20
+    acc[7] += s21
+    acc[8] += s22
+    for o in range(n_cols - (o1 - o0)):  # the edge columns
+        if o >= o0:
+            o += o1 - o0
+        for i in range(3):
+            c = colmap[o + dx[i] + off]
+            for e in range(inner):
+                gv = gr[o * inner + e]
+                if c < 0:
+                    acc[i] += gv * cfill
+                    acc[3 + i] += gv * cfill
+                    acc[6 + i] += gv * cfill
+                else:
+                    q = c * inner + e
+                    acc[i] += gv * r0[q]
+                    acc[3 + i] += gv * r1[q]
+                    acc[6 + i] += gv * r2[q]
+
+
 # "reassoc" lets LLVM vectorise the dot products (a sum in another order:
 # rounding-level differences); NaN and inf still propagate.
 @njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
@@ -248,6 +299,22 @@ def kernel_gradient2_rows(
         y0 = (task - b * nblk) * block
         for y in range(y0, min(y0 + block, h)):
             gr = grad[b, y]
+            if my == 3 and mx == 3:  # all nine taps in one sweep: gr loaded once
+                _kgrad3_row(
+                    gr,
+                    _row(img, b, rowmap[y], fillrow),
+                    _row(img, b, rowmap[y + 1], fillrow),
+                    _row(img, b, rowmap[y + 2], fillrow),
+                    colmap,
+                    cfill,
+                    dx,
+                    inner,
+                    w_cols,
+                    n_cols,
+                    off,
+                    partial[task],
+                )
+                continue
             for j in range(my):
                 r = _row(img, b, rowmap[y + j], fillrow)
                 i = 0
