@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imagekit as ik
-from imagekit.filtering.backends import xp as device_backend
+from imagekit.filtering.backends import cupy as device_backend
 from imagekit.kernels import Kernel
 from tests._oracles import correlate_ref
 

@@ -216,7 +216,7 @@ def padarray(
 
         return dask_padarray(image, border, pad)
     if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from ..filtering.backends.xp import padarray as device_padarray
+        from ..filtering.backends.cupy import padarray as device_padarray
 
         return device_padarray(image, border, pad)
     a = np.asarray(image)

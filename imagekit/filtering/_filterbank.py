@@ -284,7 +284,7 @@ def filterbank(
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip
     if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from .backends.xp_filterbank import filterbank as device_filterbank
+        from .backends.cupy_filterbank import filterbank as device_filterbank
 
         return device_filterbank(
             image, bank, border, algorithm=algorithm, out=out, dtype=dtype,

@@ -205,7 +205,7 @@ def imfilter(
 
         return dask_imfilter(image, kernel, border, out=out, **options)
     if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from .backends.xp import imfilter as device_imfilter
+        from .backends.cupy import imfilter as device_imfilter
 
         return device_imfilter(image, kernel, border, out=out, **options)
     # 1. resolve

@@ -95,7 +95,7 @@ def magnitude(gradients: Sequence[ArrayLike]) -> np.ndarray:
 
         return da.sqrt(sum(abs(g) ** 2 for g in gradients))
     if any(is_device_array(g) for g in gradients):  # on their device
-        from .backends.xp import namespace
+        from .backends.cupy import namespace
 
         xp = namespace(gradients[0])
         return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..borders import NA, Fill
 from ..borders._pad import index_runs, pad_indices
-from ..filtering.backends.xp import (
+from ..filtering.backends.cupy import (
     _host,
     choose,
     device,
@@ -181,7 +181,7 @@ def filterbank_vjp(image, bank, grad_out, border, **layout_options):
         return fold(xp, grad_ext, x.shape, border, lo), gw
 
     if isinstance(lay.border, NA):
-        from ..filtering.backends.xp_filterbank import _run
+        from ..filtering.backends.cupy_filterbank import _run
 
         zero = Fill(0.0)
         z = xp.zeros((), dtype=dt, device=device(xp, a))

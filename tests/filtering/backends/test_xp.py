@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import imagekit as ik
 from imagekit.borders import NA, Fill
-from imagekit.filtering.backends import xp as X
+from imagekit.filtering.backends import cupy as X
 from imagekit.kernels import Kernel
 
 xp = pytest.importorskip("array_api_strict")

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ...borders import NA, Fill
-from .xp import device, extend, finish, namespace, stand_in, xp_dtype
+from .cupy import device, extend, finish, namespace, stand_in, xp_dtype
 
 __all__ = ["filterbank"]
 

@@ -1,5 +1,6 @@
 """Arrays of other libraries — CuPy on the GPU, any array-API namespace: the
-same calls, computed on the array's own device.
+same calls, computed on the array's own device. (Named for CuPy, its main
+user, as DESIGN's layout has it; nothing here imports CuPy itself.)
 
 Everything here is written against the array namespace of the input
 (``array_api_compat.array_namespace``), so NumPy stands in for CuPy in the
