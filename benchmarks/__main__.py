@@ -1,8 +1,9 @@
 """imagekit against its peers: ``python -m benchmarks [--smoke] [--only W1,W4] [--plot PATH]``.
 
 Every workload runs imagekit and each peer on the same input in this one
-process, checks that the peer's output agrees with imagekit's, and prints
-median times and the ratio peer time / imagekit time (above 1: imagekit is
+process, checks that the peer's output agrees with imagekit's, times them
+in interleaved rounds after a round-robin warm-up (so no contender inherits
+another's warm memory), and prints median times and the ratio peer time / imagekit time (above 1: imagekit is
 faster). Then it measures time to first result in fresh processes, and with
 ``--plot`` draws time against kernel size for the direct and FFT strategies.
 A disagreement makes the command exit with status 1.
@@ -19,7 +20,7 @@ import tempfile
 
 import numpy as np
 
-from ._timing import median_time
+from ._timing import interleaved_medians, median_time
 from .workloads import build
 
 
@@ -123,6 +124,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.smoke else 7)
+    warmup = 0 if args.smoke else 3
 
     print(threads_line())
     workloads = build(args.smoke)
@@ -133,12 +135,15 @@ def main(argv=None) -> int:
     print(f"{'':4} {'workload':<52} {'imagekit':>10}   peers: time (ratio = peer / imagekit)")
     for w in workloads:
         ours = w.imagekit()
-        t_ours = median_time(w.imagekit, repeat)
+        agrees = {peer: agree(ours, fn(), w) for peer, fn in w.peers.items()}
+        del ours
+        timed = interleaved_medians({"imagekit": w.imagekit, **w.peers}, repeat, warmup)
+        t_ours = timed["imagekit"]
         cells, ratios = [], {}
-        for peer, fn in w.peers.items():
-            ok = agree(ours, fn(), w)
+        for peer in w.peers:
+            ok = agrees[peer]
             failures += not ok
-            t = median_time(fn, repeat)
+            t = timed[peer]
             ratios[peer] = t / t_ours
             cells.append(f"{peer} {t * 1e3:.2f} ms ({t / t_ours:.2f}x){'' if ok else ' DISAGREES'}")
         print(f"{w.name:4} {w.description:<52} {t_ours * 1e3:8.2f} ms   " + "; ".join(cells))
