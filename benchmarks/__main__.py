@@ -3,9 +3,10 @@
 Every workload runs imagekit and each peer on the same input in this one
 process, checks that the peer's output agrees with imagekit's, times them
 in interleaved rounds after a round-robin warm-up (so no contender inherits
-another's warm memory), and prints median times and the ratio peer time / imagekit time (above 1: imagekit is
-faster). Then it measures time to first result in fresh processes, and with
-``--plot`` draws time against kernel size for the direct and FFT strategies.
+another's warm memory), and prints median times and the ratio peer time /
+imagekit time (above 1: imagekit is faster). Then it measures time to first
+result in fresh processes, and with ``--plot`` draws time against kernel
+size for the direct and FFT strategies.
 A disagreement makes the command exit with status 1.
 """
 

@@ -116,13 +116,21 @@ def test_big_endian_small_integers_are_not_read_in_place(algorithm):
 
 @pytest.mark.parametrize("border", [*BORDERS, Fill(0.75)])
 @pytest.mark.parametrize("mode", ["same", "valid", "full"])
-@pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
-@pytest.mark.parametrize("start", [None, (-2, 1)])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "channels-first", "narrow", "tall"])
+@pytest.mark.parametrize("start", [None, (-2, 1), (-5, 4)])
 def test_dense_3x3_sweep_equals_run_loop(border, mode, layout, start):
+    # interior rows go through one 2-D sweep per run of consecutive image rows
+    # (runs cut at task blocks), the others row by row: both, and their seams
     rng = np.random.default_rng(6)
-    shape = {"2d": (12, 10), "channels-last": (12, 10, 3), "narrow": (5, 2)}[layout]
-    channel_axis = -1 if layout == "channels-last" else None
-    image = rng.random(shape)
+    shape = {
+        "2d": (12, 10),
+        "channels-last": (12, 10, 3),
+        "channels-first": (2, 12, 10),
+        "narrow": (5, 2),
+        "tall": (37, 21),
+    }[layout]
+    channel_axis = {"channels-last": -1, "channels-first": 0}.get(layout)
+    image = rng.random(shape).astype(np.float32 if layout == "tall" else np.float64)
     w = rng.uniform(0.1, 1.0, (3, 3))  # no zero weight: the one-sweep path
     kernel = Kernel(w, start=start) if start else w
     kw = dict(shape=mode, channel_axis=channel_axis)
