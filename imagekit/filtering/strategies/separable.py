@@ -127,7 +127,6 @@ def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
         # Folding adds two samples before the multiply: for integer sources that
         # sum would be integer arithmetic (slow in numba), so fold floats only.
         src_dtype.kind == "f" and bool(np.array_equal(wy, wy[::-1])),
-        bool(np.array_equal(wx, wx[::-1])),
         integer,
         acc_dtype.type(lo_v),
         acc_dtype.type(hi_v),
