@@ -1,12 +1,12 @@
 """imagekit against its peers: ``python -m benchmarks [--smoke] [--only W1,W4] [--plot PATH]``.
 
 Every workload runs imagekit and each peer on the same input in this one
-process, checks that the peer's output agrees with imagekit's, times them
-in interleaved rounds after a round-robin warm-up (so no contender inherits
-another's warm memory), and prints median times and the ratio peer time /
-imagekit time (above 1: imagekit is faster). Then it measures time to first
-result in fresh processes, and with ``--plot`` draws time against kernel
-size for the direct and FFT strategies.
+process, checks that the peer's output agrees with imagekit's, times each in
+blocks of calls after warm-up, in two rounds (see ``_timing.block_medians``),
+and prints median times and the ratio peer time / imagekit time (above 1:
+imagekit is faster). Then it measures time to first result in fresh
+processes, and with ``--plot`` draws time against kernel size for the direct
+and FFT strategies.
 A disagreement makes the command exit with status 1.
 """
 
@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from ._timing import interleaved_medians, median_time
+from ._timing import block_medians, median_time, pretouch
 from .workloads import build
 
 
@@ -125,9 +125,11 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.smoke else 7)
-    warmup = 0 if args.smoke else 3
+    warmup, rounds = (0, 1) if args.smoke else (3, 2)
 
     print(threads_line())
+    if not args.smoke:
+        pretouch()
     workloads = build(args.smoke)
     if args.only:
         wanted = set(args.only.split(","))
@@ -138,7 +140,7 @@ def main(argv=None) -> int:
         ours = w.imagekit()
         agrees = {peer: agree(ours, fn(), w) for peer, fn in w.peers.items()}
         del ours
-        timed = interleaved_medians({"imagekit": w.imagekit, **w.peers}, repeat, warmup)
+        timed = block_medians({"imagekit": w.imagekit, **w.peers}, repeat, warmup, rounds)
         t_ours = timed["imagekit"]
         cells, ratios = [], {}
         for peer in w.peers:

@@ -7,36 +7,48 @@ import time
 import numpy as np
 
 
-def median_time(fn, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls of ``fn`` after one warm-up call."""
-    fn()
+def _times(fn, repeat: int) -> list[float]:
+    """Wall times of ``repeat`` calls of ``fn``."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return float(np.median(times))
+    return times
 
 
-def interleaved_medians(fns: dict, repeat: int, warmup: int = 3) -> dict[str, float]:
-    """Median wall time of each of ``fns``, timed in interleaved rounds.
+def median_time(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls of ``fn`` after one warm-up call."""
+    fn()
+    return float(np.median(_times(fn, repeat)))
 
-    Timing one contender after another biases the comparison against the
-    first: on a virtual machine the first touches of fresh memory are slow
-    (a 64 MB output took 47 ms for the first ~8 calls of a process and 30 ms
-    after, whichever library ran), so whoever runs later inherits warm
-    pages. Here every contender is warmed ``warmup`` times, round-robin, and
-    then each round calls every contender once, the starting one rotating
-    from round to round.
+
+def block_medians(fns: dict, repeat: int, warmup: int = 3, rounds: int = 2) -> dict[str, float]:
+    """Median wall time of each of ``fns``: the lower of ``rounds`` block medians.
+
+    Each round times every contender in turn, ``repeat`` calls in a block after
+    warm-up calls (``warmup`` in the first round, one after). Blocks, not
+    interleaved single calls: OpenCV's and torch's worker threads spin for a
+    while after a call, which slowed whoever ran next by up to 2x when calls
+    were interleaved; in blocks each library meets only its own state, as in a
+    user's loop. Rounds: a drift in the machine's speed (it is shared) hits
+    each contender's best round less than a single block.
     """
-    names = list(fns)
-    for _ in range(warmup):
-        for name in names:
-            fns[name]()
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(repeat):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            t = time.perf_counter()
-            fns[name]()
-            times[name].append(time.perf_counter() - t)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    best = {name: float("inf") for name in fns}
+    for r in range(rounds):
+        for name, fn in fns.items():
+            for _ in range(warmup if r == 0 else 1):
+                fn()
+            best[name] = min(best[name], float(np.median(_times(fn, repeat))))
+    return best
+
+
+def pretouch(nbytes: int = 1 << 30) -> None:
+    """Touch ``nbytes`` of fresh memory once and free it.
+
+    On a virtual machine the first touch of memory the guest has never used
+    costs a fault in the host too (measured here: a 64 MB output took 47 ms
+    instead of 30 ms for the first ~8 calls of a process); touching a
+    gigabyte first means no contender pays for that in its timed calls.
+    """
+    np.ones(nbytes, np.uint8)

@@ -123,15 +123,13 @@ def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
         wy,
         wx,
     )
+    # None, not a flag, where a path is not taken: numba then leaves it out
+    # of the compiled code (each loop costs compile time on a first call)
     flags = (
-        # Folding adds two samples before the multiply: for integer sources that
-        # sum would be integer arithmetic (slow in numba), so fold floats only.
-        src_dtype.kind == "f" and bool(np.array_equal(wy, wy[::-1])),
-        integer,
-        acc_dtype.type(lo_v),
-        acc_dtype.type(hi_v),
+        acc_dtype.type(lo_v) if integer else None,
+        acc_dtype.type(hi_v) if integer else None,
         _BLOCK_BOX if box_y else _BLOCK,
-        box_y,
+        True if box_y else None,
     )
     return window, maps, flags
 
