@@ -104,8 +104,8 @@ def _consecutive(rowmap, y, n):  # pragma: no cover - numba
 
 
 @njit(fastmath={"contract"})
-def _taps8_rows4(img, b, r, wy, j, V, x0, v0, m):  # pragma: no cover - numba
-    """``V[k, v0 + x] += sum_{t<8} wy[j + t] * img[b, r + k + t, x0 + x]`` for ``k < 4``.
+def _taps8_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
+    """``V[k, v0 + x] += sum_{t<8} ws[t] * img[b, r + k + t, x0 + x]`` for ``k < 4``.
 
     Eleven image rows feed four output rows, each value loaded once: the
     column pass is bound by loads, and this reads 0.6 values per multiply-add
@@ -113,8 +113,7 @@ def _taps8_rows4(img, b, r, wy, j, V, x0, v0, m):  # pragma: no cover - numba
     Indices unsigned: a signed one gets a wrap-around test per element that
     stops vectorisation.
     """
-    w0, w1, w2, w3 = wy[j], wy[j + 1], wy[j + 2], wy[j + 3]
-    w4, w5, w6, w7 = wy[j + 4], wy[j + 5], wy[j + 6], wy[j + 7]
+    w0, w1, w2, w3, w4, w5, w6, w7 = ws
     u, v = np.uint64(x0), np.uint64(v0)
     for x in range(np.uint64(0), np.uint64(m)):
         i0, i1, i2 = img[b, r, u + x], img[b, r + 1, u + x], img[b, r + 2, u + x]
@@ -142,7 +141,10 @@ def _column_rows4(img, b, r, wy, V, x0, v0, m):  # pragma: no cover - numba
     my = wy.shape[0]
     j = 0
     while j + 8 <= my:
-        _taps8_rows4(img, b, r + j, wy, j, V, x0, v0, m)
+        # the weights as a tuple: an index argument is typed twice (the literal 0, then
+        # int64) and the function compiled twice, ~0.5 s of a cold first call
+        ws = (wy[j], wy[j + 1], wy[j + 2], wy[j + 3], wy[j + 4], wy[j + 5], wy[j + 6], wy[j + 7])
+        _taps8_rows4(img, b, r + j, ws, V, x0, v0, m)
         j += 8
     while j < my:  # the last taps one by one
         w, q = wy[j], r + j

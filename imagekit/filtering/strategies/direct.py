@@ -99,7 +99,8 @@ def _plane_maps(image: np.ndarray, plan: Plan, a0: int, src_dtype):
 
 
 def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
-    """``(tasks, args, work)`` of ``direct2_rows`` for this plan (see ``_plane``)."""
+    """``(tasks, args, work)`` of ``direct2_rows`` or ``dense3_rows`` for this plan (see
+    ``_plane``); ``args[13]``: whether it is a full 3x3 kernel (``dense3_rows``)."""
     a1 = a0 + 1
     k = plan.kernel
     img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, src_dtype)
@@ -137,10 +138,17 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
 
 def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
     """The 2-D in-place loop: rows through an index map, edge columns through another."""
+    tasks, args, work = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
+    run_tasks(_plane_kernel(args), tasks, *args, work=work)
+
+
+def _plane_kernel(args):
+    """The 2-D loop for these ``_plane_args``: ``dense3_rows`` for a full 3x3 kernel,
+    else ``direct2_rows`` (two functions, so a first call compiles only its own)."""
+    from ._dense3_kernels import dense3_rows
     from ._direct2_kernels import direct2_rows
 
-    tasks, args, work = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
-    run_tasks(direct2_rows, tasks, *args, work=work)
+    return dense3_rows if args[13] else direct2_rows
 
 
 def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
@@ -169,7 +177,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     same pass over rows when it is a 2-D loop with the same rows (a vjp's image
     gradient beside the kernel's: one hand-off to the threads, rows shared in cache).
     """
-    from ._direct2_kernels import direct2_rows, kernel_gradient2_rows, vjp2_rows
+    from ._kgrad2_kernels import kernel_gradient2_rows, vjp2_dense3_rows, vjp2_rows
 
     kg = _kgrad_args(image, plan, grad)
     if kg is None:
@@ -185,10 +193,11 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
     work = grad.size * int(np.prod(k.shape))
     if fwd is not None and fwd[0] == tasks:
-        run_tasks(vjp2_rows, tasks, fwd[1], args, work=work + fwd[2])
+        both = vjp2_dense3_rows if fwd[1][13] else vjp2_rows
+        run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
     else:
         if fwd is not None:
-            run_tasks(direct2_rows, fwd[0], *fwd[1], work=fwd[2])
+            run_tasks(_plane_kernel(fwd[1]), fwd[0], *fwd[1], work=fwd[2])
         run_tasks(kernel_gradient2_rows, tasks, *args, work=work)
     return partial.sum(axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
