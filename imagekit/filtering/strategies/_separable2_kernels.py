@@ -132,14 +132,42 @@ def _taps8_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
 
 
 @njit(fastmath={"contract"})
+def _taps9_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
+    """``V[k, v0 + x] = sum_{t<9} ws[t] * img[b, r + k + t, x0 + x]`` for ``k < 4``: the
+    first sweep of a kernel of 8 n + 1 taps (Gaussians of integer sigma), written, not
+    added, so no sweep zeroes ``V`` and no single-tap sweep is left over."""
+    w0, w1, w2, w3, w4, w5, w6, w7, w8 = ws
+    u, v = np.uint64(x0), np.uint64(v0)
+    for x in range(np.uint64(0), np.uint64(m)):
+        i0, i1, i2 = img[b, r, u + x], img[b, r + 1, u + x], img[b, r + 2, u + x]
+        i3, i4, i5 = img[b, r + 3, u + x], img[b, r + 4, u + x], img[b, r + 5, u + x]
+        i6, i7, i8 = img[b, r + 6, u + x], img[b, r + 7, u + x], img[b, r + 8, u + x]
+        i9, i10, i11 = img[b, r + 9, u + x], img[b, r + 10, u + x], img[b, r + 11, u + x]
+        a0 = w0 * i0 + w1 * i1 + w2 * i2 + w3 * i3 + w4 * i4
+        a1 = w0 * i1 + w1 * i2 + w2 * i3 + w3 * i4 + w4 * i5
+        a2 = w0 * i2 + w1 * i3 + w2 * i4 + w3 * i5 + w4 * i6
+        a3 = w0 * i3 + w1 * i4 + w2 * i5 + w3 * i6 + w4 * i7
+        a0 += w5 * i5 + w6 * i6 + w7 * i7 + w8 * i8
+        a1 += w5 * i6 + w6 * i7 + w7 * i8 + w8 * i9
+        a2 += w5 * i7 + w6 * i8 + w7 * i9 + w8 * i10
+        a3 += w5 * i8 + w6 * i9 + w7 * i10 + w8 * i11
+        V[0, v + x], V[1, v + x], V[2, v + x], V[3, v + x] = a0, a1, a2, a3
+
+
+@njit(fastmath={"contract"})
 def _column_rows4(img, b, r, wy, V, x0, v0, m):  # pragma: no cover - numba
     """Four column-pass rows: ``V[k, v0 + x] = sum_j wy[j] * img[b, r + k + j, x0 + x]``."""
     u, v = np.uint64(x0), np.uint64(v0)
-    for k in range(4):
-        for x in range(np.uint64(0), np.uint64(m)):
-            V[k, v + x] = 0
     my = wy.shape[0]
     j = 0
+    if my % 8 == 1 and my > 1:  # 8 n + 1 taps: a first sweep of nine
+        ws9 = (wy[0], wy[1], wy[2], wy[3], wy[4], wy[5], wy[6], wy[7], wy[8])
+        _taps9_rows4(img, b, r, ws9, V, x0, v0, m)
+        j = 9
+    else:
+        for k in range(4):
+            for x in range(np.uint64(0), np.uint64(m)):
+                V[k, v + x] = 0
     while j + 8 <= my:
         # the weights as a tuple: an index argument is typed twice (the literal 0, then
         # int64) and the function compiled twice, ~0.5 s of a cold first call
