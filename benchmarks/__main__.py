@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from ._timing import block_medians, median_time, pretouch
+from ._timing import block_medians, median_time
 from .workloads import build
 
 
@@ -128,8 +128,6 @@ def main(argv=None) -> int:
     warmup, rounds = (0, 1) if args.smoke else (3, 2)
 
     print(threads_line())
-    if not args.smoke:
-        pretouch()
     workloads = build(args.smoke)
     if args.only:
         wanted = set(args.only.split(","))

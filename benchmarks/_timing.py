@@ -32,7 +32,11 @@ def block_medians(fns: dict, repeat: int, warmup: int = 3, rounds: int = 2) -> d
     while after a call, which slowed whoever ran next by up to 2x when calls
     were interleaved; in blocks each library meets only its own state, as in a
     user's loop. Rounds: a drift in the machine's speed (it is shared) hits
-    each contender's best round less than a single block.
+    each contender's best round less than a single block, and the first
+    touches of fresh memory on this virtual machine (a 64 MB output took 47 ms
+    instead of 30 ms for the first ~8 calls of a process, whichever library
+    ran) are behind the second round. (Touching 1 GB once at the start
+    instead made later FFT workloads slower: W4 29 -> 42 ms.)
     """
     best = {name: float("inf") for name in fns}
     for r in range(rounds):
@@ -41,14 +45,3 @@ def block_medians(fns: dict, repeat: int, warmup: int = 3, rounds: int = 2) -> d
                 fn()
             best[name] = min(best[name], float(np.median(_times(fn, repeat))))
     return best
-
-
-def pretouch(nbytes: int = 1 << 30) -> None:
-    """Touch ``nbytes`` of fresh memory once and free it.
-
-    On a virtual machine the first touch of memory the guest has never used
-    costs a fault in the host too (measured here: a 64 MB output took 47 ms
-    instead of 30 ms for the first ~8 calls of a process); touching a
-    gigabyte first means no contender pays for that in its timed calls.
-    """
-    np.ones(nbytes, np.uint8)
