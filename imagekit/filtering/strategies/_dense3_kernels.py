@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._direct2_kernels import _row, _store
+from ._direct2_kernels import _row, _store, edge_col, run_end
 
 
 @njit(fastmath={"contract"})
@@ -66,9 +66,8 @@ def _dense3_edges(rows, at, count, colmap, cfill, w, dx, dst, y, inner, w_cols, 
     i0, i1, i2 = at
     o0 = min(max(0, -dx[0]), n_cols)
     o1 = max(min(n_cols, w_cols - dx[2]), o0)
-    for o in range(n_cols - (o1 - o0)):
-        if o >= o0:
-            o += o1 - o0
+    for t in range(n_cols - (o1 - o0)):
+        o = edge_col(t, o0, o1)
         for i in range(3):
             c = colmap[o + dx[i] + off]
             for e in range(inner):
@@ -145,19 +144,11 @@ def dense3_rows(
         for y in range(y0, min(y0 + block, h)):
             if y < done:
                 continue
-            if not integer and rowmap[y] >= 0:
-                # the run of rows whose three image rows are consecutive: one 2-D sweep
-                ry, yb = rowmap[y], y
-                while yb < min(y0 + block, h) and (
-                    rowmap[yb] == ry + yb - y
-                    and rowmap[yb + 1] == ry + yb - y + 1
-                    and rowmap[yb + 2] == ry + yb - y + 2
-                ):
-                    yb += 1
-                if yb > y:
-                    _dense3_run(img, b, ry, dst, y, yb, colmap, cfill, weights, dx, *geom)
-                    done = yb
-                    continue
+            yb = y if integer else run_end(rowmap, y, min(y0 + block, h))
+            if yb > y:  # image rows follow on: one 2-D sweep for the run
+                _dense3_run(img, b, rowmap[y], dst, y, yb, colmap, cfill, weights, dx, *geom)
+                done = yb
+                continue
             # rows through the fill or a reflection, and integer outputs: row by row
             r0 = _row(img, b, rowmap[y], fillrow)
             r1 = _row(img, b, rowmap[y + 1], fillrow)

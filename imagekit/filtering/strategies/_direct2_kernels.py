@@ -35,6 +35,29 @@ def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
             out[x] = acc[x]
 
 
+@njit
+def edge_col(t, o0, o1):  # pragma: no cover - numba
+    """The ``t``-th output column outside ``[o0, o1)``: ``[0, o0)`` then ``[o1, ...)``."""
+    return t if t < o0 else t + o1 - o0
+
+
+@njit
+def run_end(rowmap, y, y_end):  # pragma: no cover - numba
+    """The end of the run of output rows from ``y`` (before ``y_end``) whose three
+    image rows ``rowmap[y' + (0, 1, 2)]`` are consecutive and follow on from ``y``'s:
+    rows a 3x3 loop can sweep in two dimensions. ``y`` itself when it cannot."""
+    ry, yb = rowmap[y], y
+    if ry < 0:
+        return y
+    while yb < y_end and (
+        rowmap[yb] == ry + yb - y
+        and rowmap[yb + 1] == ry + yb - y + 1
+        and rowmap[yb + 2] == ry + yb - y + 2
+    ):
+        yb += 1
+    return yb
+
+
 @njit(cache=True, nogil=True, fastmath={"contract"})
 def direct2_rows(
     t0,

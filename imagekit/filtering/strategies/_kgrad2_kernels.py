@@ -9,10 +9,44 @@ kernel's gradient task by task, over the same row blocks.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from ._dense3_kernels import dense3_rows
-from ._direct2_kernels import _row, direct2_rows
+from ._direct2_kernels import _row, direct2_rows, edge_col, run_end
+
+
+@njit
+def _add9(acc, sums):  # pragma: no cover - numba
+    """``acc[k] += sums[k]`` for the nine sums of a 3x3 kernel's gradient."""
+    for k in range(9):
+        acc[k] += sums[k]
+
+
+@njit(fastmath={"contract", "reassoc"})
+def _kgrad3_edges(grad, y, count, rows, at, colmap, cfill, dx, geom, o0, o1, acc):
+    """The edge columns (``[0, o0)``, ``[o1, n_cols)``) of the nine sums, through the
+    column map: gradient rows ``grad[y + k]`` against image rows ``rows[j][at[j] + k]``
+    for ``k < count`` (2-D sources and indices: no view per row)."""
+    r0, r1, r2 = rows
+    i0, i1, i2 = at
+    inner, _, n_cols, off = geom
+    for k in range(count):
+        for t in range(n_cols - (o1 - o0)):
+            o = edge_col(t, o0, o1)
+            for i in range(3):
+                c = colmap[o + dx[i] + off]
+                for e in range(inner):
+                    gv = grad[y + k, o * inner + e]
+                    if c < 0:
+                        acc[i] += gv * cfill
+                        acc[3 + i] += gv * cfill
+                        acc[6 + i] += gv * cfill
+                    else:
+                        q = c * inner + e
+                        acc[i] += gv * r0[i0 + k, q]
+                        acc[3 + i] += gv * r1[i1 + k, q]
+                        acc[6 + i] += gv * r2[i2 + k, q]
 
 
 @njit(fastmath={"contract", "reassoc"})
@@ -39,31 +73,43 @@ def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, a
         s20 += g * c0[x]
         s21 += g * c1[x]
         s22 += g * c2[x]
-    acc[0] += s00
-    acc[1] += s01
-    acc[2] += s02
-    acc[3] += s10
-    acc[4] += s11
-    acc[5] += s12
-    acc[6] += s20
-    acc[7] += s21
-    acc[8] += s22
-    for o in range(n_cols - (o1 - o0)):  # the edge columns
-        if o >= o0:
-            o += o1 - o0
-        for i in range(3):
-            c = colmap[o + dx[i] + off]
-            for e in range(inner):
-                gv = gr[o * inner + e]
-                if c < 0:
-                    acc[i] += gv * cfill
-                    acc[3 + i] += gv * cfill
-                    acc[6 + i] += gv * cfill
-                else:
-                    q = c * inner + e
-                    acc[i] += gv * r0[q]
-                    acc[3 + i] += gv * r1[q]
-                    acc[6 + i] += gv * r2[q]
+    _add9(acc, (s00, s01, s02, s10, s11, s12, s20, s21, s22))
+    rows = (r0.reshape((1, r0.size)), r1.reshape((1, r1.size)), r2.reshape((1, r2.size)))
+    geom = (inner, w_cols, n_cols, off)
+    _kgrad3_edges(
+        gr.reshape((1, gr.size)), 0, 1, rows, (0, 0, 0), colmap, cfill, dx, geom, o0, o1, acc
+    )
+
+
+@njit(fastmath={"contract", "reassoc"})
+def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
+    """``_kgrad3_row`` for output rows ``ya..yb`` whose image rows are ``ry + y - ya +
+    (0, 1, 2)``: indexed in two dimensions with unsigned column offsets (no row views;
+    numba's wrap-around test on a signed index stops vectorisation), the nine sums
+    kept over the whole run."""
+    o0 = min(max(0, -dx[0]), n_cols)
+    o1 = max(min(n_cols, w_cols - dx[2]), o0)
+    mu, z = np.uint64((o1 - o0) * inner), np.uint64(0)
+    ug = np.uint64(o0 * inner)
+    u0, u1 = np.uint64((o0 + dx[0]) * inner), np.uint64((o0 + dx[1]) * inner)
+    u2 = np.uint64((o0 + dx[2]) * inner)
+    s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
+    for y in range(ya, yb):
+        r = ry + y - ya
+        for x in range(z, mu):
+            g = grad[b, y, ug + x]
+            s00 += g * img[b, r, u0 + x]
+            s01 += g * img[b, r, u1 + x]
+            s02 += g * img[b, r, u2 + x]
+            s10 += g * img[b, r + 1, u0 + x]
+            s11 += g * img[b, r + 1, u1 + x]
+            s12 += g * img[b, r + 1, u2 + x]
+            s20 += g * img[b, r + 2, u0 + x]
+            s21 += g * img[b, r + 2, u1 + x]
+            s22 += g * img[b, r + 2, u2 + x]
+    _add9(acc, (s00, s01, s02, s10, s11, s12, s20, s21, s22))
+    rows, at, geom = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2), (inner, w_cols, n_cols, off)
+    _kgrad3_edges(grad[b], ya, yb - ya, rows, at, colmap, cfill, dx, geom, o0, o1, acc)
 
 
 # "reassoc" lets LLVM vectorise the dot products (a sum in another order:
@@ -85,7 +131,16 @@ def kernel_gradient2_rows(
     for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
+        done = y0  # rows below this were summed by a run
         for y in range(y0, min(y0 + block, h)):
+            if y < done:
+                continue
+            yb = run_end(rowmap, y, min(y0 + block, h)) if my == 3 and mx == 3 else y
+            if yb > y:  # image rows follow on: one 2-D sweep for the run
+                geom = (inner, w_cols, n_cols, off)
+                _kgrad3_run(grad, b, y, yb, img, rowmap[y], colmap, cfill, dx, *geom, partial[task])
+                done = yb
+                continue
             gr = grad[b, y]
             if my == 3 and mx == 3:  # all nine taps in one sweep: gr loaded once
                 _kgrad3_row(
