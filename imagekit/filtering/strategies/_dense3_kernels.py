@@ -17,7 +17,7 @@ from numba import njit
 from ._direct2_kernels import _row, _store, edge_col, run_end
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _dense3_row(r0, r1, r2, colmap, cfill, w, dx, a, inner, w_cols, n_cols, off):
     """One output row ``a`` of a 3x3 kernel with no zero weight from rows ``r0..r2``
     (image rows or the fill row): rows that ``_dense3_run`` cannot take.
@@ -53,7 +53,7 @@ def _dense3_row(r0, r1, r2, colmap, cfill, w, dx, a, inner, w_cols, n_cols, off)
     _dense3_edges(rows, (0, 0, 0), 1, colmap, cfill, w, dx, a.reshape((1, a.size)), 0, *geom)
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _dense3_edges(rows, at, count, colmap, cfill, w, dx, dst, y, inner, w_cols, n_cols, off):
     """The edge columns, ``[0, o0)`` and ``[o1, n_cols)``, of output rows
     ``dst[y : y + count]``, whose taps read through the column map: output row
@@ -88,7 +88,7 @@ def _dense3_edges(rows, at, count, colmap, cfill, w, dx, dst, y, inner, w_cols, 
                         )
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _dense3_run(img, b, ry, dst, ya, yb, colmap, cfill, w, dx, inner, w_cols, n_cols, off):
     """Output rows ``ya..yb`` of a 3x3 kernel whose image rows are ``ry + y - ya + (0, 1, 2)``.
 

@@ -14,14 +14,14 @@ import numpy as np
 from numba import njit
 
 
-@njit
+@njit(no_cpython_wrapper=True)
 def _row(img, b, i, fillrow):  # pragma: no cover - numba
     if i < 0:
         return fillrow
     return img[b, i]
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
     """The accumulator into an output row: rounded half to even and clipped for integers."""
     if integer and out.itemsize <= 2:  # through int32: a float -> int8/16 store is scalar
@@ -35,13 +35,13 @@ def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
             out[x] = acc[x]
 
 
-@njit
+@njit(no_cpython_wrapper=True)
 def edge_col(t, o0, o1):  # pragma: no cover - numba
     """The ``t``-th output column outside ``[o0, o1)``: ``[0, o0)`` then ``[o1, ...)``."""
     return t if t < o0 else t + o1 - o0
 
 
-@njit
+@njit(no_cpython_wrapper=True)
 def run_end(rowmap, y, y_end):  # pragma: no cover - numba
     """The end of the run of output rows from ``y`` (before ``y_end``) whose three
     image rows ``rowmap[y' + (0, 1, 2)]`` are consecutive and follow on from ``y``'s:

@@ -16,14 +16,14 @@ from ._dense3_kernels import dense3_rows
 from ._direct2_kernels import _row, direct2_rows, edge_col, run_end
 
 
-@njit
+@njit(no_cpython_wrapper=True)
 def _add9(acc, sums):  # pragma: no cover - numba
     """``acc[k] += sums[k]`` for the nine sums of a 3x3 kernel's gradient."""
     for k in range(9):
         acc[k] += sums[k]
 
 
-@njit(fastmath={"contract", "reassoc"})
+@njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
 def _kgrad3_edges(grad, y, count, rows, at, colmap, cfill, dx, geom, o0, o1, acc):
     """The edge columns (``[0, o0)``, ``[o1, n_cols)``) of the nine sums, through the
     column map: gradient rows ``grad[y + k]`` against image rows ``rows[j][at[j] + k]``
@@ -49,7 +49,7 @@ def _kgrad3_edges(grad, y, count, rows, at, colmap, cfill, dx, geom, o0, o1, acc
                         acc[6 + i] += gv * r2[i2 + k, q]
 
 
-@njit(fastmath={"contract", "reassoc"})
+@njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
 def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
     """``acc[3 j + i] += sum_o gr[o] * row_j[o + dx[i]]`` for a 3x3 kernel: the inside
     columns in one sweep with nine sums, the edge columns through the column map."""
@@ -81,7 +81,7 @@ def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, a
     )
 
 
-@njit(fastmath={"contract", "reassoc"})
+@njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
 def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
     """``_kgrad3_row`` for output rows ``ya..yb`` whose image rows are ``ry + y - ya +
     (0, 1, 2)``: indexed in two dimensions with unsigned column offsets (no row views;

@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 
-@njit
+@njit(no_cpython_wrapper=True)
 def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     """Extended row ``k``, columns ``x0:x1``: an image row, or the fill row."""
     i = rowmap[k]
@@ -32,7 +32,7 @@ def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     return img[b, i, x0:x1]
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _column_pass(img, b, y, rowmap, fillrow, x0, x1, wy, v):  # pragma: no cover - numba
     """``v = sum_j wy[j] * row(y + j)[x0:x1]``, one output row, tap by tap: the few
     rows near the edges (one plain loop: each loop here costs compile time)."""
@@ -44,7 +44,7 @@ def _column_pass(img, b, y, rowmap, fillrow, x0, x1, wy, v):  # pragma: no cover
             v[x] += w * r[x]
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _row_pass(v, wx, acc, inner):  # pragma: no cover - numba
     """``acc[x] = sum_i wx[i] * v[x + i * inner]``, eight taps per sweep over ``acc``.
 
@@ -91,7 +91,7 @@ def _row_pass(v, wx, acc, inner):  # pragma: no cover - numba
         i += 1
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _consecutive(rowmap, y, n):  # pragma: no cover - numba
     """Whether extended rows ``y .. y + n - 1`` are consecutive image rows."""
     r = rowmap[y]
@@ -103,7 +103,7 @@ def _consecutive(rowmap, y, n):  # pragma: no cover - numba
     return True
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _taps8_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
     """``V[k, v0 + x] += sum_{t<8} ws[t] * img[b, r + k + t, x0 + x]`` for ``k < 4``.
 
@@ -131,7 +131,7 @@ def _taps8_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
         V[0, v + x], V[1, v + x], V[2, v + x], V[3, v + x] = a0, a1, a2, a3
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _taps9_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
     """``V[k, v0 + x] = sum_{t<9} ws[t] * img[b, r + k + t, x0 + x]`` for ``k < 4``: the
     first sweep of a kernel of 8 n + 1 taps (Gaussians of integer sigma), written, not
@@ -154,7 +154,7 @@ def _taps9_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
         V[0, v + x], V[1, v + x], V[2, v + x], V[3, v + x] = a0, a1, a2, a3
 
 
-@njit(fastmath={"contract"})
+@njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _column_rows4(img, b, r, wy, V, x0, v0, m):  # pragma: no cover - numba
     """Four column-pass rows: ``V[k, v0 + x] = sum_j wy[j] * img[b, r + k + j, x0 + x]``."""
     u, v = np.uint64(x0), np.uint64(v0)
