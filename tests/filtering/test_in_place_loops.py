@@ -192,6 +192,16 @@ def _box_sums(image, my, mx, border, channel_axis):
     return np.rint(ref).astype(np.int64)  # sums of integers: exact in float64
 
 
+def test_uint8_box_quotient_by_truncation_rounds_every_sum():
+    """The uint8 box's store for odd sizes: ``int(sum * (1/size) + 1/2)`` in float32 is
+    the rounded mean for every sum a uint16 lane can hold (no ties: odd sizes)."""
+    for size in range(1, 258, 2):
+        sums = np.arange(size * 255 + 1)
+        inv = np.float32(1.0) / np.float32(size)
+        got = (sums.astype(np.float32) * inv + np.float32(0.5)).astype(np.int64)
+        np.testing.assert_array_equal(got, (2 * sums + size) // (2 * size))
+
+
 @pytest.mark.parametrize("size", [(3, 3), (5, 5), (2, 2), (1, 7), (4, 6), (16, 16)])
 @pytest.mark.parametrize("border", [*BORDERS, Fill(7)])
 @pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
@@ -205,10 +215,13 @@ def test_uint8_box_in_16_bit_lanes_is_exact(size, border, layout):
     my, mx = size
     kernel = Kernel.from_factors([np.full(my, 1 / my), np.full(mx, 1 / mx)])
     exact = _box_sums(image, my, mx, border, channel_axis) / (my * mx)
-    for dtype in (np.uint8, np.int16, np.uint16):
+    for dtype in (np.uint8, np.int16, np.uint16, np.int8):  # int8 clips at 127
         kw = dict(dtype=dtype, channel_axis=channel_axis, algorithm="separable")
         got = imfilter(image, kernel, border, **kw)
-        np.testing.assert_array_equal(got, np.rint(exact).astype(dtype))
+        info = np.iinfo(dtype)
+        np.testing.assert_array_equal(
+            got, np.clip(np.rint(exact), info.min, info.max).astype(dtype)
+        )
     kw = dict(dtype=np.float32, channel_axis=channel_axis, algorithm="separable")
     got32 = imfilter(image, kernel, border, **kw)
     np.testing.assert_allclose(got32, exact, rtol=2e-7)

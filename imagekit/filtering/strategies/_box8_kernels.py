@@ -101,7 +101,12 @@ def box8_rows(
                             for x in range(z, un):
                                 acc[x] = acc[x] + ext[uq + x]
                 i += k
-            if integer and odd:  # no ties: a multiply by the inverse rounds the same
+            if integer and odd and hi >= 255:
+                # A mean of uint8 values needs no clipping here, and (odd size: no
+                # ties, quotients >= 1 / 514 from a half) truncating q + 1/2 rounds it
+                for x in range(z, un):
+                    dst[b, y, x] = np.int32(np.float32(acc[x]) * inv + np.float32(0.5))
+            elif integer and odd:  # no ties: a multiply by the inverse rounds the same
                 for x in range(z, un):
                     q = np.rint(np.float32(acc[x]) * inv)
                     dst[b, y, x] = np.int32(min(max(q, lo), hi))
