@@ -35,6 +35,31 @@ def test_fused_equals_direct(border, mode, layout, symmetric):
     assert_close(got, imfilter(image, kernel, border, algorithm="direct", **kw))
 
 
+@pytest.mark.parametrize("my", [1, 2, 5, 8, 9, 12, 16, 17, 25, 26])
+@pytest.mark.parametrize("border", ["reflect", "wrap", Fill(0.5)])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "batch"])
+def test_fused_column_pass_every_tap_count(my, border, layout):
+    """Column factors of every tap count the four-row sweep splits differently:
+    eight-tap sweeps, a first sweep of nine (8 n + 1), single taps left over; with
+    images tall enough for four-row groups inside blocks and edge rows beside them."""
+    rng = np.random.default_rng(my)
+    shape = {"2d": (70, 23), "channels-last": (53, 9, 3), "batch": (2, 41, 17)}[layout]
+    channel_axis = {"channels-last": -1, "batch": 0}.get(layout)
+    fy = rng.uniform(0.1, 1.0, my)
+    fx = rng.uniform(0.1, 1.0, 7)
+    kernel = Kernel.from_factors([fy / fy.sum(), fx / fx.sum()])  # uint8 stays in range
+    for dtype in (np.float32, np.float64, np.uint8):
+        image = rng.random(shape)
+        image = (image * 255).astype(np.uint8) if dtype == np.uint8 else image.astype(dtype)
+        kw = dict(channel_axis=channel_axis)
+        got = imfilter(image, kernel, border, algorithm="separable", dtype=dtype, **kw)
+        ref = imfilter(image.astype(np.float64), kernel, border, algorithm="direct", **kw)
+        if dtype == np.uint8:  # rounded from float32 sums: one step at most
+            assert np.abs(got.astype(np.float64) - np.clip(np.rint(ref), 0, 255)).max() <= 1
+        else:
+            np.testing.assert_allclose(got, ref, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
 @pytest.mark.parametrize("start", [(-6, -7), (3, 2), (0, -20)])
 @pytest.mark.parametrize("border", BORDERS)
 def test_fused_with_kernels_far_from_the_pixel(start, border):
