@@ -76,9 +76,9 @@ def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, a
     _add9(acc, (s00, s01, s02, s10, s11, s12, s20, s21, s22))
     rows = (r0.reshape((1, r0.size)), r1.reshape((1, r1.size)), r2.reshape((1, r2.size)))
     geom = (inner, w_cols, n_cols, off)
-    _kgrad3_edges(
-        gr.reshape((1, gr.size)), 0, 1, rows, (0, 0, 0), colmap, cfill, dx, geom, o0, o1, acc
-    )
+    z, one = np.int64(0), np.int64(1)  # not literals: one compiled _kgrad3_edges for both
+    at = (z, z, z)
+    _kgrad3_edges(gr.reshape((1, gr.size)), z, one, rows, at, colmap, cfill, dx, geom, o0, o1, acc)
 
 
 @njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
@@ -121,7 +121,8 @@ def kernel_gradient2_rows(
     """``partial[task, j * mx + i] = sum over the task's rows y and columns o of
     grad[b, y, o] * ext[b, y + j, o + dx[i]]``: the kernel's gradient, reading the
     image in place through the same row and column maps as ``direct2_rows``; the
-    caller sums ``partial`` over tasks."""
+    caller sums ``partial`` over tasks. 3x3 kernels go to ``kernel_gradient3_rows``
+    (the same arguments): a function of its own, so a first call compiles one."""
     _, h, n = grad.shape
     w_cols = img.shape[2] // inner
     n_cols = n // inner
@@ -131,33 +132,8 @@ def kernel_gradient2_rows(
     for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
-        done = y0  # rows below this were summed by a run
         for y in range(y0, min(y0 + block, h)):
-            if y < done:
-                continue
-            yb = run_end(rowmap, y, min(y0 + block, h)) if my == 3 and mx == 3 else y
-            if yb > y:  # image rows follow on: one 2-D sweep for the run
-                geom = (inner, w_cols, n_cols, off)
-                _kgrad3_run(grad, b, y, yb, img, rowmap[y], colmap, cfill, dx, *geom, partial[task])
-                done = yb
-                continue
             gr = grad[b, y]
-            if my == 3 and mx == 3:  # all nine taps in one sweep: gr loaded once
-                _kgrad3_row(
-                    gr,
-                    _row(img, b, rowmap[y], fillrow),
-                    _row(img, b, rowmap[y + 1], fillrow),
-                    _row(img, b, rowmap[y + 2], fillrow),
-                    colmap,
-                    cfill,
-                    dx,
-                    inner,
-                    w_cols,
-                    n_cols,
-                    off,
-                    partial[task],
-                )
-                continue
             for j in range(my):
                 r = _row(img, b, rowmap[y + j], fillrow)
                 i = 0
@@ -210,19 +186,58 @@ def kernel_gradient2_rows(
                     i += k
 
 
+# "reassoc", as for kernel_gradient2_rows
+@njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
+def kernel_gradient3_rows(
+    t0, t1, img, rowmap, fillrow, colmap, cfill, grad, dx, my, inner, block, partial
+):  # pragma: no cover - numba
+    """``kernel_gradient2_rows`` for a 3x3 kernel: all nine sums in one sweep, over
+    whole runs of rows where their image rows follow on (``_kgrad3_run``)."""
+    _, h, n = grad.shape
+    geom = (inner, img.shape[2] // inner, n // inner, -dx.min())
+    nblk = (h + block - 1) // block
+    for task in range(t0, t1):
+        b = task // nblk
+        y0 = (task - b * nblk) * block
+        done = y0  # rows below this were summed by a run
+        for y in range(y0, min(y0 + block, h)):
+            if y < done:
+                continue
+            yb = run_end(rowmap, y, min(y0 + block, h))
+            if yb > y:  # image rows follow on: one 2-D sweep for the run
+                _kgrad3_run(grad, b, y, yb, img, rowmap[y], colmap, cfill, dx, *geom, partial[task])
+                done = yb
+                continue
+            rows = (
+                _row(img, b, rowmap[y], fillrow),
+                _row(img, b, rowmap[y + 1], fillrow),
+                _row(img, b, rowmap[y + 2], fillrow),
+            )
+            _kgrad3_row(grad[b, y], *rows, colmap, cfill, dx, *geom, partial[task])
+
+
+# A vjp's two gradients in one pass over the rows, task by task (the same row
+# blocks): one function per pair of loops, so a first call compiles only its own.
 @njit(cache=True, nogil=True)
 def vjp2_rows(t0, t1, fwd, kgrad):  # pragma: no cover - numba
-    """``direct2_rows(*fwd)`` and ``kernel_gradient2_rows(*kgrad)`` task by task (the
-    same row blocks): a vjp's two gradients in one pass over the rows."""
+    """``direct2_rows(*fwd)`` and ``kernel_gradient2_rows(*kgrad)``."""
     for task in range(t0, t1):
         direct2_rows(task, task + 1, *fwd)
         kernel_gradient2_rows(task, task + 1, *kgrad)
 
 
 @njit(cache=True, nogil=True)
+def vjp2_rows3(t0, t1, fwd, kgrad):  # pragma: no cover - numba
+    """``direct2_rows(*fwd)`` and ``kernel_gradient3_rows(*kgrad)`` (a 3x3 kernel with
+    a zero weight)."""
+    for task in range(t0, t1):
+        direct2_rows(task, task + 1, *fwd)
+        kernel_gradient3_rows(task, task + 1, *kgrad)
+
+
+@njit(cache=True, nogil=True)
 def vjp2_dense3_rows(t0, t1, fwd, kgrad):  # pragma: no cover - numba
-    """``vjp2_rows`` with ``dense3_rows`` (a full 3x3 kernel): its own function, so a
-    first call compiles one of the two loops, not both."""
+    """``dense3_rows(*fwd)`` and ``kernel_gradient3_rows(*kgrad)`` (a full 3x3)."""
     for task in range(t0, t1):
         dense3_rows(task, task + 1, *fwd)
-        kernel_gradient2_rows(task, task + 1, *kgrad)
+        kernel_gradient3_rows(task, task + 1, *kgrad)

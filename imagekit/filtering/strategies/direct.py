@@ -177,13 +177,14 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     same pass over rows when it is a 2-D loop with the same rows (a vjp's image
     gradient beside the kernel's: one hand-off to the threads, rows shared in cache).
     """
-    from ._kgrad2_kernels import kernel_gradient2_rows, vjp2_dense3_rows, vjp2_rows
+    from . import _kgrad2_kernels as kg2
 
     kg = _kgrad_args(image, plan, grad)
     if kg is None:
         return None
     tasks, args, partial = kg
     k = plan.kernel
+    three = args[7] == 3 and args[6].size == 3  # my, dx: a 3x3 kernel
     fwd = None
     if fuse is not None:
         plan2, image2, out2 = fuse
@@ -193,12 +194,16 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
     work = grad.size * int(np.prod(k.shape))
     if fwd is not None and fwd[0] == tasks:
-        both = vjp2_dense3_rows if fwd[1][13] else vjp2_rows
+        if fwd[1][13]:  # a full 3x3 (and so is the kernel)
+            both = kg2.vjp2_dense3_rows
+        else:
+            both = kg2.vjp2_rows3 if three else kg2.vjp2_rows
         run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
     else:
         if fwd is not None:
             run_tasks(_plane_kernel(fwd[1]), fwd[0], *fwd[1], work=fwd[2])
-        run_tasks(kernel_gradient2_rows, tasks, *args, work=work)
+        kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
+        run_tasks(kgrad, tasks, *args, work=work)
     return partial.sum(axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
 
