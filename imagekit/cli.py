@@ -162,8 +162,11 @@ def warmup() -> int:
         out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
         for algorithm in ("direct", "separable"):
             imfilter(image, kernels.gaussian(1.0), algorithm=algorithm, channel_axis=-1, **out)
-        # a full 3x3 kernel has a loop of its own
-        imfilter(image, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
+        # a full 3x3 kernel has a loop of its own, and on images large enough for
+        # two threads a numba-parallel twin (as has the uint8 box)
+        big = np.zeros((400, 400, 3), dtype)
+        imfilter(big, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
+        imfilter(big, kernels.box(5), channel_axis=-1, **out)
     imfilter(np.zeros((32, 32)), kernels.gaussian(2.0), "nearest", algorithm="iir")
     print(f"imagekit warmup: compiled/loaded in {time.perf_counter() - t0:.2f} s")
     return 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from imagekit import imfilter, kernels
-from imagekit.filtering.strategies import _threads
+from imagekit.filtering.strategies import _parallel, _threads
+from imagekit.gradients import imfilter_vjp
 
 
 @pytest.mark.parametrize(
@@ -21,9 +23,10 @@ from imagekit.filtering.strategies import _threads
     ],
     ids=["plane", "separable", "runs", "iir"],
 )
-def test_eight_threads_at_once(kernel, border, algorithm):
+@pytest.mark.parametrize("size", [120, 400])  # 400: enough work for two threads
+def test_eight_threads_at_once(kernel, border, algorithm, size):
     rng = np.random.default_rng(0)
-    images = [rng.random((120, 130, 3)).astype(np.float32) for _ in range(8)]
+    images = [rng.random((size, size + 10, 3)).astype(np.float32) for _ in range(8)]
     # a 3-D kernel filters all three axes; the others treat the last as channels
     kw = dict(algorithm=algorithm, channel_axis=None if np.ndim(kernel) == 3 else -1)
     expected = [imfilter(im, kernel, border, **kw) for im in images]
@@ -43,3 +46,64 @@ def test_thread_count_follows_the_environment(monkeypatch):
     calls = []
     _threads.run_tasks(lambda a, b: calls.append((a, b)), 10)
     assert calls == [(0, 10)]
+
+
+def _twins_and_pool(monkeypatch, run):
+    """``run()`` with the numba-parallel twins, then with the Python pool only."""
+    twins = run()
+    monkeypatch.setitem(_parallel._state, "ok", False)
+    return twins, run()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+@pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
+def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
+    """The short loops' numba-parallel twins (``_parallel``) split the rows as the pool
+    does: the results are the same, bit for bit."""
+    rng = np.random.default_rng(1)
+    image = (rng.random((700, 650)) * 200).astype(dtype)
+    dense = rng.uniform(0.1, 1.0, (3, 3))  # the dense 3x3 loop
+    out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
+    border = 1 if dtype == np.uint8 and border == 0.5 else border
+
+    def run():
+        a = imfilter(image, dense, border, **out)
+        b = imfilter(image, kernels.box(5), border, **out)  # the uint8 box loop
+        g = imfilter_vjp(image.astype(np.float64), dense, image.astype(np.float64), 0)
+        return a, b, *g
+
+    twins, pool = _twins_and_pool(monkeypatch, run)
+    for t, p in zip(twins, pool):
+        np.testing.assert_array_equal(t, p)
+
+
+def test_parallel_twins_run_where_the_threading_layer_is_safe():
+    image = np.random.default_rng(2).random((600, 600)).astype(np.float32)
+    imfilter(image, np.ones((3, 3)) / 9)
+    import numba
+
+    if _threads.threads() > 1:
+        assert _parallel.available() == (numba.threading_layer() in ("omp", "tbb"))
+
+
+def _filter_in_child(queue):
+    image = np.ones((600, 600), np.float32)
+    queue.put(float(imfilter(image, np.ones((3, 3)) / 9).sum()))
+
+
+def test_a_forked_child_filters_without_the_threading_layer():
+    """GNU OpenMP cannot run in a child forked after it started, and the pool's threads
+    do not survive a fork: a forked child starts a fresh pool and runs the serial
+    loops (``os.register_at_fork``). Before, the child's first hand-off waited
+    forever for a pool thread that was not there."""
+    image = np.ones((600, 600), np.float32)
+    imfilter(image, np.ones((3, 3)) / 9)  # starts the threading layer, if any
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_filter_in_child, args=(queue,), daemon=True)
+    child.start()
+    child.join(60)
+    if child.exitcode is None:  # hung: fail, not hang the suite
+        child.kill()
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == pytest.approx(600 * 600)

@@ -23,16 +23,18 @@ def _row(img, b, i, fillrow):  # pragma: no cover - numba
 
 @njit(fastmath={"contract"}, no_cpython_wrapper=True)
 def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
-    """The accumulator into an output row: rounded half to even and clipped for integers."""
-    if integer and out.itemsize <= 2:  # through int32: a float -> int8/16 store is scalar
-        for x in range(acc.shape[0]):
-            out[x] = np.int32(min(max(np.rint(acc[x]), lo), hi))
-    elif integer:  # lo, hi in the accumulator's type keep this loop vectorised
-        for x in range(acc.shape[0]):
-            out[x] = min(max(np.rint(acc[x]), lo), hi)
-    else:
+    """The accumulator into an output row: rounded half to even and clipped to
+    ``[lo, hi]`` for integers. ``lo`` is None for float outputs: numba then
+    compiles only the copy (each loop costs compile time)."""
+    if lo is None:
         for x in range(acc.shape[0]):
             out[x] = acc[x]
+    elif out.itemsize <= 2:  # through int32: a float -> int8/16 store is scalar
+        for x in range(acc.shape[0]):
+            out[x] = np.int32(min(max(np.rint(acc[x]), lo), hi))
+    else:  # lo, hi in the accumulator's type keep this loop vectorised
+        for x in range(acc.shape[0]):
+            out[x] = min(max(np.rint(acc[x]), lo), hi)
 
 
 @njit(no_cpython_wrapper=True)

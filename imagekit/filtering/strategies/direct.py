@@ -127,8 +127,8 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
         dst3,
         inner,
         integer,
-        acc_dtype.type(lo),
-        acc_dtype.type(hi),
+        acc_dtype.type(lo) if integer else None,  # None: numba leaves out the rounding
+        acc_dtype.type(hi) if integer else None,
         _BLOCK,
         dense3,
         wide,
