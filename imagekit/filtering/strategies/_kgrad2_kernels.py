@@ -94,7 +94,26 @@ def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_co
     u0, u1 = np.uint64((o0 + dx[0]) * inner), np.uint64((o0 + dx[1]) * inner)
     u2 = np.uint64((o0 + dx[2]) * inner)
     s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
-    for y in range(ya, yb):
+    y = ya
+    while y + 2 <= yb:  # two rows a sweep: their four image rows loaded once
+        r = ry + y - ya
+        for x in range(z, mu):
+            g0, g1 = grad[b, y, ug + x], grad[b, y + 1, ug + x]
+            a0, a1, a2 = img[b, r, u0 + x], img[b, r, u1 + x], img[b, r, u2 + x]
+            b0, b1, b2 = img[b, r + 1, u0 + x], img[b, r + 1, u1 + x], img[b, r + 1, u2 + x]
+            c0, c1, c2 = img[b, r + 2, u0 + x], img[b, r + 2, u1 + x], img[b, r + 2, u2 + x]
+            d0, d1, d2 = img[b, r + 3, u0 + x], img[b, r + 3, u1 + x], img[b, r + 3, u2 + x]
+            s00 += g0 * a0 + g1 * b0
+            s01 += g0 * a1 + g1 * b1
+            s02 += g0 * a2 + g1 * b2
+            s10 += g0 * b0 + g1 * c0
+            s11 += g0 * b1 + g1 * c1
+            s12 += g0 * b2 + g1 * c2
+            s20 += g0 * c0 + g1 * d0
+            s21 += g0 * c1 + g1 * d1
+            s22 += g0 * c2 + g1 * d2
+        y += 2
+    for y in range(y, yb):  # noqa: B020 - an odd row left
         r = ry + y - ya
         for x in range(z, mu):
             g = grad[b, y, ug + x]
