@@ -134,6 +134,12 @@ def info() -> int:
     from .filtering.strategies._threads import threads
 
     print(f"threads: {threads()} (IMAGEKIT_NUM_THREADS, else NUMBA_NUM_THREADS, else cores)")
+    from .filtering.strategies import _parallel
+
+    if _parallel.available():
+        print(f"short loops: numba's {numba.threading_layer()} threading layer")
+    else:
+        print("short loops: Python thread pool (IMAGEKIT_THREADING=pool, or no OpenMP/TBB)")
     for name in ("cupy", "dask", "distributed", "torch", "cv2", "skimage"):
         try:
             mod = importlib.import_module(name)

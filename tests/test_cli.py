@@ -42,6 +42,7 @@ def test_demo_into_an_unwritable_place_is_a_user_error(tmp_path):
 def test_info_and_warmup():
     r = run("info")
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
+    assert "short loops:" in r.stdout  # numba's threading layer, or the Python pool
     for backend in ("cupy:", "dask:", "torch:"):  # each says whether it is usable
         assert backend in r.stdout
     r = run("warmup")
