@@ -59,7 +59,7 @@ def _twins_and_pool(monkeypatch, run):
 @pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
 def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
     """The short loops' numba-parallel twins (``_parallel``) split the rows as the pool
-    does: the results are the same, bit for bit."""
+    does: the same results, bit for bit (the kernel gradient's sums to rounding)."""
     rng = np.random.default_rng(1)
     image = (rng.random((700, 650)) * 200).astype(dtype)
     dense = rng.uniform(0.1, 1.0, (3, 3))  # the dense 3x3 loop
@@ -73,8 +73,11 @@ def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
         return a, b, *g
 
     twins, pool = _twins_and_pool(monkeypatch, run)
-    for t, p in zip(twins, pool):
+    for t, p in zip(twins[:3], pool[:3]):  # the filters and the image gradient
         np.testing.assert_array_equal(t, p)
+    # The kernel gradient's sums are vectorised with reassociation, and the twin's
+    # copy of the loop is compiled on its own: equal to rounding, not bit for bit.
+    np.testing.assert_allclose(twins[3], pool[3], rtol=1e-12)
 
 
 def test_parallel_twins_run_where_the_threading_layer_is_safe():
