@@ -125,6 +125,6 @@ def dense3_rows(
             rows, at = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z))
             if integer:  # rounded and clipped from the accumulator
                 _dense3_sweep(rows, at, one, acc, z, colmap, cfill, weights, dx, *geom)
-                _store(acc[0], dst[b, y], integer, lo, hi)
+                _store(acc[0], dst[b, y], lo, hi)
             else:
                 _dense3_sweep(rows, at, one, dst[b], y, colmap, cfill, weights, dx, *geom)

@@ -22,7 +22,7 @@ def _row(img, b, i, fillrow):  # pragma: no cover - numba
 
 
 @njit(fastmath={"contract"}, no_cpython_wrapper=True)
-def _store(acc, out, integer, lo, hi):  # pragma: no cover - numba
+def _store(acc, out, lo, hi):  # pragma: no cover - numba
     """The accumulator into an output row: rounded half to even and clipped to
     ``[lo, hi]`` for integers. ``lo`` is None for float outputs: numba then
     compiles only the copy (each loop costs compile time)."""
@@ -194,4 +194,4 @@ def direct2_rows(
                             wq = ws[q]
                             for e in range(inner):
                                 acc[o * inner + e] += wq * (cfill if c < 0 else r[c * inner + e])
-            _store(acc, dst[b, y], integer, lo, hi)
+            _store(acc, dst[b, y], lo, hi)
