@@ -140,6 +140,14 @@ def info() -> int:
         print(f"short loops: numba's {numba.threading_layer()} threading layer")
     else:
         print("short loops: Python thread pool (IMAGEKIT_THREADING=pool, or no OpenMP/TBB)")
+    from .filtering._recycle import keep_bytes
+
+    keep = keep_bytes() // 2**20
+    print(
+        f"large results: freed ones kept for reuse up to {keep} MiB (IMAGEKIT_KEEP_OUTPUTS_MB)"
+        if keep
+        else "large results: fresh memory each call (IMAGEKIT_KEEP_OUTPUTS_MB=0)"
+    )
     for name in ("cupy", "dask", "distributed", "torch", "cv2", "skimage"):
         try:
             mod = importlib.import_module(name)

@@ -43,6 +43,7 @@ def test_info_and_warmup():
     r = run("info")
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
     assert "short loops:" in r.stdout  # numba's threading layer, or the Python pool
+    assert "large results:" in r.stdout and "IMAGEKIT_KEEP_OUTPUTS_MB" in r.stdout
     for backend in ("cupy:", "dask:", "torch:"):  # each says whether it is usable
         assert backend in r.stdout
     r = run("warmup")

@@ -20,6 +20,7 @@ from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, S
 from ..borders import NA, Fill
 from ._options import normalize_out
 from ._plan import STRATEGIES, Plan, derive, make_plan
+from ._recycle import empty
 from .backends import is_dask_array, is_device_array
 
 __all__ = ["filter_with_plan", "imfilter"]
@@ -28,7 +29,7 @@ __all__ = ["filter_with_plan", "imfilter"]
 def _filter_real(image: np.ndarray, plan: Plan, out: np.ndarray | None = None) -> np.ndarray:
     """Run the plan's strategy on a real image; ``out`` is a C-contiguous buffer or None."""
     if out is None:
-        out = np.empty(plan.out_shape, plan.compute_dtype)
+        out = empty(plan.out_shape, plan.compute_dtype)
     STRATEGIES[plan.strategy].run(image, plan, out)
     return out
 
@@ -220,7 +221,7 @@ def imfilter(
     # 3–4. compose and run. Real, non-NA filters run straight into the output
     # (the strategy casts), unless `out` is strided or overlaps the image.
     if not plan.is_complex and not isinstance(plan.border, NA):
-        dst = np.empty(plan.out_shape, target) if out is None else out
+        dst = empty(plan.out_shape, target) if out is None else out
         if dst.flags.c_contiguous and not np.may_share_memory(dst, a):
             _filter_real(a, plan, dst)
             return dst
@@ -229,6 +230,6 @@ def imfilter(
     if out is None:
         if result.dtype == target:
             return result
-        out = np.empty(plan.out_shape, target)
+        out = empty(plan.out_shape, target)
     cast_into(result, out)
     return out

@@ -1,0 +1,124 @@
+"""Large results in recycled memory: a freed result's block carries the next one,
+never while any view of it lives, within the cap, and with every value rewritten."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import numpy as np
+import pytest
+
+import imagekit as ik
+from imagekit.filtering import _recycle
+
+SHAPE = (2048, 4096)  # float32: 32 MiB, the smallest recycled size
+
+
+def address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+@pytest.fixture(autouse=True)
+def empty_pool(monkeypatch):
+    monkeypatch.delenv("IMAGEKIT_KEEP_OUTPUTS_MB", raising=False)
+    _recycle.release()
+    yield
+    _recycle.release()
+
+
+def test_a_freed_block_carries_the_next_result():
+    a = _recycle.empty(SHAPE, np.float32)
+    first = address(a)
+    assert a.shape == SHAPE and a.dtype == np.float32
+    assert a.flags.c_contiguous and a.flags.writeable and a.flags.aligned
+    del a
+    b = _recycle.empty(SHAPE, np.float32)
+    assert address(b) == first
+
+
+def test_a_live_view_keeps_its_block():
+    a = _recycle.empty(SHAPE, np.float32)
+    first = address(a)
+    corner = a[:10, :10]
+    del a
+    b = _recycle.empty(SHAPE, np.float32)
+    assert address(b) != first
+    del corner, b
+    gc.collect()
+    assert len(_recycle._free) == 2
+
+
+def test_small_results_and_object_dtypes_are_plain_arrays():
+    small = _recycle.empty((100, 100), np.float64)
+    assert small.base is None
+    objects = _recycle.empty(SHAPE, object)
+    assert objects.base is None and objects.dtype == object
+
+
+def test_only_blocks_of_a_close_size_are_taken():
+    a = _recycle.empty((4096, 4096), np.float32)  # 64 MiB
+    big = address(a)
+    del a
+    b = _recycle.empty(SHAPE, np.float32)  # 32 MiB: would waste half the block
+    assert address(b) != big
+    c = _recycle.empty((4096, 4000), np.float64)  # 125 MiB: larger than any free block
+    assert address(c) != big
+    assert len(_recycle._free) == 1
+
+
+def test_the_cap_drops_the_oldest_blocks(monkeypatch):
+    monkeypatch.setenv("IMAGEKIT_KEEP_OUTPUTS_MB", "64")
+    arrays = [_recycle.empty(SHAPE, np.float32) for _ in range(3)]
+    addresses = [address(a) for a in arrays]
+    del arrays
+    gc.collect()
+    kept = sorted(b.ctypes.data for b in _recycle._free.values())
+    assert kept == sorted(addresses[1:]) or kept == sorted(addresses[:2])
+    assert len(kept) == 2
+
+
+def test_zero_turns_recycling_off(monkeypatch):
+    monkeypatch.setenv("IMAGEKIT_KEEP_OUTPUTS_MB", "0")
+    a = _recycle.empty(SHAPE, np.float32)
+    assert a.base is None
+    del a
+    assert not _recycle._free
+
+
+def test_imfilter_rewrites_every_value_of_a_recycled_result():
+    rng = np.random.default_rng(0)
+    image = rng.random(SHAPE, dtype=np.float32)
+    kernel = ik.kernels.gaussian(1.0)
+    expected = ik.imfilter(image, kernel, "wrap")
+    first = address(expected)
+    expected = expected.copy()  # the result's block is free again
+    stale = _recycle.empty(SHAPE, np.float32)
+    assert address(stale) == first
+    stale[...] = np.nan  # garbage the next result must overwrite
+    del stale
+    again = ik.imfilter(image, kernel, "wrap")
+    assert address(again) == first
+    np.testing.assert_array_equal(again, expected)
+
+
+def test_threads_never_share_a_block():
+    held, errors = [], []
+
+    def work():
+        try:
+            for _ in range(20):
+                a = _recycle.empty(SHAPE, np.float32)
+                held.append(address(a))
+                assert held.count(address(a)) == 1  # no other live result has it
+                held.remove(address(a))
+                del a
+        except AssertionError as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
