@@ -168,7 +168,7 @@ def info() -> int:
 
 def warmup() -> int:
     """Compile (or load from numba's cache) the common specialisations, and time it."""
-    from . import imfilter, kernels
+    from . import filterbank, imfilter, kernels
 
     t0 = time.perf_counter()
     for dtype in (np.float32, np.float64, np.uint8):
@@ -182,6 +182,9 @@ def warmup() -> int:
         imfilter(big, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
         imfilter(big, kernels.box(5), channel_axis=-1, **out)
     imfilter(np.zeros((32, 32)), kernels.gaussian(2.0), "nearest", algorithm="iir")
+    # a CNN layer: the filter bank's register tiles and their twin (float32)
+    bank = np.zeros((3, 3, 16, 64), np.float32)
+    filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm="direct")
     print(f"imagekit warmup: compiled/loaded in {time.perf_counter() - t0:.2f} s")
     return 0
 

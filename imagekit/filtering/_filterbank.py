@@ -13,6 +13,7 @@ dropped.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Literal
 
@@ -24,7 +25,9 @@ from ..borders import NA, Fill, extend, normalize_border
 from ._options import as_image, normalize_shape
 from .backends import is_dask_array, is_device_array
 
-__all__ = ["FilterbankLayout", "filterbank", "layout"]
+__all__ = ["ALGORITHMS", "FilterbankLayout", "filterbank", "layout"]
+
+ALGORITHMS = ("auto", "direct", "gemm", "fft")
 
 
 class FilterbankLayout:
@@ -138,19 +141,24 @@ def extended_flat(
     image_cl: np.ndarray, lay: FilterbankLayout, deltas, rows, border=None
 ) -> np.ndarray:
     """The channels-last image extended by ``border`` (default: the call's; NA's parts
-    are zero-filled), flat per batch item, with room at the end for the last tap of
-    the last (dropped) positions."""
+    are zero-filled), flat per batch item, with zeros after it up to ``rows`` plus
+    the last tap's offset: room for the taps of every position below ``rows``."""
     nb = image_cl.shape[0]
     first = [a + s for a, s in zip(lay.lo, lay.start)]  # window start: output start + offset
     lo = [0, *first, 0]
     hi = [nb, *(f + o + m - 1 for f, o, m in zip(first, lay.out_spatial, lay.kshape)), lay.c_in]
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
-    ext = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(nb, -1, lay.c_in)
-    need = rows + int(deltas.max()) if deltas.size else rows
-    if need > ext.shape[1]:
-        ext = np.concatenate([ext, np.zeros((nb, need - ext.shape[1], lay.c_in), lay.dtype)], 1)
-    return ext
+    shape = [h - a for a, h in zip(lo, hi)]
+    n = int(np.prod(shape[1:-1]))
+    need = max(rows + (int(deltas.max()) if deltas.size else 0), n)
+    # one buffer with the zero tail: the extension is written into its head
+    flat = np.empty((nb, need, lay.c_in), lay.dtype)
+    head = flat[:, :n]
+    head.shape = shape  # a view (setting the shape never copies)
+    extend(image_cl, border, lo, hi, dtype=lay.dtype, out=head)
+    flat[:, n:] = 0
+    return flat
 
 
 def gemm_filterbank(
@@ -166,6 +174,8 @@ def gemm_filterbank(
     from scipy.linalg import blas
 
     ext_sizes, deltas, rows = shifted_geometry(lay)
+    if rows == 0:  # an empty output (BLAS refuses empty operands)
+        return np.empty((image_cl.shape[0], *lay.out_spatial, lay.c_out), lay.dtype)
     flat = extended_flat(image_cl, lay, deltas, rows, border)
     weights = np.ascontiguousarray(bank, lay.dtype).reshape(deltas.size, lay.c_in, lay.c_out)
     (gemm,) = blas.get_blas_funcs(("gemm",), (weights,))
@@ -192,28 +202,34 @@ def gemm_filterbank(
 
 # Rough costs on the project's machine (seconds per unit; see benchmarks/).
 _GEMM_MAC = 0.02e-9  # per multiply-add of the per-tap matrix products
+_DIRECT_MAC = 0.016e-9  # per multiply-add of the register tiles (W7a, W7b: 0.8x the GEMM's)
 _FFT_NLOGN = 0.5e-9  # per n log2 n of one transform
 _FFT_CMAC = 0.1e-9  # per complex multiply-add of the per-frequency products
 _FFT_MEMORY = 512 * 2**20  # the bank's spectra must fit in this
 
 
 def choose_filterbank_strategy(lay: FilterbankLayout, nb: int) -> str:
-    """``'gemm'`` or ``'fft'``, whichever the cost model predicts cheaper (FFT only if
-    the bank's spectra fit in memory)."""
+    """``'direct'``, ``'gemm'`` or ``'fft'``, whichever the cost model predicts cheapest
+    (direct only where it suits, FFT only if the bank's spectra fit in memory)."""
+    from ._filterbank_direct import direct_suits
     from ._filterbank_fft import spectrum_bytes
 
-    taps = int(np.prod(lay.kshape))
-    _, _, rows = shifted_geometry(lay)
-    gemm = _GEMM_MAC * nb * rows * taps * lay.c_in * lay.c_out
+    taps = math.prod(lay.kshape)
     window = [o + m - 1 for o, m in zip(lay.out_spatial, lay.kshape)]
-    n = float(np.prod(window))
+    rows = lay.out_spatial[0] * math.prod(window[1:])  # shifted_geometry's, in plain ints
+    direct = direct_suits(lay)
+    if direct:  # the register tiles: measured faster than the GEMM
+        gemm = _DIRECT_MAC * nb * rows * taps * lay.c_in * -(-lay.c_out // 64) * 64
+    else:
+        gemm = _GEMM_MAC * nb * rows * taps * lay.c_in * lay.c_out
+    n = float(math.prod(window))
     transforms = nb * (lay.c_in + lay.c_out) + lay.c_in * lay.c_out  # images, then the bank
-    fft = _FFT_NLOGN * transforms * n * np.log2(max(n, 2)) + nb * _FFT_CMAC * n / 2 * (
+    fft = _FFT_NLOGN * transforms * n * math.log2(max(n, 2)) + nb * _FFT_CMAC * n / 2 * (
         lay.c_in * lay.c_out
     )
     if fft < gemm and spectrum_bytes(lay) <= _FFT_MEMORY:
         return "fft"
-    return "gemm"
+    return "direct" if direct else "gemm"
 
 
 def filterbank(
@@ -223,7 +239,7 @@ def filterbank(
     *,
     shape: ShapeMode = "same",
     channel_axis: int = -1,
-    algorithm: Literal["auto", "gemm", "fft"] = "auto",
+    algorithm: Literal["auto", "direct", "gemm", "fft"] = "auto",
     out: np.ndarray | None = None,
     batch_axis: int | None = None,
     dtype: DTypeLike = None,
@@ -250,11 +266,15 @@ def filterbank(
     channel_axis : int, optional
         The channel axis of the image and of the output (default -1:
         channels last).
-    algorithm : {'auto', 'gemm', 'fft'}, optional
-        ``'gemm'``: one BLAS matrix product per tap, accumulated in place.
-        ``'fft'``: one transform per input and output channel and a complex
-        matrix product per frequency, for large kernels. ``'auto'`` picks by
-        a cost model.
+    algorithm : {'auto', 'direct', 'gemm', 'fft'}, optional
+        ``'direct'``: tiles of six positions by 64 outputs kept in
+        registers over every tap and input channel (numba; sized for
+        AVX-512). ``'gemm'``: one BLAS matrix product per tap, accumulated
+        in place. ``'fft'``: one transform per input and output channel and
+        a complex matrix product per frequency, for large kernels.
+        ``'auto'`` picks by a cost model: direct for float32 on AVX-512
+        CPUs with 48 or more outputs, else the GEMM, and the FFT where it
+        is cheaper than either.
     out : ndarray, optional
         Written in place and returned.
     batch_axis : int, optional
@@ -281,8 +301,8 @@ def filterbank(
     >>> bool(np.allclose(B[:, :, 1], loop))
     True
     """
-    if algorithm not in ("auto", "gemm", "fft"):
-        raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm, fft")
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
     if is_dask_array(image):  # a lazy result, block by block
         from .backends.dask import filterbank as dask_filterbank
 
@@ -298,8 +318,6 @@ def filterbank(
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip
     lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
-    if algorithm not in ("auto", "gemm", "fft"):
-        raise ValueError(f"algorithm={algorithm!r} is not one of: auto, gemm, fft")
     a = np.asarray(image)
     b = np.asarray(bank)
     cl = lay.to_channels_last(a)
@@ -307,6 +325,8 @@ def filterbank(
         algorithm = choose_filterbank_strategy(lay, cl.shape[0])
     if algorithm == "fft":
         from ._filterbank_fft import fft_filterbank as run
+    elif algorithm == "direct":
+        from ._filterbank_direct import direct_filterbank as run
     else:
         run = gemm_filterbank
     if isinstance(lay.border, NA):

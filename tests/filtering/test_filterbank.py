@@ -123,10 +123,64 @@ def test_fft_strategy_equals_gemm(border, shape, spatial):
     assert_close(fft, gemm)
 
 
-def test_auto_picks_fft_for_large_kernels_and_gemm_for_cnn_layers():
+@pytest.mark.parametrize("border", [*BORDERS, 1.5, "na"])
+@pytest.mark.parametrize("shape", ["same", "valid", "full"])
+@pytest.mark.parametrize("spatial", [(13,), (9, 11), (5, 6, 7)])
+def test_direct_strategy_equals_the_double_loop(border, shape, spatial):
+    # 70 filters: a full block of 64 outputs and a partial one; positions not a
+    # multiple of the six a tile takes
+    rng = np.random.default_rng(5)
+    image = rng.random((*spatial, 3)).astype(np.float32)
+    kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
+    bank = (rng.random((*kshape, 3, 70)) + 0.1).astype(np.float32)
+    if border == "na":
+        image[tuple(n // 2 for n in spatial)] = np.nan
+        got = filterbank(image, bank, NA(), shape=shape, algorithm="direct")
+        assert_close(got, filterbank(image, bank, NA(), shape=shape, algorithm="gemm"))
+        return
+    got = filterbank(image, bank, border, shape=shape, algorithm="direct")
+    assert got.dtype == np.float32
+    wide = (image.astype(np.float64), bank.astype(np.float64))
+    assert_close(got, double_loop(*wide, border, shape))
+
+
+def test_direct_strategy_with_batches_channel_axes_and_float64():
+    rng = np.random.default_rng(6)
+    image = rng.random((2, 4, 11, 9))  # batch, channels, rows, columns
+    bank = rng.standard_normal((3, 3, 4, 5))
+    got = filterbank(image, bank, "reflect", channel_axis=1, batch_axis=0, algorithm="direct")
+    assert got.shape == (2, 5, 11, 9) and got.dtype == np.float64
+    for b in range(2):
+        assert_close(got[b], double_loop(image[b], bank, "reflect", channel_axis=0))
+    for algorithm in ("direct", "gemm"):  # an empty output
+        empty = np.zeros((2, 3, 4), np.float32)
+        got = filterbank(empty, bank[:, :, :4], 0, shape="valid", algorithm=algorithm)
+        assert got.shape == (0, 1, 5)
+
+
+def test_direct_strategy_equals_torch_on_a_cnn_layer():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    image = rng.random((20, 23, 32)).astype(np.float32)
+    bank = rng.standard_normal((3, 3, 32, 128)).astype(np.float32)
+    got = filterbank(image, bank, 0, algorithm="direct")
+    t_in = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
+    t_w = torch.from_numpy(np.ascontiguousarray(bank.transpose(3, 2, 0, 1)))
+    with torch.no_grad():
+        ref = torch.nn.functional.conv2d(t_in, t_w, padding=1)[0].numpy().transpose(1, 2, 0)
+    assert_close(got, ref, rtol32=2e-5)
+
+
+def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     from imagekit.filtering._filterbank import choose_filterbank_strategy, layout
+    from imagekit.filtering.strategies._intrinsics import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
     cnn = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 256), np.float32))
+    cnn64 = layout(np.zeros((32, 32, 128)), np.zeros((3, 3, 128, 256)))
+    few = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 8), np.float32))
     assert choose_filterbank_strategy(big, 1) == "fft"
-    assert choose_filterbank_strategy(cnn, 1) == "gemm"
+    # the register tiles where they fit: float32, AVX-512, enough outputs to fill them
+    assert choose_filterbank_strategy(cnn, 1) == ("direct" if avx512() else "gemm")
+    assert choose_filterbank_strategy(cnn64, 1) == "gemm"
+    assert choose_filterbank_strategy(few, 1) == "gemm"

@@ -48,8 +48,10 @@ def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     from ..._dtypes import output_dtype
     from .._filterbank import layout
 
-    if algorithm == "fft":
-        raise ValueError("algorithm='fft' for filterbank runs on NumPy arrays only; use 'gemm'")
+    if algorithm in ("fft", "direct"):
+        raise ValueError(
+            f"algorithm={algorithm!r} for filterbank runs on NumPy arrays only; use 'gemm'"
+        )
     xp = namespace(image)
     bank = np.asarray(bank.get() if hasattr(bank, "get") else bank)
     lay = layout(stand_in(image), bank, border, **layout_options)

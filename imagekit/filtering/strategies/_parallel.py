@@ -24,6 +24,7 @@ import threading
 import numba
 from numba import njit, prange
 
+from ._bank_kernels import bank_tiles
 from ._box8_kernels import box8_rows
 from ._dense3_kernels import dense3_rows
 from ._kgrad2_kernels import vjp2_dense3_rows
@@ -84,7 +85,16 @@ def vjp2_dense3_rows_par(pieces, ntasks, fwd, kgrad):  # pragma: no cover - numb
         vjp2_dense3_rows(ntasks * p // pieces, ntasks * (p + 1) // pieces, f, k)
 
 
+@njit(cache=True, parallel=True, nogil=True)
+def bank_tiles_par(pieces, ntasks, *args):  # pragma: no cover - numba
+    """``bank_tiles`` over ``pieces`` slices of ``[0, ntasks)``, one per thread: equal
+    halves, where the pool's first-come pieces left one thread a piece behind."""
+    for p in prange(pieces):
+        bank_tiles(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)
+
+
 TWINS = {
+    bank_tiles: bank_tiles_par,
     dense3_rows: dense3_rows_par,
     box8_rows: box8_rows_par,
     vjp2_dense3_rows: vjp2_dense3_rows_par,
