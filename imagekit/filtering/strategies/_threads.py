@@ -119,14 +119,19 @@ _COPY_SPLIT_BYTES = 4 * 2**20
 
 def parallel_copy(dst, src) -> None:
     """``np.copyto(dst, src)`` (casting as ``astype`` does), large copies split along
-    their first axis longer than one among the threads. numpy releases the GIL
-    while it copies, and one core does not saturate memory here: a 13 MB
-    channels-last image into its padded frame took 0.88 ms on one thread,
-    0.55 ms on two."""
+    their first axis longer than one among the pool's threads. numpy releases the
+    GIL while it copies, and one core does not saturate memory here: a 13 MB
+    channels-last image into its padded frame took 0.88 ms on one thread, 0.55 ms
+    on two. Not where numba's threading layer runs the twins: its workers spin for
+    a while after each parallel call, and beside them two pool threads took
+    1.0 ms; the calling thread copies alone there (a numba-parallel copy took
+    0.66 ms but 2 s to compile)."""
     import numpy as np
 
+    from . import _parallel
+
     axis = next((d for d, n in enumerate(dst.shape) if n > 1), None)
-    if axis is None or dst.nbytes < _COPY_SPLIT_BYTES or threads() < 2:
+    if axis is None or dst.nbytes < _COPY_SPLIT_BYTES or threads() < 2 or _parallel.available():
         np.copyto(dst, src, casting="unsafe")
         return
     n = dst.shape[axis]
