@@ -140,6 +140,13 @@ def info() -> int:
         print(f"short loops: numba's {numba.threading_layer()} threading layer")
     else:
         print("short loops: Python thread pool (IMAGEKIT_THREADING=pool, or no OpenMP/TBB)")
+    from .filtering.strategies._intrinsics import avx512
+
+    print(
+        "filter banks (float32): numba register tiles (AVX-512)"
+        if avx512()
+        else "filter banks: BLAS matrix products (no AVX-512 for the register tiles)"
+    )
     from .filtering._recycle import keep_bytes
 
     keep = keep_bytes() // 2**20

@@ -44,6 +44,7 @@ def test_info_and_warmup():
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
     assert "short loops:" in r.stdout  # numba's threading layer, or the Python pool
     assert "large results:" in r.stdout and "IMAGEKIT_KEEP_OUTPUTS_MB" in r.stdout
+    assert "filter banks" in r.stdout  # the register tiles, or BLAS without AVX-512
     for backend in ("cupy:", "dask:", "torch:"):  # each says whether it is usable
         assert backend in r.stdout
     r = run("warmup")
