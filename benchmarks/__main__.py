@@ -2,7 +2,7 @@
 
 Every workload runs imagekit and each peer on the same input in this one
 process, checks that the peer's output agrees with imagekit's, times each in
-blocks of calls after warm-up, in two rounds (see ``_timing.block_medians``),
+blocks of calls after warm-up, in three rounds (see ``_timing.block_medians``),
 and prints median times and the ratio peer time / imagekit time (above 1:
 imagekit is faster). Then it measures time to first result in fresh
 processes, and with ``--plot`` draws time against kernel size for the direct
@@ -123,9 +123,12 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="timed calls per measurement")
     parser.add_argument("--plot", help="also draw the direct/FFT crossover into this PNG")
     parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of blocks; each contender's best counts"
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.smoke else 7)
-    warmup, rounds = (0, 1) if args.smoke else (3, 2)
+    warmup, rounds = (0, 1) if args.smoke else (3, max(args.rounds, 1))
 
     print(threads_line())
     workloads = build(args.smoke)

@@ -33,7 +33,6 @@ from numpy.lib.stride_tricks import as_strided
 
 from ...borders import extend
 from .._plan import Plan
-from ._scratch import scratch
 
 __all__ = ["SLAB_BYTES", "correlate", "fft_shape", "tile_lengths"]
 
@@ -161,11 +160,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
             first, last = (t0, t1) if i == 0 else (0, counts[i])
             s_lo[d] = lo[d] + first * blocks[i]
             s_hi[d] = lo[d] + last * blocks[i] + k.shape[d] - 1
-        # the slab into this thread's scratch: a fresh one was faulted in anew each slab
-        src = extend(
-            image, plan.border, s_lo, s_hi, dtype=out.dtype,
-            out=scratch(tuple(b - a for a, b in zip(s_lo, s_hi)), out.dtype, slot=6),
-        )  # fmt: skip
+        src = extend(image, plan.border, s_lo, s_hi, dtype=out.dtype)
         slab_counts = [t1 - t0, *counts[1:]]
         spans = [b + k.shape[d] - 1 for d, b in zip(axes, blocks)]  # each tile's window
         tiles = _tiles(src, axes, spans, blocks, slab_counts)
