@@ -67,6 +67,8 @@ def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
 
 def _user_kernel_grad(plan, gk_full: np.ndarray, kernel) -> np.ndarray:
     """The kernel gradient in the caller's layout: the filtered axes, in ``axes`` order."""
+    if gk_full.ndim == len(plan.axes) and list(plan.axes) == sorted(plan.axes):
+        return gk_full  # already so (an image without channels, axes in order)
     order = np.argsort(plan.axes)
     others = tuple(d for d in range(gk_full.ndim) if d not in plan.axes)
     gk = gk_full.reshape([n for d, n in enumerate(gk_full.shape) if d not in others])

@@ -192,7 +192,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
         dtypes = fused_dtypes(plan2, image2.dtype, out2.dtype) if a0 is not None else None
         if dtypes is not None and out2.flags.c_contiguous and out2.size:
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
-    work = grad.size * int(np.prod(k.shape))
+    work = grad.size * math.prod(k.shape)
     if fwd is not None and fwd[0] == tasks:
         if fwd[1][13]:  # a full 3x3 (and so is the kernel)
             both = kg2.vjp2_dense3_rows
@@ -204,7 +204,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
             run_tasks(_plane_kernel(fwd[1]), fwd[0], *fwd[1], work=fwd[2])
         kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
         run_tasks(kgrad, tasks, *args, work=work)
-    return partial.sum(axis=0).astype(plan.compute_dtype).reshape(k.shape)
+    return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
 
 def needs_extension(image: np.ndarray, window, dtype) -> bool:
