@@ -156,27 +156,9 @@ def extended_flat(
     flat = np.empty((nb, need, lay.c_in), lay.dtype)
     head = flat[:, :n]
     head.shape = shape  # a view (setting the shape never copies)
-    if isinstance(border, Fill) and all(
-        a <= 0 and b >= m for a, b, m in zip(lo, hi, image_cl.shape)
-    ):
-        _frame(image_cl, border.value, lo, head)  # a CNN layer's zero padding
-    else:
-        extend(image_cl, border, lo, hi, dtype=lay.dtype, out=head)
+    extend(image_cl, border, lo, hi, dtype=lay.dtype, out=head)
     flat[:, n:] = 0
     return flat
-
-
-def _frame(image: np.ndarray, value, lo, out: np.ndarray) -> None:
-    """``extend`` for a constant around the whole image: the frame filled, the image
-    copied in by ``parallel_copy`` (split among the threads where that pays)."""
-    from .strategies._threads import parallel_copy
-
-    inner = tuple(slice(-a, -a + m) for a, m in zip(lo, image.shape))
-    for d, s in enumerate(inner):
-        if s.start > 0 or s.stop < out.shape[d]:
-            out[(slice(None),) * d + (slice(0, s.start),)] = value
-            out[(slice(None),) * d + (slice(s.stop, None),)] = value
-    parallel_copy(out[inner], image)
 
 
 def gemm_filterbank(

@@ -22,6 +22,7 @@ the process, not only ours.)
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -94,10 +95,10 @@ def _take(nbytes: int) -> np.ndarray | None:
 def empty(shape: tuple, dtype) -> np.ndarray:
     """``np.empty(shape, dtype)``, in a recycled block when it is large (see the module)."""
     dtype = np.dtype(dtype)
-    shape = tuple(int(n) for n in shape)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
+    nbytes = math.prod(shape) * dtype.itemsize  # every imfilter call: no numpy reduction
     if nbytes < MIN_BYTES or dtype.hasobject or keep_bytes() < nbytes:
         return np.empty(shape, dtype)
+    shape = tuple(int(n) for n in shape)
     block = _take(nbytes)
     if block is None:
         block = np.empty(nbytes, np.uint8)

@@ -110,26 +110,3 @@ def test_a_forked_child_filters_without_the_threading_layer():
         child.kill()
     assert child.exitcode == 0
     assert queue.get(timeout=5) == pytest.approx(600 * 600)
-
-
-@pytest.mark.parametrize(
-    ("shape", "frame", "src_dtype"),
-    [
-        ((1, 700, 800, 4), (1, 702, 802, 4), np.float32),  # large: split (pool)
-        ((1, 700, 800, 4), (1, 702, 802, 4), np.float64),  # ... casting to float32
-        ((3, 300, 500, 4), (3, 302, 502, 4), np.float32),  # batches
-        ((1, 10, 10, 4), (1, 12, 12, 4), np.float32),  # small: one copy on this thread
-    ],
-)
-@pytest.mark.parametrize("twins", [True, False])
-def test_parallel_copy_fills_the_inside_of_a_frame(monkeypatch, shape, frame, src_dtype, twins):
-    monkeypatch.setattr(_parallel, "available", lambda: twins)  # False: the pool splits it
-    rng = np.random.default_rng(3)
-    src = rng.random(shape).astype(src_dtype)
-    out = np.full(frame, -1.0, np.float32)
-    inside = (slice(None), slice(1, -1), slice(1, -1), slice(None))
-    _threads.parallel_copy(out[inside], src)
-    np.testing.assert_array_equal(out[inside], src.astype(np.float32))
-    untouched = out.copy()
-    untouched[inside] = -1.0
-    assert (untouched == -1.0).all()  # nothing written outside the view

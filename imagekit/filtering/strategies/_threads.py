@@ -18,7 +18,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["parallel_copy", "run_tasks", "threads"]
+__all__ = ["run_tasks", "threads"]
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -73,6 +73,9 @@ def _twin(kernel, n: int, ntasks: int, args) -> bool:
 
     n = min(n, numba.config.NUMBA_NUM_THREADS)
     before = numba.get_num_threads()
+    if before == n:  # the usual case: no setting to change and restore
+        twin(n, ntasks, *args)
+        return True
     numba.set_num_threads(n)
     try:
         twin(n, ntasks, *args)
@@ -111,34 +114,3 @@ def run_tasks(kernel, ntasks: int, *args, work: float | None = None) -> None:
     worker()
     for f in futures:
         f.result()
-
-
-# Below this a copy runs on the calling thread: a hand-off costs ~100 us here.
-_COPY_SPLIT_BYTES = 4 * 2**20
-
-
-def parallel_copy(dst, src) -> None:
-    """``np.copyto(dst, src)`` (casting as ``astype`` does), large copies split along
-    their first axis longer than one among the pool's threads. numpy releases the
-    GIL while it copies, and one core does not saturate memory here: a 13 MB
-    channels-last image into its padded frame took 0.88 ms on one thread, 0.55 ms
-    on two. Not where numba's threading layer runs the twins: its workers spin for
-    a while after each parallel call, and beside them two pool threads took
-    1.0 ms; the calling thread copies alone there (a numba-parallel copy took
-    0.66 ms but 2 s to compile)."""
-    import numpy as np
-
-    from . import _parallel
-
-    axis = next((d for d, n in enumerate(dst.shape) if n > 1), None)
-    if axis is None or dst.nbytes < _COPY_SPLIT_BYTES or threads() < 2 or _parallel.available():
-        np.copyto(dst, src, casting="unsafe")
-        return
-    n = dst.shape[axis]
-
-    def part(t0, t1):
-        cut = (slice(None),) * axis + (slice(n * t0 // pieces, n * t1 // pieces),)
-        np.copyto(dst[cut], src[cut], casting="unsafe")
-
-    pieces = min(n, threads())
-    run_tasks(part, pieces)
