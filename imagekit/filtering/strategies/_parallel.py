@@ -30,7 +30,7 @@ from ._dense3_kernels import dense3_rows
 from ._kgrad2_kernels import vjp2_dense3_rows
 
 _lock = threading.Lock()
-_state = {"ok": None, "pid": None}  # ok: None until probed
+_state = {"ok": None}  # None until probed
 
 
 def _forked() -> None:

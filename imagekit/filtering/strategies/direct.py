@@ -99,8 +99,8 @@ def _plane_maps(image: np.ndarray, plan: Plan, a0: int, src_dtype):
 
 
 def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
-    """``(tasks, args, work)`` of ``direct2_rows`` or ``dense3_rows`` for this plan (see
-    ``_plane``); ``args[13]``: whether it is a full 3x3 kernel (``dense3_rows``)."""
+    """``(tasks, args, work, dense3)`` of ``direct2_rows`` or ``dense3_rows`` for this
+    plan (see ``_plane``); ``dense3``: a full 3x3 kernel (``dense3_rows``)."""
     a1 = a0 + 1
     k = plan.kernel
     img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, src_dtype)
@@ -133,27 +133,28 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
         dense3,
         wide,
     )
-    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * taps
+    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * taps, dense3
 
 
 def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
     """The 2-D in-place loop: rows through an index map, edge columns through another."""
-    tasks, args, work = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
-    run_tasks(_plane_kernel(args), tasks, *args, work=work)
+    tasks, args, work, dense3 = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
+    run_tasks(_plane_kernel(dense3), tasks, *args, work=work)
 
 
-def _plane_kernel(args):
-    """The 2-D loop for these ``_plane_args``: ``dense3_rows`` for a full 3x3 kernel,
-    else ``direct2_rows`` (two functions, so a first call compiles only its own)."""
+def _plane_kernel(dense3: bool):
+    """The 2-D loop: ``dense3_rows`` for a full 3x3 kernel, else ``direct2_rows`` (two
+    functions, so a first call compiles only its own)."""
     from ._dense3_kernels import dense3_rows
     from ._direct2_kernels import direct2_rows
 
-    return dense3_rows if args[13] else direct2_rows
+    return dense3_rows if dense3 else direct2_rows
 
 
 def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
-    """``(tasks, args, partial)`` of ``kernel_gradient2_rows``, or None when the plan
-    is not a real float kernel over two adjacent axes."""
+    """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
+    kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
+    kernel over two adjacent axes."""
     a0 = plane_axes(plan)
     dtype = plan.compute_dtype
     if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
@@ -166,7 +167,7 @@ def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
     tasks = batch * -(-g.shape[a0] // _BLOCK)
     partial = np.zeros((max(tasks, 1), my * mx), np.float64)
     args = (readonly(img3), rowmap, readonly(fillrow), colmap, dtype.type(fill), readonly(g3))
-    return tasks, (*args, dx, my, inner, _BLOCK, partial), partial
+    return tasks, (*args, dx, my, inner, _BLOCK, partial), partial, (my, mx) == (3, 3)
 
 
 def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=None):
@@ -182,9 +183,8 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     kg = _kgrad_args(image, plan, grad)
     if kg is None:
         return None
-    tasks, args, partial = kg
+    tasks, args, partial, three = kg
     k = plan.kernel
-    three = args[7] == 3 and args[6].size == 3  # my, dx: a 3x3 kernel
     fwd = None
     if fuse is not None:
         plan2, image2, out2 = fuse
@@ -194,14 +194,14 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
     work = grad.size * math.prod(k.shape)
     if fwd is not None and fwd[0] == tasks:
-        if fwd[1][13]:  # a full 3x3 (and so is the kernel)
+        if fwd[3]:  # a full 3x3 (and so is the kernel)
             both = kg2.vjp2_dense3_rows
         else:
             both = kg2.vjp2_rows3 if three else kg2.vjp2_rows
         run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
     else:
         if fwd is not None:
-            run_tasks(_plane_kernel(fwd[1]), fwd[0], *fwd[1], work=fwd[2])
+            run_tasks(_plane_kernel(fwd[3]), fwd[0], *fwd[1], work=fwd[2])
         kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
         run_tasks(kgrad, tasks, *args, work=work)
     return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)
