@@ -15,6 +15,16 @@ outputs in place. Indices into these sweeps are unsigned: numba tests a
 signed index for wrap-around on every element, which stops LLVM vectorising.
 Rows near the edges (rows through the fill or a reflected row) take a
 row-by-row column pass.
+
+Compile time (the cold first call of a Gaussian is this function's): a
+helper compiled on its own is optimised and lowered to machine code once
+for itself and once more inside every caller that links it, so each layer
+of calls repeats LLVM's work on everything below it. The helpers with one
+call site and no loop worth its own compile (``_row``, ``_column_pass``,
+``_consecutive``, ``_column_rows4``) are therefore inlined by numba:
+a cold first call went from 2.7-3.1 s to 2.2-2.5 s (same process pairs),
+with the same speed. The unrolled sweeps and the row pass stay separate:
+inlining them too measured 0.1 s slower to compile.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(no_cpython_wrapper=True)
+@njit(no_cpython_wrapper=True, inline="always")
 def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     """Extended row ``k``, columns ``x0:x1``: an image row, or the fill row."""
     i = rowmap[k]
@@ -32,7 +42,7 @@ def _row(img, b, rowmap, k, fillrow, x0, x1):  # pragma: no cover - numba
     return img[b, i, x0:x1]
 
 
-@njit(fastmath={"contract"}, no_cpython_wrapper=True)
+@njit(fastmath={"contract"}, no_cpython_wrapper=True, inline="always")
 def _column_pass(img, b, y, rowmap, fillrow, x0, x1, wy, v):  # pragma: no cover - numba
     """``v = sum_j wy[j] * row(y + j)[x0:x1]``, one output row, tap by tap: the few
     rows near the edges (one plain loop: each loop here costs compile time)."""
@@ -91,7 +101,7 @@ def _row_pass(v, wx, acc, inner):  # pragma: no cover - numba
         i += 1
 
 
-@njit(fastmath={"contract"}, no_cpython_wrapper=True)
+@njit(fastmath={"contract"}, no_cpython_wrapper=True, inline="always")
 def _consecutive(rowmap, y, n):  # pragma: no cover - numba
     """Whether extended rows ``y .. y + n - 1`` are consecutive image rows."""
     r = rowmap[y]
@@ -154,7 +164,7 @@ def _taps9_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
         V[0, v + x], V[1, v + x], V[2, v + x], V[3, v + x] = a0, a1, a2, a3
 
 
-@njit(fastmath={"contract"}, no_cpython_wrapper=True)
+@njit(fastmath={"contract"}, no_cpython_wrapper=True, inline="always")
 def _column_rows4(img, b, r, wy, V, x0, v0, m):  # pragma: no cover - numba
     """Four column-pass rows: ``V[k, v0 + x] = sum_j wy[j] * img[b, r + k + j, x0 + x]``."""
     u, v = np.uint64(x0), np.uint64(v0)
