@@ -15,16 +15,23 @@ SHAPES = ["same", "valid", "full"]
 @pytest.mark.parametrize("border", [b for b in BORDERS])
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("start", [None, (-3, 1)])
-def test_vjp_is_the_exact_adjoint(border, shape, start):
+# 3x4: the general loops; 3x3: the nine-sum loops (rows through the border one
+# at a time, runs of image rows two at a time), with and without a zero weight
+@pytest.mark.parametrize("kshape", [(3, 4), (3, 3), "3x3 with a zero"])
+@pytest.mark.parametrize("channels", [None, 2])
+def test_vjp_is_the_exact_adjoint(border, shape, start, kshape, channels):
     # The filter is linear in the image (for these borders) and in the kernel:
     # <f(x, w), g> == <x, grad_image> == <w, grad_kernel>, to rounding.
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((9, 11))
-    w = rng.standard_normal((3, 4))
+    x = rng.standard_normal((9, 11) if channels is None else (9, 11, channels))
+    w = rng.standard_normal((3, 3) if kshape == "3x3 with a zero" else kshape)
+    if kshape == "3x3 with a zero":
+        w[1, 2] = 0.0
     k = Kernel(w, start=start) if start else w
-    out = imfilter(x, k, border, shape=shape)
+    axis = None if channels is None else -1
+    out = imfilter(x, k, border, shape=shape, channel_axis=axis)
     g = rng.standard_normal(out.shape)
-    gi, gk = imfilter_vjp(x, k, g, border, shape=shape)
+    gi, gk = imfilter_vjp(x, k, g, border, shape=shape, channel_axis=axis)
     assert gi.shape == x.shape and gk.shape == w.shape
     np.testing.assert_allclose(np.vdot(out, g), np.vdot(x, gi), rtol=1e-11)
     np.testing.assert_allclose(np.vdot(out, g), np.vdot(w, gk), rtol=1e-11)

@@ -98,7 +98,7 @@ def dense3_rows(
     ``dense3`` and ``wide`` unused): all nine taps in one sweep, nothing reloaded."""
     integer, lo, hi, block = flags[0], flags[1], flags[2], flags[3]
     _, h, n = dst.shape
-    geom = (inner, img.shape[2] // inner, n // inner, -dx.min())
+    geom = (inner, img.shape[2] // inner, n // inner, -dx[0])
     nblk = (h + block - 1) // block
     acc = np.empty((1, n), weights.dtype)  # an integer output's row, before rounding
     fill = fillrow.reshape((1, fillrow.size))

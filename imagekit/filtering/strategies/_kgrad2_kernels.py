@@ -5,6 +5,11 @@ the image in place through the same row and column maps as ``direct2_rows``
 (a 3x3 kernel takes all nine sums in one sweep). ``vjp2_rows`` and
 ``vjp2_dense3_rows`` run a forward loop (the image's gradient) and the
 kernel's gradient task by task, over the same row blocks.
+
+The 3x3 sums take rows through the border with the same loop as runs of
+image rows (``_kgrad3_run``, from three 2-D sources and row indices, as
+``dense3_rows`` does): a separate row-by-row loop had been 0.5 s of a cold
+first ``imfilter_vjp``.
 """
 
 from __future__ import annotations
@@ -50,43 +55,16 @@ def _kgrad3_edges(grad, y, count, rows, at, colmap, cfill, dx, geom, o0, o1, acc
 
 
 @njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
-def _kgrad3_row(gr, r0, r1, r2, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
-    """``acc[3 j + i] += sum_o gr[o] * row_j[o + dx[i]]`` for a 3x3 kernel: the inside
-    columns in one sweep with nine sums, the edge columns through the column map."""
-    o0 = min(max(0, -dx[0]), n_cols)
-    o1 = max(min(n_cols, w_cols - dx[2]), o0)
-    m = (o1 - o0) * inner
-    gs = gr[o0 * inner : o1 * inner]
-    p0, p1, p2 = (o0 + dx[0]) * inner, (o0 + dx[1]) * inner, (o0 + dx[2]) * inner
-    a0, a1, a2 = r0[p0 : p0 + m], r0[p1 : p1 + m], r0[p2 : p2 + m]
-    b0, b1, b2 = r1[p0 : p0 + m], r1[p1 : p1 + m], r1[p2 : p2 + m]
-    c0, c1, c2 = r2[p0 : p0 + m], r2[p1 : p1 + m], r2[p2 : p2 + m]
-    s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
-    for x in range(m):
-        g = gs[x]
-        s00 += g * a0[x]
-        s01 += g * a1[x]
-        s02 += g * a2[x]
-        s10 += g * b0[x]
-        s11 += g * b1[x]
-        s12 += g * b2[x]
-        s20 += g * c0[x]
-        s21 += g * c1[x]
-        s22 += g * c2[x]
-    _add9(acc, (s00, s01, s02, s10, s11, s12, s20, s21, s22))
-    rows = (r0.reshape((1, r0.size)), r1.reshape((1, r1.size)), r2.reshape((1, r2.size)))
-    geom = (inner, w_cols, n_cols, off)
-    z, one = np.int64(0), np.int64(1)  # not literals: one compiled _kgrad3_edges for both
-    at = (z, z, z)
-    _kgrad3_edges(gr.reshape((1, gr.size)), z, one, rows, at, colmap, cfill, dx, geom, o0, o1, acc)
+def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
+    """``acc[3 j + i] += sum_o grad[b, y, o] * ext[y + j, o + dx[i]]`` over output rows
+    ``y`` in ``ya..yb``, which read rows ``rows[j][at[j] + y - ya]``: a run of image
+    rows that follow on (``rows[j]`` the same plane, ``at[j] = ry + j``), or one row
+    from any three (image rows or the fill row), so one compiled loop serves both.
 
-
-@njit(fastmath={"contract", "reassoc"}, no_cpython_wrapper=True)
-def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_cols, off, acc):
-    """``_kgrad3_row`` for output rows ``ya..yb`` whose image rows are ``ry + y - ya +
-    (0, 1, 2)``: indexed in two dimensions with unsigned column offsets (no row views;
-    numba's wrap-around test on a signed index stops vectorisation), the nine sums
-    kept over the whole run."""
+    Indexed in two dimensions with unsigned column offsets (no row views; numba's
+    wrap-around test on a signed index stops vectorisation), the nine sums kept
+    over the whole run; two rows a sweep where the run has them, their four
+    image rows loaded once."""
     o0 = min(max(0, -dx[0]), n_cols)
     o1 = max(min(n_cols, w_cols - dx[2]), o0)
     mu, z = np.uint64((o1 - o0) * inner), np.uint64(0)
@@ -94,15 +72,17 @@ def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_co
     u0, u1 = np.uint64((o0 + dx[0]) * inner), np.uint64((o0 + dx[1]) * inner)
     u2 = np.uint64((o0 + dx[2]) * inner)
     s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = 0.0
+    s0, s1, s2 = rows
+    i0, i1, i2 = at
     y = ya
-    while y + 2 <= yb:  # two rows a sweep: their four image rows loaded once
-        r = ry + y - ya
+    while y + 2 <= yb:  # a run: rows[0][at[0] + y - ya + (0, 1, 2, 3)] serve two rows
+        r = i0 + y - ya
         for x in range(z, mu):
             g0, g1 = grad[b, y, ug + x], grad[b, y + 1, ug + x]
-            a0, a1, a2 = img[b, r, u0 + x], img[b, r, u1 + x], img[b, r, u2 + x]
-            b0, b1, b2 = img[b, r + 1, u0 + x], img[b, r + 1, u1 + x], img[b, r + 1, u2 + x]
-            c0, c1, c2 = img[b, r + 2, u0 + x], img[b, r + 2, u1 + x], img[b, r + 2, u2 + x]
-            d0, d1, d2 = img[b, r + 3, u0 + x], img[b, r + 3, u1 + x], img[b, r + 3, u2 + x]
+            a0, a1, a2 = s0[r, u0 + x], s0[r, u1 + x], s0[r, u2 + x]
+            b0, b1, b2 = s0[r + 1, u0 + x], s0[r + 1, u1 + x], s0[r + 1, u2 + x]
+            c0, c1, c2 = s0[r + 2, u0 + x], s0[r + 2, u1 + x], s0[r + 2, u2 + x]
+            d0, d1, d2 = s0[r + 3, u0 + x], s0[r + 3, u1 + x], s0[r + 3, u2 + x]
             s00 += g0 * a0 + g1 * b0
             s01 += g0 * a1 + g1 * b1
             s02 += g0 * a2 + g1 * b2
@@ -113,21 +93,21 @@ def _kgrad3_run(grad, b, ya, yb, img, ry, colmap, cfill, dx, inner, w_cols, n_co
             s21 += g0 * c1 + g1 * d1
             s22 += g0 * c2 + g1 * d2
         y += 2
-    for y in range(y, yb):  # noqa: B020 - an odd row left
-        r = ry + y - ya
+    for y in range(y, yb):  # noqa: B020 - an odd row left, or the one row
+        r0, r1, r2 = i0 + y - ya, i1 + y - ya, i2 + y - ya
         for x in range(z, mu):
             g = grad[b, y, ug + x]
-            s00 += g * img[b, r, u0 + x]
-            s01 += g * img[b, r, u1 + x]
-            s02 += g * img[b, r, u2 + x]
-            s10 += g * img[b, r + 1, u0 + x]
-            s11 += g * img[b, r + 1, u1 + x]
-            s12 += g * img[b, r + 1, u2 + x]
-            s20 += g * img[b, r + 2, u0 + x]
-            s21 += g * img[b, r + 2, u1 + x]
-            s22 += g * img[b, r + 2, u2 + x]
+            s00 += g * s0[r0, u0 + x]
+            s01 += g * s0[r0, u1 + x]
+            s02 += g * s0[r0, u2 + x]
+            s10 += g * s1[r1, u0 + x]
+            s11 += g * s1[r1, u1 + x]
+            s12 += g * s1[r1, u2 + x]
+            s20 += g * s2[r2, u0 + x]
+            s21 += g * s2[r2, u1 + x]
+            s22 += g * s2[r2, u2 + x]
     _add9(acc, (s00, s01, s02, s10, s11, s12, s20, s21, s22))
-    rows, at, geom = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2), (inner, w_cols, n_cols, off)
+    geom = (inner, w_cols, n_cols, off)
     _kgrad3_edges(grad[b], ya, yb - ya, rows, at, colmap, cfill, dx, geom, o0, o1, acc)
 
 
@@ -146,7 +126,7 @@ def kernel_gradient2_rows(
     w_cols = img.shape[2] // inner
     n_cols = n // inner
     mx = dx.shape[0]
-    off = -dx.min()
+    off = -dx[0]
     nblk = (h + block - 1) // block
     for task in range(t0, t1):
         b = task // nblk
@@ -213,8 +193,10 @@ def kernel_gradient3_rows(
     """``kernel_gradient2_rows`` for a 3x3 kernel: all nine sums in one sweep, over
     whole runs of rows where their image rows follow on (``_kgrad3_run``)."""
     _, h, n = grad.shape
-    geom = (inner, img.shape[2] // inner, n // inner, -dx.min())
+    geom = (inner, img.shape[2] // inner, n // inner, -dx[0])
     nblk = (h + block - 1) // block
+    fill = fillrow.reshape((1, fillrow.size))
+    z = np.int64(0)
     for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
@@ -224,15 +206,18 @@ def kernel_gradient3_rows(
                 continue
             yb = run_end(rowmap, y, min(y0 + block, h))
             if yb > y:  # image rows follow on: one 2-D sweep for the run
-                _kgrad3_run(grad, b, y, yb, img, rowmap[y], colmap, cfill, dx, *geom, partial[task])
+                ry = rowmap[y]
+                rows, at = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2)
+                _kgrad3_run(grad, b, y, yb, rows, at, colmap, cfill, dx, *geom, partial[task])
                 done = yb
                 continue
-            rows = (
-                _row(img, b, rowmap[y], fillrow),
-                _row(img, b, rowmap[y + 1], fillrow),
-                _row(img, b, rowmap[y + 2], fillrow),
-            )
-            _kgrad3_row(grad[b, y], *rows, colmap, cfill, dx, *geom, partial[task])
+            # a row through the fill or a reflection
+            j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
+            s0 = fill if j0 < 0 else img[b]
+            s1 = fill if j1 < 0 else img[b]
+            s2 = fill if j2 < 0 else img[b]
+            rows, at = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z))
+            _kgrad3_run(grad, b, y, y + 1, rows, at, colmap, cfill, dx, *geom, partial[task])
 
 
 # A vjp's two gradients in one pass over the rows, task by task (the same row
