@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..borders import NA, Border, Fill, pad_indices
+from ..kernels import Kernel
 
-__all__ = ["fold"]
+__all__ = ["fold", "fold_frame", "frame_covers"]
 
 
 def fold(grad_window: np.ndarray, image_shape, border: Border, lo) -> np.ndarray:
@@ -68,3 +69,83 @@ def _fold_per_axis(g, image_shape, maps, lo):
             np.add.at(out, m[valid], moved[valid])
         g = np.moveaxis(out, 0, axis)
     return g
+
+
+def frame_covers(image_shape, kshape, lo) -> bool:
+    """Whether ``fold_frame`` applies: the window (``lo`` to ``lo + n + m - 1`` per axis,
+    a "same" output's) holds the whole image, so its interior is the image."""
+    return all(l_ <= 0 <= l_ + m - 1 for l_, m in zip(lo, kshape)) and len(lo) == len(image_shape)
+
+
+def fold_frame(gi: np.ndarray, g: np.ndarray, w: np.ndarray, border: Border, lo) -> None:
+    """Add the folded margins of a "same" filter's window gradient onto ``gi``, in place.
+
+    ``gi`` holds the window gradient's interior (the correlation of ``g`` with
+    the reversed kernel, zero outside: the image gradient of a constant fill);
+    what ``fold`` would add to it from the margins comes from the margins
+    alone, so only they are computed, from thin slabs of ``g`` at the edges:
+    a few filters of a few rows instead of a window-sized gradient and two
+    copies of it (a 1000² float64 3x3 vjp with the reflect border: 3.6-3.9 ms ->
+    1.0-1.1 ms, against 0.66 ms with a constant fill).
+
+    The margins fold axis by axis from the last, as in ``fold``: ``parts[d]``
+    holds the window positions whose last margin axis is ``d`` (all window
+    positions along axes before ``d``, the margin along ``d``, the image
+    along axes after it); folding ``d`` adds each onto the pixel it repeats,
+    into ``gi`` or into the part of an earlier axis where the position is
+    still in a margin.
+    """
+    ndim, n, m = g.ndim, gi.shape, w.shape
+    maps = [pad_indices(n[d], lo[d], lo[d] + n[d] + m[d] - 1, border) for d in range(ndim)]
+    inside = [slice(-lo[d], -lo[d] + n[d]) for d in range(ndim)]  # the image, in window indices
+    margins = [
+        np.concatenate((np.arange(-lo[d]), np.arange(n[d] - lo[d], n[d] + m[d] - 1)))
+        for d in range(ndim)
+    ]
+    rev = Kernel(w[(slice(None, None, -1),) * ndim], start=(0,) * ndim)
+    parts = [_margin_values(g, rev, d, n, m, lo, inside) for d in range(ndim)]
+    for d in range(ndim - 1, -1, -1):
+        if len(margins[d]) == 0:
+            continue
+        keep = maps[d][margins[d]] >= 0
+        src = maps[d][margins[d]][keep]
+        values = np.compress(keep, parts[d], axis=d)
+        # where every axis before d is inside the image: onto the pixels
+        _add_along(gi, d, src, values[tuple(inside[:d])])
+        # else onto the part of the last earlier axis e still in a margin there
+        for e in range(d - 1, -1, -1):
+            sel = (slice(None),) * e + (margins[e],) + tuple(inside[e + 1 : d])
+            _add_along(parts[e], d, src, values[sel])
+
+
+def _margin_values(g, rev, d, n, m, lo, inside):
+    """The window gradient at ``parts[d]``'s positions: margin along ``d`` (low side,
+    then high), every window position along earlier axes, the image along later
+    ones; each side from the slab of ``g`` that reaches it (a "full" correlation of
+    the slab, zero outside, is exact there)."""
+    from ..filtering._imfilter import imfilter
+
+    sides = []
+    rev_d = Kernel(rev.weights.swapaxes(d, 0), start=rev.start)
+    for first, last, p0, p1 in (
+        (0, min(-lo[d], n[d]), 0, -lo[d]),  # low margin: window 0 .. -lo
+        (max(n[d] - lo[d] + 1 - m[d], 0), n[d], n[d] - lo[d], n[d] + m[d] - 1),  # high
+    ):
+        if p1 <= p0:
+            continue
+        slab = g[(slice(None),) * d + (slice(first, last),)].swapaxes(d, 0)
+        # window index p: the slab's p - first; the thin axis first, where the loops
+        # take it as a few long rows (as a few long columns: 55 instead of 20 us)
+        full = imfilter(slab, rev_d, Fill(0.0), shape="full").swapaxes(0, d)
+        sel = (slice(None),) * d + (slice(p0 - first, p1 - first),) + tuple(inside[d + 1 :])
+        sides.append(full[sel])
+    if not sides:
+        shape = [n[e] + m[e] - 1 for e in range(d)] + [0] + [n[e] for e in range(d + 1, len(n))]
+        return np.zeros(shape, g.dtype)
+    return np.concatenate(sides, axis=d)
+
+
+def _add_along(target, axis, index, values):
+    """``target[..., index, ...] += values`` along ``axis``, repeated indices summed."""
+    if values.size:
+        np.add.at(target.swapaxes(axis, 0), index, values.swapaxes(axis, 0))

@@ -32,7 +32,7 @@ from ..filtering.backends import is_device_array
 from ..filtering.strategies._scratch import scratch
 from ..filtering.strategies.direct import kernel_gradient_plane
 from ..kernels import Kernel
-from ._pad_adjoint import fold
+from ._pad_adjoint import fold, fold_frame, frame_covers
 
 __all__ = ["imfilter_vjp"]
 
@@ -163,14 +163,29 @@ def _fused_grads(a, plan, g, w):
     if np.prod(plan.kernel.shape) > _TAP_LOOP_MAX:
         return None, None
     fuse = None
-    if isinstance(plan.border, Fill) and plan.shape == "same":
+    if _folds_frame(plan):
         # the image gradient's plan, made once per forward plan (g has its shape and dtype)
         mplan = plan.derived("vjp_mirror", lambda: make_plan(g, _mirrored(plan, w), Fill(0.0)))
         if mplan.strategy == "direct":
             gi = np.empty(mplan.out_shape, mplan.out_dtype)
             fuse = (mplan, g, gi)
     gk = kernel_gradient_plane(a, plan, g, fuse=fuse)
-    return (fuse[2] if fuse is not None and gk is not None else None), gk
+    if fuse is None or gk is None:
+        return None, gk
+    gi = fuse[2]
+    if not isinstance(plan.border, Fill):
+        fold_frame(gi, g, w, plan.border, plan.window()[0])
+    return gi, gk
+
+
+def _folds_frame(plan) -> bool:
+    """Whether the image gradient is the constant fill's plus the folded margins: a
+    "same" output whose window holds the whole image (a constant fill folds none)."""
+    if plan.shape != "same" or isinstance(plan.border, NA):
+        return False
+    return isinstance(plan.border, Fill) or frame_covers(
+        plan.image_shape, plan.kernel.shape, plan.window()[0]
+    )
 
 
 def _mirrored(plan, w):
@@ -185,12 +200,16 @@ def _mirrored(plan, w):
 def _image_grad(a, plan, g, w, lo):
     """``dL/dimage``: the window gradient folded back (see the module docstring).
 
-    With a constant fill and ``shape="same"`` nothing folds: the image
-    gradient is one correlation of ``g`` with the reflected kernel, zero
-    outside, computed straight into the result.
+    With ``shape="same"`` (and a window holding the whole image) the interior
+    is one correlation of ``g`` with the reflected kernel, zero outside,
+    computed straight into the result: a constant fill folds nothing onto
+    it, other borders their margins alone (``fold_frame``).
     """
-    if isinstance(plan.border, Fill) and plan.shape == "same":
-        return imfilter(g, _mirrored(plan, w), Fill(0.0))
+    if _folds_frame(plan):
+        gi = imfilter(g, _mirrored(plan, w), Fill(0.0))
+        if not isinstance(plan.border, Fill):
+            fold_frame(gi, g, w, plan.border, lo)
+        return gi
     return fold(_window_grad(g, w), a.shape, plan.border, lo)
 
 
