@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._filterbank import FilterbankLayout, extended_flat, shifted_geometry
+from ._recycle import empty
 from .strategies._threads import run_tasks
 
 __all__ = ["direct_filterbank", "direct_suits"]
@@ -61,7 +62,7 @@ def direct_filterbank(
         wpack[full, :, :, :rest] = w[:, :, full * OB :]
         wpack[full, :, :, rest:] = 0
     nb = flat.shape[0]
-    out = np.empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)
+    out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
     if out.size == 0:
         return out
     # the next input channel: a table, so LLVM vectorises over outputs (see the kernel)

@@ -28,6 +28,7 @@ from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
 from ..borders import NA, Fill, extend
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import STRATEGIES, make_plan
+from ..filtering._recycle import empty as recycled_empty
 from ..filtering.backends import is_device_array
 from ..filtering.strategies._scratch import scratch
 from ..filtering.strategies.direct import kernel_gradient_plane
@@ -167,7 +168,7 @@ def _fused_grads(a, plan, g, w):
         # the image gradient's plan, made once per forward plan (g has its shape and dtype)
         mplan = plan.derived("vjp_mirror", lambda: make_plan(g, _mirrored(plan, w), Fill(0.0)))
         if mplan.strategy == "direct":
-            gi = np.empty(mplan.out_shape, mplan.out_dtype)
+            gi = recycled_empty(mplan.out_shape, mplan.out_dtype)  # a result: see _recycle
             fuse = (mplan, g, gi)
     gk = kernel_gradient_plane(a, plan, g, fuse=fuse)
     if fuse is None or gk is None:

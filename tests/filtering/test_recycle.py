@@ -12,11 +12,18 @@ import pytest
 import imagekit as ik
 from imagekit.filtering import _recycle
 
-SHAPE = (2048, 4096)  # float32: 32 MiB, the smallest recycled size
+SHAPE = (2048, 4096)  # float32: 32 MiB, a recycled size (from 4 MiB)
 
 
 def address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
+
+
+def leased(a: np.ndarray) -> bool:
+    """Whether ``a`` is a view of a recycled block."""
+    while isinstance(a, np.ndarray):
+        a = a.base
+    return isinstance(a, _recycle._Lease)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +80,7 @@ def test_the_cap_drops_the_oldest_blocks(monkeypatch):
     addresses = [address(a) for a in arrays]
     del arrays
     gc.collect()
-    kept = sorted(b.ctypes.data for b in _recycle._free.values())
+    kept = sorted(address for _, address in _recycle._free.values())
     assert kept == sorted(addresses[1:]) or kept == sorted(addresses[:2])
     assert len(kept) == 2
 
@@ -122,3 +129,30 @@ def test_threads_never_share_a_block():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_results_from_4_mib_are_recycled():
+    at_threshold = _recycle.empty((1024, 1024), np.float32)  # 4 MiB
+    assert isinstance(at_threshold.base, _recycle._Lease)
+    below = _recycle.empty((1000, 1000), np.float32)  # 3.8 MiB: the heap serves it
+    assert below.base is None
+
+
+def test_vjp_image_gradients_and_bank_tiles_are_recycled():
+    # the loop that faulted: a forward result and a vjp's gradient alive at once
+    from imagekit.filtering._filterbank import layout
+    from imagekit.filtering._filterbank_direct import direct_suits
+    from imagekit.gradients import imfilter_vjp
+
+    rng = np.random.default_rng(0)
+    x, w = rng.random((1024, 1024)), rng.random((3, 3))
+    out = ik.imfilter(x, w, 0)
+    gi, _ = imfilter_vjp(x, w, rng.random(out.shape), 0)
+    assert leased(out) and leased(gi)
+    image = rng.random((256, 256, 16), dtype=np.float32)
+    bank = rng.random((3, 3, 16, 64), dtype=np.float32)  # 16 MiB of results
+    result = ik.filterbank(image, bank, border=0)
+    if direct_suits(layout(image, bank, 0)):  # the register tiles' result
+        assert leased(result)
+    expected = ik.filterbank(image, bank, border=0, algorithm="gemm")
+    np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-4)
