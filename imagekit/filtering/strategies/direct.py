@@ -10,6 +10,7 @@ image is filtered as rows of ``width * 3`` values.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -53,8 +54,8 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """
     if out.size == 0:
         return
-    a0 = plane_axes(plan)
-    dtypes = fused_dtypes(plan, image.dtype, out.dtype) if a0 is not None else None
+    key = ("plane", image.dtype, out.dtype)
+    a0, dtypes = plan.derived(key, lambda: _plane_dtypes(plan, image.dtype, out.dtype))
     if dtypes is not None and out.flags.c_contiguous:
         _plane(image, plan, out, a0, *dtypes)
         return
@@ -64,6 +65,12 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
         cast_into(buffer, out)
         return
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
+
+
+def _plane_dtypes(plan: Plan, image_dtype, out_dtype):
+    """``(a0, (source, accumulator dtypes))`` of the 2-D loops, or ``(a0, None)``."""
+    a0 = plane_axes(plan)
+    return a0, (fused_dtypes(plan, image_dtype, out_dtype) if a0 is not None else None)
 
 
 def _plane_geometry(plan: Plan, a0: int, src_dtype):
@@ -145,10 +152,17 @@ def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, a
 def _plane_kernel(dense3: bool):
     """The 2-D loop: ``dense3_rows`` for a full 3x3 kernel, else ``direct2_rows`` (two
     functions, so a first call compiles only its own)."""
+    return _loops()[0 if dense3 else 1]
+
+
+@functools.cache
+def _loops():
+    """``(dense3_rows, direct2_rows)``, imported on first use (numba loads with them):
+    an import statement on every call cost 1.5 us of a small call's ~18."""
     from ._dense3_kernels import dense3_rows
     from ._direct2_kernels import direct2_rows
 
-    return dense3_rows if dense3 else direct2_rows
+    return dense3_rows, direct2_rows
 
 
 def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
