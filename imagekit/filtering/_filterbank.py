@@ -8,7 +8,8 @@ position ``p`` is at flat position ``p + delta_j`` of the extended image,
 so each tap's operand is one contiguous ``positions x C_in`` slice, and one
 BLAS product per tap, accumulated in place, adds it in: no im2col buffer.
 The few positions that fall in the extension's width are computed and
-dropped.
+dropped by the GEMM (the direct strategy's tiles take output positions
+only, see ``strategies/_bank_kernels``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ would not fit the registers, so ``auto`` keeps the GEMM there.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._filterbank import FilterbankLayout, extended_flat, shifted_geometry
@@ -47,9 +49,10 @@ def direct_filterbank(
     """Channels-last filterbank by register tiles; returns (batch, *out_spatial, C_out)."""
     from .strategies._bank_kernels import OB, PB, bank_tiles
 
-    _, deltas, rows = shifted_geometry(lay)
-    ntiles = -(-rows // PB)
-    flat = extended_flat(image_cl, lay, deltas, ntiles * PB, border)
+    ext, deltas, _ = shifted_geometry(lay)
+    n_out = math.prod(lay.out_spatial)
+    ntiles = -(-n_out // PB)
+    flat = extended_flat(image_cl, lay, deltas, 0)  # the grid alone: every read is on it
     taps = deltas.size
     blocks = -(-lay.c_out // OB)
     # weights per block of 64 outputs, in the order the tiles read them (zeros past C_out)
@@ -67,14 +70,13 @@ def direct_filterbank(
         return out
     # the next input channel: a table, so LLVM vectorises over outputs (see the kernel)
     cnext = np.arange(1, lay.c_in + 1, dtype=np.uint64)
-    ext = [o + m - 1 for o, m in zip(lay.out_spatial, lay.kshape)]
-    gshape = np.array([lay.out_spatial[0], *ext[1:]], np.int64)
     oshape = np.array(lay.out_spatial, np.int64)
+    gstride = np.cumprod([1, *ext[:0:-1]])[::-1].astype(np.int64)
     tasks = nb * -(-ntiles // _TILES_PER_TASK)
-    work = nb * rows * taps * lay.c_in * blocks * OB
+    work = nb * n_out * taps * lay.c_in * blocks * OB
     flat_out = out.reshape(nb, -1, lay.c_out)
     run_tasks(
-        bank_tiles, tasks, flat, wpack, deltas, cnext, flat_out, gshape, oshape,
+        bank_tiles, tasks, flat, wpack, deltas, cnext, flat_out, oshape, gstride,
         _TILES_PER_TASK, work=work,
     )  # fmt: skip
     return out

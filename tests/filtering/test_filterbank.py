@@ -184,3 +184,14 @@ def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     assert choose_filterbank_strategy(cnn, 1) == ("direct" if avx512() else "gemm")
     assert choose_filterbank_strategy(cnn64, 1) == "gemm"
     assert choose_filterbank_strategy(few, 1) == "gemm"
+
+
+@pytest.mark.parametrize("spatial", [(1, 1), (2, 2), (1, 7), (3,), (2, 1, 3)])
+def test_direct_strategy_on_fewer_outputs_than_a_tile(spatial):
+    # a tile of six positions past the last output re-reads it and stores nothing
+    rng = np.random.default_rng(7)
+    image = rng.random((*spatial, 2)).astype(np.float32)
+    bank = rng.random((*(3,) * len(spatial), 2, 65)).astype(np.float32)
+    got = filterbank(image, bank, "reflect", algorithm="direct")
+    wide = (image.astype(np.float64), bank.astype(np.float64))
+    assert_close(got, double_loop(*wide, "reflect", "same"))
