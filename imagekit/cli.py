@@ -183,6 +183,7 @@ def warmup() -> int:
         out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
         for algorithm in ("direct", "separable"):
             imfilter(image, kernels.gaussian(1.0), algorithm=algorithm, channel_axis=-1, **out)
+        imfilter(image, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
         # a full 3x3 kernel has a loop of its own, and on images large enough for
         # two threads a numba-parallel twin (as has the uint8 box)
         big = np.zeros((400, 400, 3), dtype)
@@ -192,6 +193,16 @@ def warmup() -> int:
     # a CNN layer: the filter bank's register tiles and their twin (float32)
     bank = np.zeros((3, 3, 16, 64), np.float32)
     filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm="direct")
+    # learning a filter: both gradients of a 3x3 and of a 5x5 in one pass over the
+    # rows, on images large enough for the 3x3's parallel twin (5 s cold, its own)
+    from .gradients import imfilter_vjp
+
+    for dtype in (np.float32, np.float64):
+        image = np.ones((400, 400), dtype)
+        # not separable, as learned kernels are not (a separable one takes other loops)
+        for kernel in (np.arange(1.0, 10.0).reshape(3, 3), np.arange(1.0, 26.0).reshape(5, 5)):
+            for border in (0, "reflect"):
+                imfilter_vjp(image, kernel, image, border)
     print(f"imagekit warmup: compiled/loaded in {time.perf_counter() - t0:.2f} s")
     return 0
 
