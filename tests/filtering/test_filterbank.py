@@ -195,3 +195,23 @@ def test_direct_strategy_on_fewer_outputs_than_a_tile(spatial):
     got = filterbank(image, bank, "reflect", algorithm="direct")
     wide = (image.astype(np.float64), bank.astype(np.float64))
     assert_close(got, double_loop(*wide, "reflect", "same"))
+
+
+@pytest.mark.parametrize("border", [*BORDERS, 1.5])
+@pytest.mark.parametrize("shape", ["same", "valid", "full"])
+@pytest.mark.parametrize("kshape", [(3, 3), (3, 4), (5, 2)])
+def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape, monkeypatch):
+    # wide enough for the in-place reads: windows inside the image read it, the
+    # rows above and below and the columns near the rows' ends their own grids
+    from imagekit.filtering import _filterbank, _filterbank_direct
+
+    rng = np.random.default_rng(8)
+    image = rng.random((2, 12, 41, 3)).astype(np.float32)  # a batch of two
+    monkeypatch.setattr(_filterbank_direct, "_IN_PLACE_BYTES", 0)  # small as it is
+    bank = (rng.random((*kshape, 3, 70)) - 0.5).astype(np.float32)
+    lay = _filterbank.layout(image, bank, border, shape=shape, batch_axis=0)
+    assert _filterbank_direct._plane_sources(lay.to_channels_last(image), lay, lay.border)
+    got = filterbank(image, bank, border, shape=shape, batch_axis=0, algorithm="direct")
+    wide = (image.astype(np.float64), bank.astype(np.float64))
+    for b in range(2):
+        assert_close(got[b], double_loop(wide[0][b], wide[1], border, shape))
