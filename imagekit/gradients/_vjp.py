@@ -20,6 +20,7 @@ image) - corr(g N / D**2, mask)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -56,7 +57,7 @@ def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
     """``dw[j] = sum_i g[i] E[i + j]``, for every offset index ``j`` of a kernel of ``kshape``."""
-    taps = int(np.prod(kshape))
+    taps = math.prod(kshape)
     if g.size == 0:  # an empty output: no gradient reaches the kernel
         return np.zeros(kshape, np.result_type(E, g))
     if taps <= _TAP_LOOP_MAX:  # one threaded pass over the image for all taps
@@ -161,7 +162,7 @@ def _fused_grads(a, plan, g, w):
     """Both gradients in one pass over the rows when they allow it (a real kernel over
     two adjacent axes with few taps; the image gradient fused in for a constant fill
     and ``shape="same"``), else ``(None, gk or None)``."""
-    if np.prod(plan.kernel.shape) > _TAP_LOOP_MAX:
+    if math.prod(plan.kernel.shape) > _TAP_LOOP_MAX:
         return None, None
     fuse = None
     if _folds_frame(plan):

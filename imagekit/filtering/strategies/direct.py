@@ -169,7 +169,7 @@ def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
     """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
     kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
     kernel over two adjacent axes."""
-    a0 = plane_axes(plan)
+    a0 = plan.derived("plane_axes", lambda: plane_axes(plan))
     dtype = plan.compute_dtype
     if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
         return None
@@ -177,7 +177,7 @@ def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
     my, mx = k.shape[a0], k.shape[a0 + 1]
     img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, dtype)
     g = np.ascontiguousarray(grad, dtype)
-    g3 = g.reshape(batch, g.shape[a0], int(np.prod(g.shape[a0 + 1 :])))
+    g3 = g.reshape(batch, g.shape[a0], math.prod(g.shape[a0 + 1 :]))
     tasks = batch * -(-g.shape[a0] // _BLOCK)
     partial = np.zeros((max(tasks, 1), my * mx), np.float64)
     args = (readonly(img3), rowmap, readonly(fillrow), colmap, dtype.type(fill), readonly(g3))
@@ -202,7 +202,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     fwd = None
     if fuse is not None:
         plan2, image2, out2 = fuse
-        a0 = plane_axes(plan2)
+        a0 = plan2.derived("plane_axes", lambda: plane_axes(plan2))
         dtypes = fused_dtypes(plan2, image2.dtype, out2.dtype) if a0 is not None else None
         if dtypes is not None and out2.flags.c_contiguous and out2.size:
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
