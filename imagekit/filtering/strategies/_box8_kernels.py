@@ -22,10 +22,15 @@ from ._direct2_kernels import _row  # an image row, or the fill row
 
 @njit(cache=True, nogil=True)
 def box8_rows(
-    t0, t1, img, rowmap, fillrow, colmap, off, fill_sum, my, mx, dst, inner, integer, lo, hi, block
+    t0, t1, img, rowmap, fillrow, colmap, off, fill_sum, my, mx, dst, inner, trunc, lo, hi, block
 ):  # pragma: no cover - numba
     """``dst[b, y, o] = sum_{j<my, i<mx} ext[b, y + j, o + i] / (my * mx)``, rounded and
     clipped to ``[lo, hi]`` for integer outputs.
+
+    The store is chosen by which arguments are None, so numba compiles only the
+    one a call takes (all four in one function had made a cold first uint8 box
+    3.0 s): ``trunc`` (True) for an odd box into an integer type holding 255,
+    else ``lo``/``hi`` for other integer outputs, else (all None) float32.
 
     ``rowmap[y + j]``: the image row of extended row ``y + j`` (-1: ``fillrow``);
     ``colmap[t]``: the image column of extended column ``t`` (-1: a column of the
@@ -101,18 +106,20 @@ def box8_rows(
                             for x in range(z, un):
                                 acc[x] = acc[x] + ext[uq + x]
                 i += k
-            if integer and odd and hi >= 255:
+            if trunc is not None:
                 # A mean of uint8 values needs no clipping here, and (odd size: no
                 # ties, quotients >= 1 / 514 from a half) truncating q + 1/2 rounds it
                 for x in range(z, un):
                     dst[b, y, x] = np.int32(np.float32(acc[x]) * inv + np.float32(0.5))
-            elif integer and odd:  # no ties: a multiply by the inverse rounds the same
-                for x in range(z, un):
-                    q = np.rint(np.float32(acc[x]) * inv)
-                    dst[b, y, x] = np.int32(min(max(q, lo), hi))
-            elif integer:  # ties: the exact quotient, rounded half to even
-                for x in range(z, un):
-                    dst[b, y, x] = np.int32(min(max(np.rint(np.float32(acc[x]) / size), lo), hi))
+            elif lo is not None:
+                if odd:  # no ties: a multiply by the inverse rounds the same
+                    for x in range(z, un):
+                        q = np.rint(np.float32(acc[x]) * inv)
+                        dst[b, y, x] = np.int32(min(max(q, lo), hi))
+                else:  # ties: the exact quotient, rounded half to even
+                    for x in range(z, un):
+                        q = np.rint(np.float32(acc[x]) / size)
+                        dst[b, y, x] = np.int32(min(max(q, lo), hi))
             else:
                 for x in range(z, un):
                     dst[b, y, x] = np.float32(acc[x]) / size

@@ -92,11 +92,12 @@ def _dense3_sweep(rows, at, count, dst, y, colmap, cfill, w, dx, inner, w_cols, 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
 def dense3_rows(
-    t0, t1, img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, *flags
+    t0, t1, img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block, *_
 ):  # pragma: no cover - numba
     """``direct2_rows`` for a 3x3 kernel with no zero weight (the same arguments, its
-    ``dense3`` and ``wide`` unused): all nine taps in one sweep, nothing reloaded."""
-    integer, lo, hi, block = flags[0], flags[1], flags[2], flags[3]
+    ``dense3`` and ``wide`` unused): all nine taps in one sweep, nothing reloaded.
+    ``integer`` is True for integer outputs and None for float ones, an argument
+    numba tests at compile time: a float call compiles no integer path."""
     _, h, n = dst.shape
     geom = (inner, img.shape[2] // inner, n // inner, -dx[0])
     nblk = (h + block - 1) // block
@@ -110,21 +111,20 @@ def dense3_rows(
         for y in range(y0, min(y0 + block, h)):
             if y < done:
                 continue
-            yb = y if integer else run_end(rowmap, y, min(y0 + block, h))
+            yb = y if integer is not None else run_end(rowmap, y, min(y0 + block, h))
             if yb > y:  # image rows follow on: one 2-D sweep for the run
                 ry = rowmap[y]
-                rows, at = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2)
-                _dense3_sweep(rows, at, yb - y, dst[b], y, colmap, cfill, weights, dx, *geom)
-                done = yb
-                continue
-            # a row through the fill or a reflection, or an integer output's row
-            j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
-            s0 = fill if j0 < 0 else img[b]
-            s1 = fill if j1 < 0 else img[b]
-            s2 = fill if j2 < 0 else img[b]
-            rows, at = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z))
-            if integer:  # rounded and clipped from the accumulator
+                rows, at, count = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2), yb - y
+            else:  # a row through the fill or a reflection, or an integer output's row
+                j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
+                s0 = fill if j0 < 0 else img[b]
+                s1 = fill if j1 < 0 else img[b]
+                s2 = fill if j2 < 0 else img[b]
+                rows, at, count = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z)), one
+            done = y + count
+            # one call site of the sweep for float outputs (LLVM compiled it once per site)
+            if integer is not None:  # rounded and clipped from the accumulator
                 _dense3_sweep(rows, at, one, acc, z, colmap, cfill, weights, dx, *geom)
                 _store(acc[0], dst[b, y], lo, hi)
             else:
-                _dense3_sweep(rows, at, one, dst[b], y, colmap, cfill, weights, dx, *geom)
+                _dense3_sweep(rows, at, count, dst[b], y, colmap, cfill, weights, dx, *geom)

@@ -133,7 +133,7 @@ def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dty
         dx,
         dst3,
         inner,
-        integer,
+        True if integer else None,  # None: numba leaves out the integer paths
         acc_dtype.type(lo) if integer else None,  # None: numba leaves out the rounding
         acc_dtype.type(hi) if integer else None,
         _BLOCK,

@@ -251,8 +251,11 @@ def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
     inner = math.prod(img.shape[a1 + 1 :])
     img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
     dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
+    # the store: None for the ones not taken, so numba leaves them out
     integer = out.dtype.kind in "iu"
     lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
+    trunc = True if integer and (my * mx) % 2 == 1 and hi >= 255 else None
+    clip = integer and trunc is None
     run_tasks(
         box8_rows,
         batch * -(-out.shape[a0] // _BLOCK_BOX),
@@ -266,9 +269,9 @@ def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
         mx,
         dst3,
         inner,
-        integer,
-        np.float32(lo),
-        np.float32(hi),
+        trunc,
+        np.float32(lo) if clip else None,
+        np.float32(hi) if clip else None,
         _BLOCK_BOX,
         work=out.size * (my + mx),
     )
