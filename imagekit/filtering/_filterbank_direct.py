@@ -126,8 +126,8 @@ def direct_filterbank(
     if sources is None:  # the whole grid, extended (``top`` in the kernel; others unused)
         flat = readonly(extended_flat(image_cl, lay, deltas, 0, border))
         none = flat[:, :0]
-        both = np.stack([deltas, deltas, deltas])
-        sources = (none, flat, none, none, both, np.zeros(13, np.int64))
+        offsets = np.stack([deltas, deltas, deltas])
+        sources = (none, flat, none, none, offsets, np.zeros(13, np.int64))
     # the next input channel: a table, so LLVM vectorises over outputs (see the kernel)
     cnext = np.arange(1, lay.c_in + 1, dtype=np.uint64)
     tasks = nb * -(-ntiles // _TILES_PER_TASK)

@@ -9,7 +9,11 @@ makes 24 vector multiply-adds, the tile staying in registers
 from the first tap to the last. That is the inner loop of a CNN library's
 direct convolution; OpenBLAS's SGEMM, one product per tap, reaches less on
 these shapes (K = C_in is short; the accumulated block goes to memory and
-back between taps).
+back between taps). A tile's six positions each read from their own base,
+in one of four sources: the whole extended grid, or, for a large 2-D image,
+the image itself where the windows lie inside it and small extended grids
+for the rows above and below and the columns near the rows' ends
+(``_plane_bases``; ``_filterbank_direct._plane_sources``).
 
 Three things make LLVM build that loop from numba (each measured):
 the tile is on the stack (``stack_tile``; on the heap it is loaded and
@@ -56,7 +60,7 @@ def _next_index(p, q, g0, n, oshape, gstride):  # pragma: no cover - numba
 
 @njit(no_cpython_wrapper=True)
 def _plane_bases(p, n, geo):  # pragma: no cover - numba
-    """Which source output positions ``p .. p + 5`` (of ``n``; past the last, the
+    """The source that output positions ``p .. p + 5`` (of ``n``; past the last, the
     last's) read, and each one's window start in it, for a 2-D image read in place.
 
     ``geo = (mode, H, W, ya, yb, xa, xb, oy, ox, w_img, w_ext, left, right)``:
