@@ -125,3 +125,16 @@ def test_gradients_are_fresh_arrays_not_scratch():
     keep = gi.copy()
     imfilter_vjp(rng.random((10, 10)), w, rng.standard_normal((8, 8)), 0, shape="valid")
     np.testing.assert_array_equal(gi, keep)
+
+
+@pytest.mark.parametrize("border", ["reflect", "mirror", "nearest", "wrap"])
+def test_vjp_folds_the_margins_of_3d_and_1d_images(border):
+    # the margins alone folded (fold_frame) in other dimensions than two
+    rng = np.random.default_rng(3)
+    for shape, kshape in (((5, 6, 7), (3, 2, 3)), ((9,), (4,)), ((3, 4, 2), (5, 1, 3))):
+        x, w = rng.standard_normal(shape), rng.standard_normal(kshape)
+        out = imfilter(x, w, border)
+        g = rng.standard_normal(out.shape)
+        gi, gk = imfilter_vjp(x, w, g, border)
+        np.testing.assert_allclose(np.vdot(out, g), np.vdot(x, gi), rtol=1e-11)
+        np.testing.assert_allclose(np.vdot(out, g), np.vdot(w, gk), rtol=1e-11)
