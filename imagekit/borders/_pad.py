@@ -114,7 +114,6 @@ def extend(image: np.ndarray, border: Border, lo, hi, dtype=None, out=None) -> n
     shape = tuple(h - l_ for l_, h in zip(lo, hi))
     if isinstance(border, NA):
         border = Fill(np.nan)
-    maps = [pad_indices(n, l_, h, border) for n, l_, h in zip(a.shape, lo, hi)]
     if out is None:
         out = np.empty(shape, dtype)
     if out.size == 0:
@@ -123,6 +122,21 @@ def extend(image: np.ndarray, border: Border, lo, hi, dtype=None, out=None) -> n
     s0 = [max(l_, 0) for l_ in lo]
     s1 = [min(h, n) for h, n in zip(hi, a.shape)]
     inside = all(x0 < x1 for x0, x1 in zip(s0, s1))
+    if isinstance(border, Fill):
+        # Nothing is repeated: the inside block, and the value around it. No index
+        # maps (they and their checks were ~25 of the 37 us a small call took).
+        if not inside:
+            out[...] = border.value
+            return out
+        out[tuple(slice(x0 - l_, x1 - l_) for x0, x1, l_ in zip(s0, s1, lo))] = a[
+            tuple(slice(x0, x1) for x0, x1 in zip(s0, s1))
+        ]
+        for d, (x0, x1, l_) in enumerate(zip(s0, s1, lo)):
+            for edge in (slice(0, x0 - l_), slice(x1 - l_, shape[d])):
+                if edge.stop > edge.start:
+                    out[(slice(None),) * d + (edge,)] = border.value
+        return out
+    maps = [pad_indices(n, l_, h, border) for n, l_, h in zip(a.shape, lo, hi)]
     # Fast path: copy the interior block once, then fill each axis's edges
     # from what is already in `out` (numpy.pad's order, so corners come out
     # right). It needs every repeated pixel to lie inside the window.
