@@ -138,3 +138,15 @@ def test_vjp_folds_the_margins_of_3d_and_1d_images(border):
         gi, gk = imfilter_vjp(x, w, g, border)
         np.testing.assert_allclose(np.vdot(out, g), np.vdot(x, gi), rtol=1e-11)
         np.testing.assert_allclose(np.vdot(out, g), np.vdot(w, gk), rtol=1e-11)
+
+
+@pytest.mark.parametrize("border", [0, "reflect"])
+def test_vjp_on_threads_is_the_exact_adjoint(border):
+    # large enough for the fused pass's numba-parallel twin (small images run serially)
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((400, 300)), rng.standard_normal((3, 3))
+    out = imfilter(x, w, border)
+    g = rng.standard_normal(out.shape)
+    gi, gk = imfilter_vjp(x, w, g, border)
+    np.testing.assert_allclose(np.vdot(out, g), np.vdot(x, gi), rtol=1e-10)
+    np.testing.assert_allclose(np.vdot(out, g), np.vdot(w, gk), rtol=1e-10)
