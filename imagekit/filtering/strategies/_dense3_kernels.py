@@ -90,6 +90,23 @@ def _dense3_sweep(rows, at, count, dst, y, colmap, cfill, w, dx, inner, w_cols, 
     _dense3_edges(rows, at, count, colmap, cfill, w, dx, dst, y, inner, w_cols, n_cols, off)
 
 
+@njit(no_cpython_wrapper=True, inline="always")
+def three_rows(img, b, fill, rowmap, y, yb, one):  # pragma: no cover - numba
+    """The sources of output rows ``y .. y + count`` of a kernel three rows high:
+    ``(rows, at, count)``, output row ``y + k`` reading rows ``rows[j][at[j] + k]``.
+    Image rows that follow on up to ``yb`` (> y) are one run; else row ``y`` alone,
+    its three rows from the image or the fill row (a reflection, the border)."""
+    if yb > y:
+        ry = rowmap[y]
+        return (img[b], img[b], img[b]), (ry, ry + 1, ry + 2), yb - y
+    z = one - one
+    j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
+    s0 = fill if j0 < 0 else img[b]
+    s1 = fill if j1 < 0 else img[b]
+    s2 = fill if j2 < 0 else img[b]
+    return (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z)), one
+
+
 @njit(cache=True, nogil=True, fastmath={"contract"})
 def dense3_rows(
     t0, t1, img, rowmap, fillrow, colmap, cfill, weights, dx, dst, inner, integer, lo, hi, block, *_
@@ -111,16 +128,9 @@ def dense3_rows(
         for y in range(y0, min(y0 + block, h)):
             if y < done:
                 continue
+            # a run of image rows in one 2-D sweep; an integer output's rows one by one
             yb = y if integer is not None else run_end(rowmap, y, min(y0 + block, h))
-            if yb > y:  # image rows follow on: one 2-D sweep for the run
-                ry = rowmap[y]
-                rows, at, count = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2), yb - y
-            else:  # a row through the fill or a reflection, or an integer output's row
-                j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
-                s0 = fill if j0 < 0 else img[b]
-                s1 = fill if j1 < 0 else img[b]
-                s2 = fill if j2 < 0 else img[b]
-                rows, at, count = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z)), one
+            rows, at, count = three_rows(img, b, fill, rowmap, y, yb, one)
             done = y + count
             # one call site of the sweep for float outputs (LLVM compiled it once per site)
             if integer is not None:  # rounded and clipped from the accumulator

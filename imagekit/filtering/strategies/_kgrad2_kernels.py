@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._dense3_kernels import dense3_rows
+from ._dense3_kernels import dense3_rows, three_rows
 from ._direct2_kernels import _row, direct2_rows, edge_col, run_end
 
 
@@ -196,7 +196,7 @@ def kernel_gradient3_rows(
     geom = (inner, img.shape[2] // inner, n // inner, -dx[0])
     nblk = (h + block - 1) // block
     fill = fillrow.reshape((1, fillrow.size))
-    z = np.int64(0)
+    one = np.int64(1)  # not a literal: one compiled sweep for all rows
     for task in range(t0, t1):
         b = task // nblk
         y0 = (task - b * nblk) * block
@@ -204,20 +204,11 @@ def kernel_gradient3_rows(
         for y in range(y0, min(y0 + block, h)):
             if y < done:
                 continue
+            # a run of image rows in one sweep, or a row through the fill or a reflection
             yb = run_end(rowmap, y, min(y0 + block, h))
-            if yb > y:  # image rows follow on: one 2-D sweep for the run
-                ry = rowmap[y]
-                rows, at = (img[b], img[b], img[b]), (ry, ry + 1, ry + 2)
-                _kgrad3_run(grad, b, y, yb, rows, at, colmap, cfill, dx, *geom, partial[task])
-                done = yb
-                continue
-            # a row through the fill or a reflection
-            j0, j1, j2 = rowmap[y], rowmap[y + 1], rowmap[y + 2]
-            s0 = fill if j0 < 0 else img[b]
-            s1 = fill if j1 < 0 else img[b]
-            s2 = fill if j2 < 0 else img[b]
-            rows, at = (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z))
-            _kgrad3_run(grad, b, y, y + 1, rows, at, colmap, cfill, dx, *geom, partial[task])
+            rows, at, count = three_rows(img, b, fill, rowmap, y, yb, one)
+            done = y + count
+            _kgrad3_run(grad, b, y, y + count, rows, at, colmap, cfill, dx, *geom, partial[task])
 
 
 # A vjp's two gradients in one pass over the rows, task by task (the same row
