@@ -54,8 +54,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """
     if out.size == 0:
         return
-    key = ("plane", image.dtype, out.dtype)
-    a0, dtypes = plan.derived(key, lambda: _plane_dtypes(plan, image.dtype, out.dtype))
+    a0, dtypes = _plane_dtypes(plan, image.dtype, out.dtype)
     if dtypes is not None and out.flags.c_contiguous:
         _plane(image, plan, out, a0, *dtypes)
         return
@@ -67,10 +66,20 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
 
+def _plane_axes(plan: Plan):
+    """``plane_axes(plan)``, kept with the plan (it is on every call's path)."""
+    return plan.derived("plane_axes", lambda: plane_axes(plan))
+
+
 def _plane_dtypes(plan: Plan, image_dtype, out_dtype):
-    """``(a0, (source, accumulator dtypes))`` of the 2-D loops, or ``(a0, None)``."""
-    a0 = plane_axes(plan)
-    return a0, (fused_dtypes(plan, image_dtype, out_dtype) if a0 is not None else None)
+    """``(a0, (source, accumulator dtypes))`` of the 2-D loops, or ``(a0, None)``, kept
+    with the plan."""
+
+    def make():
+        a0 = _plane_axes(plan)
+        return a0, (fused_dtypes(plan, image_dtype, out_dtype) if a0 is not None else None)
+
+    return plan.derived(("plane", np.dtype(image_dtype), np.dtype(out_dtype)), make)
 
 
 def _plane_geometry(plan: Plan, a0: int, src_dtype):
@@ -169,7 +178,7 @@ def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
     """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
     kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
     kernel over two adjacent axes."""
-    a0 = plan.derived("plane_axes", lambda: plane_axes(plan))
+    a0 = _plane_axes(plan)
     dtype = plan.compute_dtype
     if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
         return None
@@ -202,8 +211,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     fwd = None
     if fuse is not None:
         plan2, image2, out2 = fuse
-        a0 = plan2.derived("plane_axes", lambda: plane_axes(plan2))
-        dtypes = fused_dtypes(plan2, image2.dtype, out2.dtype) if a0 is not None else None
+        a0, dtypes = _plane_dtypes(plan2, image2.dtype, out2.dtype)
         if dtypes is not None and out2.flags.c_contiguous and out2.size:
             fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
     work = grad.size * math.prod(k.shape)
