@@ -74,19 +74,16 @@ def _plane_sources(image_cl, lay: FilterbankLayout, border):
     left, right = xa + _PB - 1 + kw - 1, w_ext - (xb - _PB + 1)
     nb, c_in, dt = image_cl.shape[0], lay.c_in, lay.dtype
 
-    def grid(r0, r1, c0, c1):  # extended rows [r0, r1), columns [c0, c1), flat
+    def grid(r0, r1, c0, c1, out=None):  # extended rows [r0, r1), columns [c0, c1)
         lo, hi = [0, oy + r0, ox + c0, 0], [nb, oy + r1, ox + c1, c_in]
-        return extend(image_cl, border, lo, hi, dtype=dt).reshape(nb, -1, c_in)
+        return extend(image_cl, border, lo, hi, dtype=dt, out=out)
 
-    top = grid(0, ya + kh, 0, w_ext)
-    bottom = grid(yb - 1, h_ext, 0, w_ext)
-    band = np.concatenate(
-        [
-            grid(0, h_ext, 0, left).reshape(nb, h_ext, left, c_in),
-            grid(0, h_ext, w_ext - right, w_ext).reshape(nb, h_ext, right, c_in),
-        ],
-        axis=2,
-    ).reshape(nb, -1, c_in)
+    top = grid(0, ya + kh, 0, w_ext).reshape(nb, -1, c_in)
+    bottom = grid(yb - 1, h_ext, 0, w_ext).reshape(nb, -1, c_in)
+    band = np.empty((nb, h_ext, left + right, c_in), dt)  # both column blocks, side by side
+    grid(0, h_ext, 0, left, out=band[:, :, :left])
+    grid(0, h_ext, w_ext - right, w_ext, out=band[:, :, left:])
+    band = band.reshape(nb, -1, c_in)
     img = np.ascontiguousarray(image_cl, dt).reshape(nb, h_img * w_img, c_in)
     dy, dx = np.divmod(np.arange(kh * kw, dtype=np.int64), kw)
     deltas = np.stack([dy * w_img + dx, dy * w_ext + dx, dy * (left + right) + dx])
