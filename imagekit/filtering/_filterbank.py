@@ -14,7 +14,6 @@ only, see ``strategies/_bank_kernels``).
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Literal
 
@@ -26,15 +25,16 @@ from ..borders import NA, Fill, extend, normalize_border
 from ._options import as_image, normalize_shape
 from .backends import is_dask_array, is_device_array
 
-__all__ = ["ALGORITHMS", "FilterbankLayout", "filterbank", "layout"]
+__all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "filterbank", "layout"]
 
-ALGORITHMS = ("auto", "direct", "gemm", "fft")
+ALGORITHMS = ("auto", "direct", "winograd", "gemm", "fft")
 
 
 class FilterbankLayout:
     """A resolved filterbank call: axes, geometry and dtype (the boundary's normalisation)."""
 
     def __init__(self, image, bank, border, shape, channel_axis, batch_axis):
+        """From the image's and bank's shapes and dtypes only (see ``layout``)."""
         a = as_image(image)
         b = np.asarray(bank)
         if b.dtype == object or b.dtype.kind not in "biuf":
@@ -68,14 +68,13 @@ class FilterbankLayout:
             )
         if b.size == 0:
             raise ValueError(f"bank must not be empty, got shape {b.shape}")
-        if not np.all(np.isfinite(b)):
-            raise ValueError("bank must be finite, got NaN or inf among its weights")
         self.border = normalize_border(border)
         self.shape = normalize_shape(shape)
         self.kshape = b.shape[:-2]
         self.c_in, self.c_out = b.shape[-2], b.shape[-1]
         self.dtype = compute_dtype(a.dtype, np.result_type(b.dtype, np.float32))
         self.start = tuple(-(m // 2) for m in self.kshape)
+        self.image_spatial = tuple(a.shape[d] for d in self.spatial)
         self.lo, self.out_spatial = [], []
         for d, m, s in zip(self.spatial, self.kshape, self.start):
             n_d = a.shape[d]
@@ -92,23 +91,30 @@ class FilterbankLayout:
             out[d] = length
         out[self.channel_axis] = self.c_out
         self.out_shape = tuple(out)
+        lead = [self.batch_axis] if self.batch_axis is not None else []
+        self._order = (*lead, *self.spatial, self.channel_axis)  # channels-last axes
+        self._inverse = tuple(int(i) for i in np.argsort(self._order))
+        self._moved = self._order != tuple(range(a.ndim))
+        # what the strategies derive from the layout alone, computed once (a layout
+        # is cached per shapes and arguments: see ``layout``)
+        self.derived: dict = {}
 
     def to_channels_last(self, a: np.ndarray) -> np.ndarray:
         """(batch, *spatial, channels) view of an image-layout array."""
-        lead = [self.batch_axis] if self.batch_axis is not None else []
-        moved = np.moveaxis(
-            a, [*lead, *self.spatial, self.channel_axis], range(len(lead) + len(self.spatial) + 1)
-        )
-        return moved if lead else moved[None]
+        moved = a.transpose(self._order) if self._moved else a
+        return moved if self.batch_axis is not None else moved[None]
 
     def from_channels_last(self, a: np.ndarray) -> np.ndarray:
         """Inverse of ``to_channels_last``."""
-        lead = [self.batch_axis] if self.batch_axis is not None else []
-        if not lead:
+        if self.batch_axis is None:
             a = a[0]
-        return np.moveaxis(
-            a, range(len(lead) + len(self.spatial) + 1), [*lead, *self.spatial, self.channel_axis]
-        )
+        return a.transpose(self._inverse) if self._moved else a
+
+
+def check_finite_bank(bank) -> None:
+    """Raise ValueError if the bank has a NaN or an infinity."""
+    if not np.all(np.isfinite(bank)):
+        raise ValueError("bank must be finite, got NaN or inf among its weights")
 
 
 def _axis(ax, ndim, name):
@@ -119,9 +125,38 @@ def _axis(ax, ndim, name):
     return int(ax) % ndim
 
 
-def layout(image, bank, border="reflect", *, shape="same", channel_axis=-1, batch_axis=None):
-    """Resolve a filterbank call (checks every argument); see :class:`FilterbankLayout`."""
-    return FilterbankLayout(image, bank, border, shape, channel_axis, batch_axis)
+def layout(
+    image, bank, border="reflect", *, shape="same", channel_axis=-1, batch_axis=None,
+    check_finite=True,
+):  # fmt: skip
+    """Resolve a filterbank call (checks every argument, the bank's values only with
+    ``check_finite``); see :class:`FilterbankLayout`.
+
+    A layout depends on the arrays' shapes and dtypes and the other arguments
+    only, so the last few are kept and a repeated call (a CNN layer in a loop)
+    finds its own: resolving one anew took 40-100 us, 2-5% of W7a's call."""
+    a = as_image(image)
+    b = np.asarray(bank)
+    args = (border, shape, channel_axis, batch_axis)
+    key = (a.shape, a.dtype, b.shape, b.dtype, *args, *map(type, args))
+    try:
+        lay = _LAYOUTS.get(key)
+    except TypeError:  # an unhashable argument: resolved anew (it is checked there)
+        lay, key = None, None
+    if lay is None:
+        lay = FilterbankLayout(a, b, *args)  # raises for bad arguments
+        if key is not None:
+            if len(_LAYOUTS) >= 32:
+                _LAYOUTS.pop(next(iter(_LAYOUTS), None), None)
+            _LAYOUTS[key] = lay
+    if check_finite:
+        check_finite_bank(b)
+    return lay
+
+
+# Recent layouts by their key (atomic dict operations only: calls may come from
+# several threads).
+_LAYOUTS: dict = {}
 
 
 def shifted_geometry(lay: FilterbankLayout):
@@ -201,38 +236,6 @@ def gemm_filterbank(
     return grid[crop]
 
 
-# Rough costs on the project's machine (seconds per unit; see benchmarks/).
-_GEMM_MAC = 0.02e-9  # per multiply-add of the per-tap matrix products
-_DIRECT_MAC = 0.016e-9  # per multiply-add of the register tiles (W7a, W7b: 0.8x the GEMM's)
-_FFT_NLOGN = 0.5e-9  # per n log2 n of one transform
-_FFT_CMAC = 0.1e-9  # per complex multiply-add of the per-frequency products
-_FFT_MEMORY = 512 * 2**20  # the bank's spectra must fit in this
-
-
-def choose_filterbank_strategy(lay: FilterbankLayout, nb: int) -> str:
-    """``'direct'``, ``'gemm'`` or ``'fft'``, whichever the cost model predicts cheapest
-    (direct only where it suits, FFT only if the bank's spectra fit in memory)."""
-    from ._filterbank_direct import direct_suits
-    from ._filterbank_fft import spectrum_bytes
-
-    taps = math.prod(lay.kshape)
-    window = [o + m - 1 for o, m in zip(lay.out_spatial, lay.kshape)]
-    rows = lay.out_spatial[0] * math.prod(window[1:])  # shifted_geometry's, in plain ints
-    direct = direct_suits(lay)
-    if direct:  # the register tiles: measured faster than the GEMM
-        gemm = _DIRECT_MAC * nb * rows * taps * lay.c_in * -(-lay.c_out // 64) * 64
-    else:
-        gemm = _GEMM_MAC * nb * rows * taps * lay.c_in * lay.c_out
-    n = float(math.prod(window))
-    transforms = nb * (lay.c_in + lay.c_out) + lay.c_in * lay.c_out  # images, then the bank
-    fft = _FFT_NLOGN * transforms * n * math.log2(max(n, 2)) + nb * _FFT_CMAC * n / 2 * (
-        lay.c_in * lay.c_out
-    )
-    if fft < gemm and spectrum_bytes(lay) <= _FFT_MEMORY:
-        return "fft"
-    return "direct" if direct else "gemm"
-
-
 def filterbank(
     image: ArrayLike,
     bank: ArrayLike,
@@ -240,7 +243,7 @@ def filterbank(
     *,
     shape: ShapeMode = "same",
     channel_axis: int = -1,
-    algorithm: Literal["auto", "direct", "gemm", "fft"] = "auto",
+    algorithm: Literal["auto", "direct", "winograd", "gemm", "fft"] = "auto",
     out: np.ndarray | None = None,
     batch_axis: int | None = None,
     dtype: DTypeLike = None,
@@ -270,12 +273,16 @@ def filterbank(
     algorithm : {'auto', 'direct', 'gemm', 'fft'}, optional
         ``'direct'``: tiles of six positions by 64 outputs kept in
         registers over every tap and input channel (numba; sized for
-        AVX-512). ``'gemm'``: one BLAS matrix product per tap, accumulated
-        in place. ``'fft'``: one transform per input and output channel and
-        a complex matrix product per frequency, for large kernels.
-        ``'auto'`` picks by a cost model: direct for float32 on AVX-512
-        CPUs with 48 or more outputs, else the GEMM, and the FFT where it
-        is cheaper than either.
+        AVX-512). ``'winograd'``: for 3x3 kernels on 2-D images,
+        Winograd's F(2x2, 3x3) in the same tiles, 2.25x fewer
+        multiply-adds (a call with a non-finite output is recomputed by
+        the direct loop). ``'gemm'``: one BLAS matrix product per tap,
+        accumulated in place. ``'fft'``: one transform per input and
+        output channel and a complex matrix product per frequency, for
+        large kernels. ``'auto'`` picks by a cost model: the tiles for
+        float32 on AVX-512 CPUs with 48 or more outputs (through Winograd
+        for wide 3x3 layers), else the GEMM, and the FFT where it is
+        cheaper than either.
     out : ndarray, optional
         Written in place and returned.
     batch_axis : int, optional
@@ -318,18 +325,29 @@ def filterbank(
             image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip
-    lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    lay = layout(
+        image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
+        check_finite=False,
+    )  # fmt: skip
     a = np.asarray(image)
     b = np.asarray(bank)
     cl = lay.to_channels_last(a)
     if algorithm == "auto":
-        algorithm = choose_filterbank_strategy(lay, cl.shape[0])
+        algorithm = lay.derived.get("auto")
+        if algorithm is None:
+            from ._filterbank_choice import choose_filterbank_strategy
+
+            algorithm = lay.derived["auto"] = choose_filterbank_strategy(lay, cl.shape[0])
     if algorithm == "fft":
         from ._filterbank_fft import fft_filterbank as run
-    elif algorithm == "direct":
+    elif algorithm == "direct":  # checks the bank's values itself, as it runs
         from ._filterbank_direct import direct_filterbank as run
+    elif algorithm == "winograd":  # likewise (through the direct loop)
+        from ._filterbank_winograd import winograd_filterbank as run
     else:
         run = gemm_filterbank
+    if algorithm not in ("direct", "winograd"):
+        check_finite_bank(b)
     if isinstance(lay.border, NA):
         missing = np.isnan(cl)
         values = np.where(missing, 0, cl)
@@ -344,7 +362,7 @@ def filterbank(
     target = output_dtype(dtype) if dtype is not None else lay.dtype
     if out is None:
         if res.dtype == target:
-            return np.ascontiguousarray(res)
+            return res if res.flags.c_contiguous else np.ascontiguousarray(res)
         out = np.empty(lay.out_shape, target)
     elif out.shape != lay.out_shape:
         raise ValueError(f"out has shape {out.shape}, expected {lay.out_shape}")

@@ -2,35 +2,51 @@
 
 The output positions of the shifted GEMM, but one pass that keeps each tile
 of six positions by 64 outputs in registers over all taps and input
-channels, instead of one BLAS product per tap. A 2-D image whose extended
-grid would take 2 MB or more is read in place where the windows lie inside
-it; only the grid's rows above and below those and a band of its columns
-near the rows' ends are extended (W7b: 1.3 of 13 MB, and 11.2-11.9 against
-11.9-12.5 ms); smaller or other images are extended whole. Sized for
-AVX-512 (24 of its 32 vector registers); ``auto`` takes it for float32 on
-such CPUs, where it measured faster than OpenBLAS on every CNN-layer shape
-tried (W7a 1.9 against 2.3 ms, W7b 13 against 15 ms). Elsewhere the tile
-would not fit the registers, so ``auto`` keeps the GEMM there.
+channels, instead of one BLAS product per tap. Sized for AVX-512 (24 of its
+32 vector registers); ``auto`` takes it for float32 on such CPUs, where it
+measured faster than OpenBLAS on every CNN-layer shape tried (W7a 1.9
+against 2.3 ms, W7b 13 against 15 ms). Elsewhere the tile would not fit the
+registers, so ``auto`` keeps the GEMM there.
+
+Where the tiles read (``_Geometry.mode``, the kernel's ``geo[0]``):
+
+- 1: a 2-D image whose extended grid would take 2 MB or more is read in
+  place where the windows lie inside it; only the grid's rows above and
+  below those and a band of its columns near the rows' ends are extended
+  here (W7b: 1.3 of 13 MB, and 11.2-11.9 against 11.9-12.5 ms).
+- 2: a smaller image (up to three axes) with a constant border: each thread
+  extends it into its own grid inside the kernel, so the copy sits in the
+  cache of the core that reads it and costs no Python (W7a: 90 us here
+  against ~20 us in the threads).
+- 0: otherwise the whole grid, extended here and shared.
+
+The bank needs no pass either: each thread packs a block of 64 outputs'
+weights as its first tile of the block runs, and a non-finite weight shows
+as a non-finite output of that tile, which sends the caller to check the
+bank. What depends only on the layout (the geometry, the tap offsets) is
+computed once per layout.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from ..borders import NA, Fill, extend
-from ._filterbank import FilterbankLayout, extended_flat, shifted_geometry
+from ._filterbank import FilterbankLayout, check_finite_bank, extended_flat, shifted_geometry
 from ._recycle import empty
-from .strategies._scratch import readonly
-from .strategies._threads import run_tasks
+from .strategies._scratch import readonly, scratch
+from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
 __all__ = ["direct_filterbank", "direct_suits"]
 
-_TILES_PER_TASK = 1
 _PB = 6  # positions per tile (``_bank_kernels.PB``, without importing numba)
-# Extended grids below this are copied whole: reading the image in place costs
-# three small extensions and more Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
+_OB = 64  # outputs per tile (``_bank_kernels.OB``)
+# Extended grids below this are copied whole (per thread, for a constant
+# border): reading the image in place costs three small extensions and more
+# Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
 _IN_PLACE_BYTES = 2 * 2**20
 
 
@@ -42,36 +58,81 @@ def direct_suits(lay: FilterbankLayout) -> bool:
     return lay.dtype == np.float32 and lay.c_out >= 48 and avx512()
 
 
-def _aligned(shape, dtype) -> np.ndarray:
-    """``np.empty`` whose data starts on a 64-byte boundary (a cache line): the tiles
-    load 64 bytes of weights at a time, and numpy's 16-byte alignment makes every
-    such load straddle two lines (W7a on one core: 3.1-3.3 ms aligned, 4.0 ms not)."""
+def _aligned(shape, dtype, slot: int) -> np.ndarray:
+    """This thread's scratch ``slot`` (``strategies._scratch``), starting on a 64-byte
+    boundary (a cache line): the tiles load 64 bytes of weights at a time, and
+    numpy's 16-byte alignment makes every such load straddle two lines (W7a on
+    one core: 3.1-3.3 ms aligned, 4.0 ms not)."""
     dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
-    raw = np.empty(nbytes + 64, np.uint8)
+    nbytes = math.prod(shape) * dtype.itemsize
+    raw = scratch((nbytes + 64,), np.uint8, slot=slot)
     start = -raw.ctypes.data % 64
     return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
-def _plane_sources(image_cl, lay: FilterbankLayout, border):
-    """The sources of a 2-D image read in place (see ``_bank_kernels._plane_bases``):
-    ``(img, top, bottom, side, tap offsets per source, geo)``, or None where the
-    image is not 2-D or too small for it to pay (the whole grid is copied then).
+class _Geometry:
+    """What a direct call derives from its layout and its border's kind alone."""
+
+    def __init__(self, lay: FilterbankLayout, nb: int, constant: bool):
+        self.n_out, self.taps = math.prod(lay.out_spatial), math.prod(lay.kshape)
+        self.blocks = -(-lay.c_out // _OB)
+        self.units = self.blocks * nb * -(-self.n_out // _PB)
+        self.work = nb * self.n_out * self.taps * lay.c_in * self.blocks * _OB
+        self.ext, deltas, _ = shifted_geometry(lay)
+        self.oshape = np.array(lay.out_spatial, np.int64)
+        self.gstride = np.cumprod([1, *self.ext[:0:-1]])[::-1].astype(np.int64)
+        itemsize = np.dtype(lay.dtype).itemsize
+        self.grid_bytes = nb * math.prod(self.ext) * lay.c_in * itemsize
+        self.deltas = np.stack([deltas, deltas, deltas])
+        self.mode, self.geo = 0, np.zeros(1, np.int64)
+        if self._plane(lay):
+            self.mode = 1
+        elif constant and len(lay.out_spatial) <= 3 and self.grid_bytes < _IN_PLACE_BYTES:
+            pad = [1] * (3 - len(lay.out_spatial))
+            first = [0] * len(pad) + [a + s for a, s in zip(lay.lo, lay.start)]
+            self.mode = 2  # the image's (D, H, W), the window start, the grid's (D, H, W)
+            self.geo = np.array([2, *pad, *self.image, *first, *pad, *self.ext], np.int64)
+        for a in (self.oshape, self.gstride, self.deltas, self.geo):
+            a.flags.writeable = False
+
+    def _plane(self, lay: FilterbankLayout) -> bool:
+        """Set up mode 1 (see ``_bank_kernels._plane_bases``) if it applies here."""
+        n = len(lay.out_spatial)
+        self.image = lay.image_spatial
+        if n != 2:
+            return False
+        (h_img, w_img), (h, w), (kh, kw) = self.image, lay.out_spatial, lay.kshape
+        oy, ox = (a + s for a, s in zip(lay.lo, lay.start))  # window start of output (0, 0)
+        ya, yb = max(0, -oy), min(h, h_img - kh + 1 - oy)
+        xa, xb = max(0, -ox), min(w, w_img - kw + 1 - ox)
+        w_ext = w + kw - 1
+        if yb - ya < 4 or xb - xa < kw + 4 * _PB or self.grid_bytes < _IN_PLACE_BYTES:
+            return False
+        left, right = xa + _PB - 1 + kw - 1, w_ext - (xb - _PB + 1)
+        dy, dx = np.divmod(np.arange(kh * kw, dtype=np.int64), kw)
+        self.deltas = np.stack([dy * w_img + dx, dy * w_ext + dx, dy * (left + right) + dx])
+        self.geo = np.array([1, h, w, ya, yb, xa, xb, oy, ox, w_img, w_ext, left, right], np.int64)
+        return True
+
+
+def _geometry(lay: FilterbankLayout, nb: int, border) -> _Geometry:
+    """The call's ``_Geometry``, kept with the layout."""
+    key = ("direct", isinstance(border, Fill), _IN_PLACE_BYTES)  # (tests change the last)
+    geometry = lay.derived.get(key)
+    if geometry is None:
+        geometry = lay.derived[key] = _Geometry(lay, nb, key[1])
+    return geometry
+
+
+def _plane_sources(image_cl, lay: FilterbankLayout, border, geo: np.ndarray):
+    """The sources of a 2-D image read in place (mode 1): ``(img, top, bottom, side)``.
 
     Only the grid's rows above and below the windows inside the image and a
     band of its columns near the rows' ends are extended: for W7b 1.3 MB
     instead of the whole 13 MB grid, which took ~1 ms (8% of the call)."""
-    if len(lay.out_spatial) != 2:
-        return None
-    (h_img, w_img), (h, w), (kh, kw) = image_cl.shape[1:3], lay.out_spatial, lay.kshape
-    oy, ox = (a + s for a, s in zip(lay.lo, lay.start))  # window start of output (0, 0)
-    ya, yb = max(0, -oy), min(h, h_img - kh + 1 - oy)
-    xa, xb = max(0, -ox), min(w, w_img - kw + 1 - ox)
-    h_ext, w_ext = h + kh - 1, w + kw - 1
-    grid_bytes = image_cl.shape[0] * h_ext * w_ext * lay.c_in * np.dtype(lay.dtype).itemsize
-    if yb - ya < 4 or xb - xa < kw + 4 * _PB or grid_bytes < _IN_PLACE_BYTES:
-        return None
-    left, right = xa + _PB - 1 + kw - 1, w_ext - (xb - _PB + 1)
+    h, ya, yb, oy, ox, w_ext, left, right = (int(geo[i]) for i in (1, 3, 4, 7, 8, 10, 11, 12))
+    kh = lay.kshape[0]
+    h_ext = h + kh - 1
     nb, c_in, dt = image_cl.shape[0], lay.c_in, lay.dtype
 
     def grid(r0, r1, c0, c1, out=None):  # extended rows [r0, r1), columns [c0, c1)
@@ -84,54 +145,58 @@ def _plane_sources(image_cl, lay: FilterbankLayout, border):
     grid(0, h_ext, 0, left, out=band[:, :, :left])
     grid(0, h_ext, w_ext - right, w_ext, out=band[:, :, left:])
     band = band.reshape(nb, -1, c_in)
-    img = np.ascontiguousarray(image_cl, dt).reshape(nb, h_img * w_img, c_in)
-    dy, dx = np.divmod(np.arange(kh * kw, dtype=np.int64), kw)
-    deltas = np.stack([dy * w_img + dx, dy * w_ext + dx, dy * (left + right) + dx])
-    geo = np.array([1, h, w, ya, yb, xa, xb, oy, ox, w_img, w_ext, left, right], np.int64)
-    return (*(readonly(a) for a in (img, top, bottom, band)), deltas, geo)
+    img = np.ascontiguousarray(image_cl, dt).reshape(nb, -1, c_in)
+    return readonly(img), top[None], readonly(bottom), readonly(band)
 
 
 def direct_filterbank(
     image_cl: np.ndarray, bank: np.ndarray, lay: FilterbankLayout, border=None
 ) -> np.ndarray:
-    """Channels-last filterbank by register tiles; returns (batch, *out_spatial, C_out)."""
-    from .strategies._bank_kernels import OB, PB, bank_tiles
+    """Channels-last filterbank by register tiles; returns (batch, *out_spatial, C_out).
+
+    Raises the layout's ValueError for a non-finite bank (checked here, from the
+    tiles' outputs, rather than by a pass over the bank before)."""
+    from .strategies._bank_kernels import bank_tiles
 
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
-    ext, deltas, _ = shifted_geometry(lay)
-    n_out = math.prod(lay.out_spatial)
-    ntiles = -(-n_out // PB)
     nb = image_cl.shape[0]
-    taps = deltas.size
-    blocks = -(-lay.c_out // OB)
-    # weights per block of 64 outputs, in the order the tiles read them (zeros past C_out)
-    wpack = _aligned((blocks, taps, lay.c_in, OB), lay.dtype)
-    w = np.asarray(bank).reshape(taps, lay.c_in, lay.c_out)
-    full, rest = divmod(lay.c_out, OB)
-    if full:  # one strided copy for all the full blocks
-        wpack[:full] = w[:, :, : full * OB].reshape(taps, lay.c_in, full, OB).transpose(2, 0, 1, 3)
-    if rest:
-        wpack[full, :, :, :rest] = w[:, :, full * OB :]
-        wpack[full, :, :, rest:] = 0
     out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
     if out.size == 0:
+        check_finite_bank(bank)
         return out
-    oshape = np.array(lay.out_spatial, np.int64)
-    gstride = np.cumprod([1, *ext[:0:-1]])[::-1].astype(np.int64)
-    sources = _plane_sources(image_cl, lay, border)
-    if sources is None:  # the whole grid, extended (``top`` in the kernel; others unused)
-        flat = readonly(extended_flat(image_cl, lay, deltas, 0, border))
-        none = flat[:, :0]
-        offsets = np.stack([deltas, deltas, deltas])
-        sources = (none, flat, none, none, offsets, np.zeros(13, np.int64))
-    # the next input channel: a table, so LLVM vectorises over outputs (see the kernel)
-    cnext = np.arange(1, lay.c_in + 1, dtype=np.uint64)
-    tasks = nb * -(-ntiles // _TILES_PER_TASK)
-    work = nb * n_out * taps * lay.c_in * blocks * OB
-    flat_out = out.reshape(nb, -1, lay.c_out)
+    geo = _geometry(lay, nb, border)
+    bank3 = readonly(np.ascontiguousarray(bank, lay.dtype).reshape(geo.taps, lay.c_in, lay.c_out))
+    # one piece per thread (``run_tasks`` runs each on its own), one for little work
+    pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
+    value = 0.0
+    if geo.mode == 1:
+        img, grids, bottom, side = _plane_sources(image_cl, lay, border, geo.geo)
+    else:
+        if geo.mode == 2:  # each piece extends the image into its own grid
+            img = readonly(np.ascontiguousarray(image_cl, lay.dtype).reshape(nb, -1, lay.c_in))
+            ext = (pieces, nb, math.prod(geo.ext), lay.c_in)
+            grids, value = _aligned(ext, lay.dtype, slot=7), border.value
+        else:  # the whole grid, extended here, shared
+            grids = extended_flat(image_cl, lay, geo.deltas[0], 0, border)[None]
+            img = readonly(grids[0, :, :0])
+        bottom = side = img[:, :0]
+    wscr = _aligned((pieces, geo.taps, lay.c_in, _OB), lay.dtype, slot=6)
+    status = np.zeros(pieces, np.uint8)
     run_tasks(
-        bank_tiles, tasks, *sources, oshape, gstride, wpack, cnext, flat_out,
-        _TILES_PER_TASK, work=work,
+        bank_tiles, pieces, pieces, img, grids, bottom, side, geo.deltas, geo.geo, value,
+        geo.oshape, geo.gstride, bank3, wscr, _channel_table(lay.c_in), status,
+        out.reshape(nb, -1, lay.c_out),
     )  # fmt: skip
+    if status.any():  # a non-finite output: a non-finite weight, or only the image's
+        check_finite_bank(bank)
     return out
+
+
+@functools.cache
+def _channel_table(c_in: int) -> np.ndarray:
+    """The next input channel, as a table: LLVM then vectorises over outputs (see
+    ``_bank_kernels``)."""
+    table = np.arange(1, c_in + 1, dtype=np.uint64)
+    table.flags.writeable = False
+    return table

@@ -133,46 +133,59 @@ def test_direct_strategy_equals_the_double_loop(border, shape, spatial):
     image = rng.random((*spatial, 3)).astype(np.float32)
     kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
     bank = (rng.random((*kshape, 3, 70)) + 0.1).astype(np.float32)
+    check_against_double_loop("direct", image, bank, border, shape)
+
+
+def check_against_double_loop(algorithm, image, bank, border, shape):
+    """``algorithm``'s result (in the image's dtype) equals the double loop in float64;
+    for ``border="na"`` the GEMM's, with a NaN in the image's middle."""
     if border == "na":
-        image[tuple(n // 2 for n in spatial)] = np.nan
-        got = filterbank(image, bank, NA(), shape=shape, algorithm="direct")
+        image = image.copy()
+        image[tuple(n // 2 for n in image.shape[:-1])] = np.nan
+        got = filterbank(image, bank, NA(), shape=shape, algorithm=algorithm)
         assert_close(got, filterbank(image, bank, NA(), shape=shape, algorithm="gemm"))
         return
-    got = filterbank(image, bank, border, shape=shape, algorithm="direct")
-    assert got.dtype == np.float32
+    got = filterbank(image, bank, border, shape=shape, algorithm=algorithm)
+    assert got.dtype == image.dtype
     wide = (image.astype(np.float64), bank.astype(np.float64))
     assert_close(got, double_loop(*wide, border, shape))
 
 
-def test_direct_strategy_with_batches_channel_axes_and_float64():
+@pytest.mark.parametrize("algorithm", ["direct", "winograd"])
+def test_tiles_with_batches_channel_axes_and_float64(algorithm):
     rng = np.random.default_rng(6)
     image = rng.random((2, 4, 11, 9))  # batch, channels, rows, columns
     bank = rng.standard_normal((3, 3, 4, 5))
-    got = filterbank(image, bank, "reflect", channel_axis=1, batch_axis=0, algorithm="direct")
+    got = filterbank(image, bank, "reflect", channel_axis=1, batch_axis=0, algorithm=algorithm)
     assert got.shape == (2, 5, 11, 9) and got.dtype == np.float64
-    for b in range(2):
+    for b in range(2):  # (Winograd's transforms: a few more additions, within 1e-12)
         assert_close(got[b], double_loop(image[b], bank, "reflect", channel_axis=0))
-    for algorithm in ("direct", "gemm"):  # an empty output
+    for each in (algorithm, "gemm"):  # an empty output
         empty = np.zeros((2, 3, 4), np.float32)
-        got = filterbank(empty, bank[:, :, :4], 0, shape="valid", algorithm=algorithm)
+        got = filterbank(empty, bank[:, :, :4], 0, shape="valid", algorithm=each)
         assert got.shape == (0, 1, 5)
 
 
-def test_direct_strategy_equals_torch_on_a_cnn_layer():
+def torch_layer(image, bank):
+    """torch's conv2d of a channels-last image with a 3x3 bank, zero border, "same"."""
     torch = pytest.importorskip("torch")
+    t_in = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
+    t_w = torch.from_numpy(np.ascontiguousarray(bank.transpose(3, 2, 0, 1)))
+    with torch.no_grad():
+        return torch.nn.functional.conv2d(t_in, t_w, padding=1)[0].numpy().transpose(1, 2, 0)
+
+
+def test_direct_strategy_equals_torch_on_a_cnn_layer():
     rng = np.random.default_rng(7)
     image = rng.random((20, 23, 32)).astype(np.float32)
     bank = rng.standard_normal((3, 3, 32, 128)).astype(np.float32)
     got = filterbank(image, bank, 0, algorithm="direct")
-    t_in = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
-    t_w = torch.from_numpy(np.ascontiguousarray(bank.transpose(3, 2, 0, 1)))
-    with torch.no_grad():
-        ref = torch.nn.functional.conv2d(t_in, t_w, padding=1)[0].numpy().transpose(1, 2, 0)
-    assert_close(got, ref, rtol32=2e-5)
+    assert_close(got, torch_layer(image, bank), rtol32=2e-5)
 
 
 def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
-    from imagekit.filtering._filterbank import choose_filterbank_strategy, layout
+    from imagekit.filtering._filterbank import layout
+    from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
     from imagekit.filtering.strategies._intrinsics import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
@@ -181,7 +194,8 @@ def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     few = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 8), np.float32))
     assert choose_filterbank_strategy(big, 1) == "fft"
     # the register tiles where they fit: float32, AVX-512, enough outputs to fill them
-    assert choose_filterbank_strategy(cnn, 1) == ("direct" if avx512() else "gemm")
+    # (through Winograd's transforms for this 3x3 layer: test_filterbank_winograd)
+    assert choose_filterbank_strategy(cnn, 1) == ("winograd" if avx512() else "gemm")
     assert choose_filterbank_strategy(cnn64, 1) == "gemm"
     assert choose_filterbank_strategy(few, 1) == "gemm"
 
@@ -210,8 +224,54 @@ def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape, monk
     monkeypatch.setattr(_filterbank_direct, "_IN_PLACE_BYTES", 0)  # small as it is
     bank = (rng.random((*kshape, 3, 70)) - 0.5).astype(np.float32)
     lay = _filterbank.layout(image, bank, border, shape=shape, batch_axis=0)
-    assert _filterbank_direct._plane_sources(lay.to_channels_last(image), lay, lay.border)
+    assert _filterbank_direct._geometry(lay, 2, lay.border).mode == 1
     got = filterbank(image, bank, border, shape=shape, batch_axis=0, algorithm="direct")
     wide = (image.astype(np.float64), bank.astype(np.float64))
     for b in range(2):
         assert_close(got[b], double_loop(wide[0][b], wide[1], border, shape))
+
+
+@pytest.mark.parametrize("threading", ["twin", "pool"])
+@pytest.mark.parametrize("n_threads", ["2", "3"])
+@pytest.mark.parametrize("border", [0, 1.5, "reflect"])
+@pytest.mark.parametrize("spatial", [(40,), (9, 11), (5, 6, 7)])
+def test_direct_strategy_split_among_threads(spatial, border, n_threads, threading, monkeypatch):
+    # each thread takes an equal share of (block of 64 outputs, tile) units with its
+    # own packed weights, and with a constant border its own extended grid: three
+    # threads on three blocks and a half, a batch of two, either thread runner
+    from imagekit.filtering import _filterbank_direct
+    from imagekit.filtering.strategies import _parallel
+
+    monkeypatch.setattr(_filterbank_direct, "SERIAL_WORK", 0)
+    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", n_threads)
+    if threading == "pool":
+        monkeypatch.setattr(_parallel, "available", lambda: False)
+    rng = np.random.default_rng(9)
+    image = rng.random((2, *spatial, 3)).astype(np.float32)
+    kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
+    bank = (rng.random((*kshape, 3, 230)) - 0.5).astype(np.float32)
+    got = filterbank(image, bank, border, batch_axis=0, algorithm="direct")
+    assert_close(got, filterbank(image, bank, border, batch_axis=0, algorithm="gemm"))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [0, 69])  # in the full block of 64 outputs, in the partial one
+def test_direct_strategy_refuses_a_non_finite_bank(bad, where, monkeypatch):
+    # the tiles' outputs reveal it (a non-finite weight makes every output it
+    # touches non-finite), on one thread and on several
+    from imagekit.filtering import _filterbank_direct
+
+    rng = np.random.default_rng(10)
+    image = rng.random((9, 11, 3)).astype(np.float32)
+    bank = rng.random((3, 3, 3, 70)).astype(np.float32)
+    bank[2, 1, 2, where] = bad
+    for serial in (10**9, 0):
+        monkeypatch.setattr(_filterbank_direct, "SERIAL_WORK", serial)
+        with pytest.raises(ValueError, match="bank must be finite"):
+            filterbank(image, bank, 0, algorithm="direct")
+    image[4, 5, 1] = np.nan  # a NaN in the image alone is no error: it spreads
+    bank[2, 1, 2, where] = 0.5
+    got = filterbank(image, bank, 0, algorithm="direct")
+    want = filterbank(image, bank, 0, algorithm="gemm")
+    assert np.array_equal(np.isnan(got), np.isnan(want)) and np.isnan(got).any()
+    assert_close(np.nan_to_num(got), np.nan_to_num(want))

@@ -48,7 +48,7 @@ def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     from ..._dtypes import output_dtype
     from .._filterbank import layout
 
-    if algorithm in ("fft", "direct"):
+    if algorithm in ("fft", "direct", "winograd"):
         raise ValueError(
             f"algorithm={algorithm!r} for filterbank runs on NumPy arrays only; use 'gemm'"
         )

@@ -21,9 +21,10 @@ stored at every multiply-add, 4x slower); the channel loop advances through
 a table (``cnext``), which LLVM cannot vectorise, so it vectorises the
 output loop instead of gathering weights across channels; indices into the
 weights are unsigned (a signed index gets a wrap-around test, and the loads
-become gathers). Weights are packed per block of 64 outputs, ``wpack[block,
-t, c, :]``, contiguous in the order the loop reads them; all blocks' tiles
-of a task run block by block so a block's weights stay in cache.
+become gathers). Each thread packs the weights of a block of 64 outputs,
+``wscr[piece, t, c, :]``, contiguous in the order the loop reads them, as
+its first tile of the block runs, and takes its units block by block so a
+block's weights stay in its cache.
 """
 
 from __future__ import annotations
@@ -113,17 +114,22 @@ def _plane_bases(p, n, geo):  # pragma: no cover - numba
 
 
 @njit(fastmath={"contract"}, no_cpython_wrapper=True)
-def _tile(src, b, p, g, wb, deltas, cnext, out, o0):  # pragma: no cover - numba
+def _tile(src, b, p, g, wb, deltas, cnext, out, o0, bank, pack):  # pragma: no cover - numba
     """Outputs ``o0 : o0 + 64`` of output positions ``p : p + 6`` (those there are),
     position ``p + q`` reading ``src`` from ``g[q] + deltas[t]`` for tap ``t``.
 
-    Each position reads from its own base, so a tile may run over the end of
-    an output row into the next: no position of the grid's extension width is
-    computed and dropped (a 32² image's grid is 34 wide: 6% of W7a's work; a
-    7x7 CNN layer's 22%)."""
+    The weights come from ``wb``, the block's packed copy; with ``pack`` they
+    come from ``bank`` itself and are written into ``wb`` on the way (a
+    block's first tile: the copy hides behind the multiply-adds, where a
+    separate packing pass took 50-100 us of W7a's call). Each position reads
+    from its own base, so a tile may run over the end of an output row into
+    the next: no position of the grid's extension width is computed and
+    dropped (a 32² image's grid is 34 wide: 6% of W7a's work; a 7x7 CNN
+    layer's 22%)."""
     wide_vectors()
     acc = carray(stack_tile(384, wb.dtype), (PB, OB))  # 384 = PB * OB
     z, width, n_c = np.uint64(0), np.uint64(OB), np.uint64(wb.shape[1])
+    first = np.uint64(o0)
     n = out.shape[1]
     g0, g1, g2, g3, g4, g5 = g
     for q in range(PB):
@@ -135,6 +141,9 @@ def _tile(src, b, p, g, wb, deltas, cnext, out, o0):  # pragma: no cover - numba
         while c < n_c:
             x0, x1, x2 = src[b, g0 + dt, c], src[b, g1 + dt, c], src[b, g2 + dt, c]
             x3, x4, x5 = src[b, g3 + dt, c], src[b, g4 + dt, c], src[b, g5 + dt, c]
+            if pack:  # the block's first tile: its weights, packed on the way
+                for o in range(z, width):
+                    wb[t, c, o] = bank[t, c, first + o]
             for o in range(z, width):
                 w = wb[t, c, o]
                 acc[0, o] += x0 * w
@@ -150,44 +159,109 @@ def _tile(src, b, p, g, wb, deltas, cnext, out, o0):  # pragma: no cover - numba
             out[b, p + q, o0 + o] = acc[q, o]
 
 
+@njit(no_cpython_wrapper=True)
+def _pack_part(bank, block, wb):  # pragma: no cover - numba
+    """``wb`` = outputs ``block * 64 ...`` of ``bank`` (the last, partial block), zeros
+    past ``C_out``."""
+    o0 = block * OB
+    n_o = bank.shape[2] - o0
+    for t in range(bank.shape[0]):
+        for c in range(bank.shape[1]):
+            for o in range(OB):
+                wb[t, c, o] = bank[t, c, o0 + o] if o < n_o else 0
+
+
+@njit(no_cpython_wrapper=True)
+def _finite(out, b, p, o0):  # pragma: no cover - numba
+    """Whether a tile's outputs are all finite (``x - x`` is 0 exactly for them)."""
+    s = out[b, p, o0] - out[b, p, o0]
+    for q in range(min(PB, out.shape[1] - p)):
+        for o in range(min(OB, out.shape[2] - o0)):
+            s += out[b, p + q, o0 + o] - out[b, p + q, o0 + o]
+    return s == 0
+
+
+@njit(no_cpython_wrapper=True)
+def _fill_grid(img, value, geo, grid):  # pragma: no cover - numba
+    """The image's constant-border extension (up to three axes), built in ``grid``.
+
+    ``img``: ``(batch, D*H*W, C)``; ``geo[1:10] = (D, H, W, oz, oy, ox, De, He,
+    We)``: grid position ``(z, y, x)`` is image position ``(z + oz, y + oy, x +
+    ox)``, ``value`` where that is outside."""
+    d, h, w, oz, oy, ox, de, he, we = geo[1:10]
+    for b in range(grid.shape[0]):
+        for z in range(de):
+            for y in range(he):
+                sz, sy = z + oz, y + oy
+                inside = 0 <= sz < d and 0 <= sy < h
+                row = (z * he + y) * we
+                for x in range(we):
+                    sx = x + ox
+                    if inside and 0 <= sx < w:
+                        s = (sz * h + sy) * w + sx
+                        for c in range(grid.shape[2]):
+                            grid[b, row + x, c] = img[b, s, c]
+                    else:
+                        for c in range(grid.shape[2]):
+                            grid[b, row + x, c] = value
+
+
 @njit(cache=True, nogil=True)
 def bank_tiles(
-    t0, t1, img, top, bottom, side, deltas, geo, oshape, gstride, wpack, cnext, out, per_task
-):
-    """Tasks ``t0..t1``: each ``per_task`` tiles of one batch item, for every block of
-    outputs; ``out``: ``(batch, outputs, C_out)``.
+    p0, p1, pieces, img, grids, bottom, side, deltas, geo, value, oshape, gstride, bank,
+    wscr, cnext, status, out,
+):  # fmt: skip
+    """Pieces ``p0..p1`` of ``pieces``: piece ``p`` computes the ``p``-th equal share
+    of the (block of 64 outputs, batch item, tile) units, block by block, with
+    its own packed weights ``wscr[p]``; ``out``: ``(batch, outputs, C_out)``.
 
-    ``geo[0] == 1``: a 2-D image read in place where the windows are inside it,
-    ``img``, and from the extended grid's rows above and below (``top``,
-    ``bottom``) and its columns near the rows' ends (``side``) elsewhere
-    (``_plane_bases``); ``deltas[k]``: the taps' offsets in source ``k`` (0:
-    the image, 1: the rows' grids, 2: the band). ``geo[0] == 0``: any number
-    of dimensions, all from the whole extended grid ``top``, the output's
-    shape ``oshape`` on the grid of strides ``gstride``."""  # pragma: no cover - numba
+    Sources, by ``geo[0]``: 0, the whole extended grid ``grids[0]`` (any
+    number of axes, the output's shape ``oshape`` on the grid of strides
+    ``gstride``); 2, the same, but each piece extends the image ``img`` by
+    the constant ``value`` into its own ``grids[p]`` first (``_fill_grid``;
+    the copy then sits in the cache of the core that reads it); 1, a 2-D
+    image read in place where the windows are inside it, ``img``, and from
+    the extended grid's rows above and below (``grids[0]``, ``bottom``) and
+    its columns near the rows' ends (``side``) elsewhere (``_plane_bases``).
+    ``deltas[k]``: the taps' offsets in source ``k`` (0: the image, 1: the
+    grids, 2: the band). ``status[p]`` is set where a block's first tile had
+    a non-finite output, which a non-finite weight always causes (the caller
+    then checks the bank)."""  # pragma: no cover - numba
     n = out.shape[1]
     ntiles = (n + PB - 1) // PB
-    per_item = (ntiles + per_task - 1) // per_task
-    for block in range(wpack.shape[0]):
-        wb = wpack[block]
-        for task in range(t0, t1):
-            b = task // per_item
-            k0 = (task - b * per_item) * per_task
-            for k in range(k0, min(k0 + per_task, ntiles)):
-                p = k * PB
-                if geo[0] == 0:
-                    g0 = _grid_index(p, oshape, gstride)
-                    g = (
-                        g0,
-                        _next_index(p, 1, g0, n, oshape, gstride),
-                        _next_index(p, 2, g0, n, oshape, gstride),
-                        _next_index(p, 3, g0, n, oshape, gstride),
-                        _next_index(p, 4, g0, n, oshape, gstride),
-                        _next_index(p, 5, g0, n, oshape, gstride),
-                    )
-                    kind = 1
-                else:
-                    kind, g = _plane_bases(p, n, geo)
-                # one call site: LLVM inlines the tile into each (five: +0.65 s of compile)
-                src = img if kind == 0 else (top if kind == 1 else (bottom if kind == 2 else side))
-                dt = deltas[0] if kind == 0 else (deltas[2] if kind == 3 else deltas[1])
-                _tile(src, b, p, g, wb, dt, cnext, out, block * OB)
+    per_block = out.shape[0] * ntiles
+    units = (bank.shape[2] + OB - 1) // OB * per_block
+    mode = geo[0]
+    for piece in range(p0, p1):
+        grid = grids[piece if mode == 2 else 0]
+        if mode == 2:
+            _fill_grid(img, value, geo, grid)
+        wb = wscr[piece]
+        block = -1
+        for u in range(units * piece // pieces, units * (piece + 1) // pieces):
+            fresh = u // per_block != block
+            block = u // per_block
+            b, k = divmod(u - block * per_block, ntiles)
+            p = k * PB
+            if mode == 1:
+                kind, g = _plane_bases(p, n, geo)
+            else:
+                g0 = _grid_index(p, oshape, gstride)
+                g = (
+                    g0,
+                    _next_index(p, 1, g0, n, oshape, gstride),
+                    _next_index(p, 2, g0, n, oshape, gstride),
+                    _next_index(p, 3, g0, n, oshape, gstride),
+                    _next_index(p, 4, g0, n, oshape, gstride),
+                    _next_index(p, 5, g0, n, oshape, gstride),
+                )
+                kind = 1
+            partial = (block + 1) * OB > bank.shape[2]
+            if fresh and partial:
+                _pack_part(bank, block, wb)
+            # one call site: LLVM inlines the tile into each (five: +0.65 s of compile)
+            src = img if kind == 0 else (grid if kind == 1 else (bottom if kind == 2 else side))
+            dt = deltas[0] if kind == 0 else (deltas[2] if kind == 3 else deltas[1])
+            _tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh and not partial)
+            if fresh and not _finite(out, b, p, block * OB):
+                status[piece] = 1

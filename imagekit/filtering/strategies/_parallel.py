@@ -28,6 +28,7 @@ from ._bank_kernels import bank_tiles
 from ._box8_kernels import box8_rows
 from ._dense3_kernels import dense3_rows
 from ._kgrad2_kernels import kernel_gradient3_rows, vjp2_dense3_rows
+from ._winograd_kernels import winograd_tiles
 
 _lock = threading.Lock()
 _state = {"ok": None}  # None until probed
@@ -97,8 +98,16 @@ def bank_tiles_par(pieces, ntasks, *args):  # pragma: no cover - numba
         bank_tiles(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)
 
 
+@njit(cache=True, parallel=True, nogil=True)
+def winograd_tiles_par(pieces, ntasks, *args):  # pragma: no cover - numba
+    """``winograd_tiles`` over ``pieces`` slices of ``[0, ntasks)``, one per thread."""
+    for p in prange(pieces):
+        winograd_tiles(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)
+
+
 TWINS = {
     bank_tiles: bank_tiles_par,
+    winograd_tiles: winograd_tiles_par,
     dense3_rows: dense3_rows_par,
     box8_rows: box8_rows_par,
     vjp2_dense3_rows: vjp2_dense3_rows_par,

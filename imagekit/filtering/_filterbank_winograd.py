@@ -1,0 +1,101 @@
+"""Winograd strategy for 3x3 filter banks on 2-D images (``strategies/_winograd_kernels``).
+
+F(2x2, 3x3): 16 multiply-adds per input channel and output for each 2x2
+block of outputs, where the direct loop makes 36, in the same register
+tiles. The image is extended to an even number of output rows and columns
+plus the kernel's margin: by each thread into its own grid for a constant
+border and a small image (as the direct strategy's mode 2), else here, once.
+An output that is not finite (a NaN or an infinity in the image or the
+bank, or an overflow in the transforms) sends the call to the direct
+strategy, which keeps NaNs where the windows put them and refuses a
+non-finite bank.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..borders import NA, Fill, extend
+from ._filterbank import FilterbankLayout
+from ._filterbank_direct import _IN_PLACE_BYTES, _aligned, _channel_table, direct_filterbank
+from ._recycle import empty
+from .strategies._scratch import readonly
+from .strategies._threads import SERIAL_WORK, run_tasks, threads
+
+__all__ = ["winograd_filterbank", "winograd_suits"]
+
+_PB, _OB, _XI = 6, 64, 16  # tiles per register tile, outputs per block, transform size
+
+
+def winograd_suits(lay: FilterbankLayout) -> bool:
+    """Whether the Winograd strategy applies: a 3x3 kernel on 2-D images."""
+    return lay.kshape == (3, 3)
+
+
+class _Geometry:
+    """What a Winograd call derives from its layout and its border's kind alone."""
+
+    def __init__(self, lay: FilterbankLayout, nb: int, constant: bool):
+        h, w = lay.out_spatial
+        self.ext = (2 * -(-h // 2) + 2, 2 * -(-w // 2) + 2)  # even outputs, plus margins
+        tiles = -(-h // 2) * -(-w // 2)
+        self.blocks = -(-lay.c_out // _OB)
+        self.units = self.blocks * nb * -(-tiles // _PB)
+        self.work = nb * tiles * _XI * lay.c_in * self.blocks * _OB
+        self.first = [a + s for a, s in zip(lay.lo, lay.start)]  # window start of output 0
+        itemsize = np.dtype(lay.dtype).itemsize
+        self.private = constant and nb * math.prod(self.ext) * lay.c_in * itemsize < (
+            _IN_PLACE_BYTES
+        )
+        geo = [2 if self.private else 0, 1, *lay.image_spatial, 0, *self.first, 1, *self.ext, h, w]
+        self.geo = np.array(geo, np.int64)
+        self.tap = np.zeros(1, np.int64)
+        for a in (self.geo, self.tap):
+            a.flags.writeable = False
+
+
+def winograd_filterbank(
+    image_cl: np.ndarray, bank: np.ndarray, lay: FilterbankLayout, border=None
+) -> np.ndarray:
+    """Channels-last 3x3 filterbank on 2-D images by F(2x2, 3x3); returns (batch, H, W,
+    C_out). Falls back to ``direct_filterbank`` where an output is not finite."""
+    from .strategies._winograd_kernels import winograd_tiles
+
+    if not winograd_suits(lay):
+        raise ValueError(f"algorithm='winograd' takes 3x3 kernels on 2-D images, got {lay.kshape}")
+    call_border = border
+    border = lay.border if border is None else border
+    border = Fill(0.0) if isinstance(border, NA) else border
+    nb = image_cl.shape[0]
+    out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
+    if out.size == 0:
+        return direct_filterbank(image_cl, bank, lay, call_border)
+    key = ("winograd", isinstance(border, Fill), _IN_PLACE_BYTES)
+    geo = lay.derived.get(key)
+    if geo is None:
+        geo = lay.derived[key] = _Geometry(lay, nb, key[1])
+    bank3 = readonly(np.ascontiguousarray(bank, lay.dtype).reshape(9, lay.c_in, lay.c_out))
+    pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
+    cells = math.prod(geo.ext)
+    if geo.private:  # each piece extends the image into its own grid
+        img = readonly(np.ascontiguousarray(image_cl, lay.dtype).reshape(nb, -1, lay.c_in))
+        grids = _aligned((pieces, nb, cells, lay.c_in), lay.dtype, slot=7)
+        value = border.value
+    else:
+        lo = [0, *geo.first, 0]
+        hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
+        grids = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(1, nb, cells, lay.c_in)
+        img, value = readonly(grids[0, :, :0]), 0.0
+    uscr = _aligned((pieces, _XI, 1, lay.c_in, _OB), lay.dtype, slot=6)
+    vscr = _aligned((pieces, 1, _XI * _PB, lay.c_in), lay.dtype, slot=8)
+    mscr = _aligned((pieces, 1, _XI * _PB, _OB), lay.dtype, slot=9)
+    status = np.zeros(pieces, np.uint8)
+    run_tasks(
+        winograd_tiles, pieces, pieces, img, grids, geo.geo, value, bank3, uscr, vscr, mscr,
+        geo.tap, _channel_table(lay.c_in), status, out.reshape(nb, -1, lay.c_out),
+    )  # fmt: skip
+    if status.any():  # NaNs or infinities: the direct loop places them exactly
+        return direct_filterbank(image_cl, bank, lay, call_border)
+    return out
