@@ -190,9 +190,11 @@ def warmup() -> int:
         imfilter(big, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
         imfilter(big, kernels.box(5), channel_axis=-1, **out)
     imfilter(np.zeros((32, 32)), kernels.gaussian(2.0), "nearest", algorithm="iir")
-    # a CNN layer: the filter bank's register tiles and their twin (float32)
-    bank = np.zeros((3, 3, 16, 64), np.float32)
-    filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm="direct")
+    # a CNN layer: the filter bank's register tiles and their twin (float32), directly
+    # and through Winograd's transforms (what "auto" takes for wide 3x3 layers)
+    for algorithm in ("direct", "winograd"):
+        bank = np.zeros((3, 3, 16, 64), np.float32)
+        filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm=algorithm)
     # learning a filter: both gradients of a 3x3 and of a 5x5 in one pass over the
     # rows, on images large enough for the 3x3's parallel twin (5 s cold, its own)
     from .gradients import imfilter_vjp

@@ -14,11 +14,10 @@ Where the tiles read (``_Geometry.mode``, the kernel's ``geo[0]``):
   place where the windows lie inside it; only the grid's rows above and
   below those and a band of its columns near the rows' ends are extended
   here (W7b: 1.3 of 13 MB, and 11.2-11.9 against 11.9-12.5 ms).
-- 2: a smaller image (up to three axes) with a constant border: each thread
-  extends it into its own grid inside the kernel, so the copy sits in the
-  cache of the core that reads it and costs no Python (W7a: 90 us here
-  against ~20 us in the threads).
-- 0: otherwise the whole grid, extended here and shared.
+- 2: a smaller image (up to three axes) with a constant border: the whole
+  grid, extended by a numba loop (``_bank_kernels.fill_grid``; W7a: ~15 us
+  where ``extend`` took ~90 us).
+- 0: otherwise the whole grid, extended by ``extend``.
 
 The bank needs no pass either: each thread packs a block of 64 outputs'
 weights as its first tile of the block runs, and a non-finite weight shows
@@ -146,7 +145,7 @@ def _plane_sources(image_cl, lay: FilterbankLayout, border, geo: np.ndarray):
     grid(0, h_ext, w_ext - right, w_ext, out=band[:, :, left:])
     band = band.reshape(nb, -1, c_in)
     img = np.ascontiguousarray(image_cl, dt).reshape(nb, -1, c_in)
-    return readonly(img), top[None], readonly(bottom), readonly(band)
+    return readonly(img), top, readonly(bottom), readonly(band)
 
 
 def direct_filterbank(
@@ -166,31 +165,51 @@ def direct_filterbank(
         check_finite_bank(bank)
         return out
     geo = _geometry(lay, nb, border)
-    bank3 = readonly(np.ascontiguousarray(bank, lay.dtype).reshape(geo.taps, lay.c_in, lay.c_out))
+    bank3 = blocked_bank(bank, lay, geo.taps)
     # one piece per thread (``run_tasks`` runs each on its own), one for little work
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
-    value = 0.0
     if geo.mode == 1:
-        img, grids, bottom, side = _plane_sources(image_cl, lay, border, geo.geo)
+        img, grid, bottom, side = _plane_sources(image_cl, lay, border, geo.geo)
     else:
-        if geo.mode == 2:  # each piece extends the image into its own grid
-            img = readonly(np.ascontiguousarray(image_cl, lay.dtype).reshape(nb, -1, lay.c_in))
-            ext = (pieces, nb, math.prod(geo.ext), lay.c_in)
-            grids, value = _aligned(ext, lay.dtype, slot=7), border.value
-        else:  # the whole grid, extended here, shared
-            grids = extended_flat(image_cl, lay, geo.deltas[0], 0, border)[None]
-            img = readonly(grids[0, :, :0])
-        bottom = side = img[:, :0]
+        grid = _grid(image_cl, lay, border, geo.geo, geo.deltas[0], math.prod(geo.ext))
+        img = bottom = side = readonly(grid[:, :0])
     wscr = _aligned((pieces, geo.taps, lay.c_in, _OB), lay.dtype, slot=6)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
-        bank_tiles, pieces, pieces, img, grids, bottom, side, geo.deltas, geo.geo, value,
-        geo.oshape, geo.gstride, bank3, wscr, _channel_table(lay.c_in), status,
+        bank_tiles, pieces, pieces, img, grid, bottom, side, geo.deltas, geo.geo, geo.oshape,
+        geo.gstride, bank3, wscr, _channel_table(lay.c_in), status,
         out.reshape(nb, -1, lay.c_out),
     )  # fmt: skip
     if status.any():  # a non-finite output: a non-finite weight, or only the image's
         check_finite_bank(bank)
     return out
+
+
+def blocked_bank(bank, lay: FilterbankLayout, taps: int) -> np.ndarray:
+    """The bank as ``(taps, C_in, 64 * blocks)``, read-only: itself where C_out is a
+    multiple of 64, else a copy with zeros after C_out (the kernels then take
+    every block whole, and compile no loop for a last, partial one)."""
+    w = np.ascontiguousarray(bank, lay.dtype).reshape(taps, lay.c_in, lay.c_out)
+    if lay.c_out % _OB:
+        padded = np.zeros((taps, lay.c_in, -(-lay.c_out // _OB) * _OB), lay.dtype)
+        padded[:, :, : lay.c_out] = w
+        w = padded
+    return readonly(w)
+
+
+def _grid(image_cl, lay: FilterbankLayout, border, geo: np.ndarray, deltas, cells: int):
+    """The whole extended grid, ``(batch, cells, C_in)``: for a constant border and
+    ``geo[0] == 2`` by ``fill_grid`` (numba, ~15 us for W7a where ``extend``
+    took ~90 us), else by ``extended_flat``."""
+    if geo[0] != 2:
+        return extended_flat(image_cl, lay, deltas, 0, border)
+    from .strategies._bank_kernels import fill_grid
+
+    nb, dtype = image_cl.shape[0], lay.dtype
+    img = readonly(np.ascontiguousarray(image_cl, dtype).reshape(nb, -1))
+    grid = _aligned((nb, cells * lay.c_in), dtype, slot=7)
+    fill_grid(img, float(border.value), geo, grid)
+    return grid.reshape(nb, cells, lay.c_in)
 
 
 @functools.cache

@@ -3,8 +3,8 @@
 F(2x2, 3x3): 16 multiply-adds per input channel and output for each 2x2
 block of outputs, where the direct loop makes 36, in the same register
 tiles. The image is extended to an even number of output rows and columns
-plus the kernel's margin: by each thread into its own grid for a constant
-border and a small image (as the direct strategy's mode 2), else here, once.
+plus the kernel's margin: by a numba loop for a constant border and a small
+image (as the direct strategy's mode 2), else by ``extend``.
 An output that is not finite (a NaN or an infinity in the image or the
 bank, or an overflow in the transforms) sends the call to the direct
 strategy, which keeps NaNs where the windows put them and refuses a
@@ -19,9 +19,15 @@ import numpy as np
 
 from ..borders import NA, Fill, extend
 from ._filterbank import FilterbankLayout
-from ._filterbank_direct import _IN_PLACE_BYTES, _aligned, _channel_table, direct_filterbank
+from ._filterbank_direct import (
+    _IN_PLACE_BYTES,
+    _aligned,
+    _channel_table,
+    _grid,
+    blocked_bank,
+    direct_filterbank,
+)
 from ._recycle import empty
-from .strategies._scratch import readonly
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
 __all__ = ["winograd_filterbank", "winograd_suits"]
@@ -46,10 +52,10 @@ class _Geometry:
         self.work = nb * tiles * _XI * lay.c_in * self.blocks * _OB
         self.first = [a + s for a, s in zip(lay.lo, lay.start)]  # window start of output 0
         itemsize = np.dtype(lay.dtype).itemsize
-        self.private = constant and nb * math.prod(self.ext) * lay.c_in * itemsize < (
+        self.filled = constant and nb * math.prod(self.ext) * lay.c_in * itemsize < (
             _IN_PLACE_BYTES
         )
-        geo = [2 if self.private else 0, 1, *lay.image_spatial, 0, *self.first, 1, *self.ext, h, w]
+        geo = [2 if self.filled else 0, 1, *lay.image_spatial, 0, *self.first, 1, *self.ext, h, w]
         self.geo = np.array(geo, np.int64)
         self.tap = np.zeros(1, np.int64)
         for a in (self.geo, self.tap):
@@ -76,25 +82,22 @@ def winograd_filterbank(
     geo = lay.derived.get(key)
     if geo is None:
         geo = lay.derived[key] = _Geometry(lay, nb, key[1])
-    bank3 = readonly(np.ascontiguousarray(bank, lay.dtype).reshape(9, lay.c_in, lay.c_out))
+    bank3 = blocked_bank(bank, lay, 9)
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
     cells = math.prod(geo.ext)
-    if geo.private:  # each piece extends the image into its own grid
-        img = readonly(np.ascontiguousarray(image_cl, lay.dtype).reshape(nb, -1, lay.c_in))
-        grids = _aligned((pieces, nb, cells, lay.c_in), lay.dtype, slot=7)
-        value = border.value
+    if geo.filled:  # a constant border on a small image: numba's fill
+        grid = _grid(image_cl, lay, border, geo.geo, None, cells)
     else:
         lo = [0, *geo.first, 0]
         hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
-        grids = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(1, nb, cells, lay.c_in)
-        img, value = readonly(grids[0, :, :0]), 0.0
+        grid = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(nb, cells, lay.c_in)
     uscr = _aligned((pieces, _XI, 1, lay.c_in, _OB), lay.dtype, slot=6)
     vscr = _aligned((pieces, 1, _XI * _PB, lay.c_in), lay.dtype, slot=8)
     mscr = _aligned((pieces, 1, _XI * _PB, _OB), lay.dtype, slot=9)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
-        winograd_tiles, pieces, pieces, img, grids, geo.geo, value, bank3, uscr, vscr, mscr,
-        geo.tap, _channel_table(lay.c_in), status, out.reshape(nb, -1, lay.c_out),
+        winograd_tiles, pieces, pieces, grid, geo.geo, bank3, uscr, vscr, mscr, geo.tap,
+        _channel_table(lay.c_in), status, out.reshape(nb, -1, lay.c_out),
     )  # fmt: skip
     if status.any():  # NaNs or infinities: the direct loop places them exactly
         return direct_filterbank(image_cl, bank, lay, call_border)

@@ -160,18 +160,6 @@ def _tile(src, b, p, g, wb, deltas, cnext, out, o0, bank, pack):  # pragma: no c
 
 
 @njit(no_cpython_wrapper=True)
-def _pack_part(bank, block, wb):  # pragma: no cover - numba
-    """``wb`` = outputs ``block * 64 ...`` of ``bank`` (the last, partial block), zeros
-    past ``C_out``."""
-    o0 = block * OB
-    n_o = bank.shape[2] - o0
-    for t in range(bank.shape[0]):
-        for c in range(bank.shape[1]):
-            for o in range(OB):
-                wb[t, c, o] = bank[t, c, o0 + o] if o < n_o else 0
-
-
-@njit(no_cpython_wrapper=True)
 def _finite(out, b, p, o0):  # pragma: no cover - numba
     """Whether a tile's outputs are all finite (``x - x`` is 0 exactly for them)."""
     s = out[b, p, o0] - out[b, p, o0]
@@ -181,61 +169,64 @@ def _finite(out, b, p, o0):  # pragma: no cover - numba
     return s == 0
 
 
-@njit(no_cpython_wrapper=True)
-def _fill_grid(img, value, geo, grid):  # pragma: no cover - numba
+@njit(cache=True, nogil=True)
+def fill_grid(img, value, geo, grid):  # pragma: no cover - numba
     """The image's constant-border extension (up to three axes), built in ``grid``.
 
-    ``img``: ``(batch, D*H*W, C)``; ``geo[1:10] = (D, H, W, oz, oy, ox, De, He,
-    We)``: grid position ``(z, y, x)`` is image position ``(z + oz, y + oy, x +
-    ox)``, ``value`` where that is outside."""
+    ``img``: ``(batch, D*H*W*C)``, ``grid``: ``(batch, De*He*We*C)``; ``geo[1:10]
+    = (D, H, W, oz, oy, ox, De, He, We)``: grid position ``(z, y, x)`` is image
+    position ``(z + oz, y + oy, x + ox)``, ``value`` where that is outside.
+    Row by row, each a fill, a copy and a fill of contiguous runs (channels
+    last: a row's pixels follow on), which LLVM compiles in a fraction of
+    the time a loop per pixel took.
+
+    A kernel of its own, run once on the calling thread (W7a: ~15 us) before
+    the tiles: inside them it made LLVM optimise it again in both the serial
+    loop and its parallel twin (+1.2 s of a cold first call)."""
     d, h, w, oz, oy, ox, de, he, we = geo[1:10]
+    n_c = grid.shape[1] // (de * he * we)
+    x0, x1 = min(max(-ox, 0), we), max(min(w - ox, we), 0)  # grid columns inside
+    x1 = max(x1, x0)
     for b in range(grid.shape[0]):
         for z in range(de):
             for y in range(he):
                 sz, sy = z + oz, y + oy
-                inside = 0 <= sz < d and 0 <= sy < h
-                row = (z * he + y) * we
-                for x in range(we):
-                    sx = x + ox
-                    if inside and 0 <= sx < w:
-                        s = (sz * h + sy) * w + sx
-                        for c in range(grid.shape[2]):
-                            grid[b, row + x, c] = img[b, s, c]
-                    else:
-                        for c in range(grid.shape[2]):
-                            grid[b, row + x, c] = value
+                row = (z * he + y) * we * n_c
+                inside = 0 <= sz < d and 0 <= sy < h and x1 > x0
+                a, e = (x0, x1) if inside else (we, we)  # the copied columns
+                for i in range(row, row + a * n_c):
+                    grid[b, i] = value
+                s = ((sz * h + sy) * w + x0 + ox) * n_c - (row + a * n_c)
+                for i in range(row + a * n_c, row + e * n_c):
+                    grid[b, i] = img[b, s + i]
+                for i in range(row + e * n_c, row + we * n_c):
+                    grid[b, i] = value
 
 
 @njit(cache=True, nogil=True)
 def bank_tiles(
-    p0, p1, pieces, img, grids, bottom, side, deltas, geo, value, oshape, gstride, bank,
-    wscr, cnext, status, out,
+    p0, p1, pieces, img, grid, bottom, side, deltas, geo, oshape, gstride, bank, wscr, cnext,
+    status, out,
 ):  # fmt: skip
     """Pieces ``p0..p1`` of ``pieces``: piece ``p`` computes the ``p``-th equal share
     of the (block of 64 outputs, batch item, tile) units, block by block, with
-    its own packed weights ``wscr[p]``; ``out``: ``(batch, outputs, C_out)``.
+    its own packed weights ``wscr[p]``; ``out``: ``(batch, outputs, C_out)``,
+    ``bank``: ``(taps, C_in, 64 * blocks)`` (zeros past C_out).
 
-    Sources, by ``geo[0]``: 0, the whole extended grid ``grids[0]`` (any
-    number of axes, the output's shape ``oshape`` on the grid of strides
-    ``gstride``); 2, the same, but each piece extends the image ``img`` by
-    the constant ``value`` into its own ``grids[p]`` first (``_fill_grid``;
-    the copy then sits in the cache of the core that reads it); 1, a 2-D
-    image read in place where the windows are inside it, ``img``, and from
-    the extended grid's rows above and below (``grids[0]``, ``bottom``) and
-    its columns near the rows' ends (``side``) elsewhere (``_plane_bases``).
-    ``deltas[k]``: the taps' offsets in source ``k`` (0: the image, 1: the
-    grids, 2: the band). ``status[p]`` is set where a block's first tile had
-    a non-finite output, which a non-finite weight always causes (the caller
-    then checks the bank)."""  # pragma: no cover - numba
+    Sources, by ``geo[0]``: 0, the whole extended grid ``grid`` (any number
+    of axes, the output's shape ``oshape`` on the grid of strides
+    ``gstride``); 1, a 2-D image read in place where the windows are inside
+    it, ``img``, and from the extended grid's rows above and below
+    (``grid``, ``bottom``) and its columns near the rows' ends (``side``)
+    elsewhere (``_plane_bases``). ``deltas[k]``: the taps' offsets in source
+    ``k`` (0: the image, 1: the grids, 2: the band). ``status[p]`` is set
+    where a block's first tile had a non-finite output, which a non-finite
+    weight always causes (the caller then checks the bank)."""  # pragma: no cover - numba
     n = out.shape[1]
     ntiles = (n + PB - 1) // PB
     per_block = out.shape[0] * ntiles
     units = (bank.shape[2] + OB - 1) // OB * per_block
-    mode = geo[0]
     for piece in range(p0, p1):
-        grid = grids[piece if mode == 2 else 0]
-        if mode == 2:
-            _fill_grid(img, value, geo, grid)
         wb = wscr[piece]
         block = -1
         for u in range(units * piece // pieces, units * (piece + 1) // pieces):
@@ -243,7 +234,7 @@ def bank_tiles(
             block = u // per_block
             b, k = divmod(u - block * per_block, ntiles)
             p = k * PB
-            if mode == 1:
+            if geo[0] == 1:
                 kind, g = _plane_bases(p, n, geo)
             else:
                 g0 = _grid_index(p, oshape, gstride)
@@ -256,12 +247,9 @@ def bank_tiles(
                     _next_index(p, 5, g0, n, oshape, gstride),
                 )
                 kind = 1
-            partial = (block + 1) * OB > bank.shape[2]
-            if fresh and partial:
-                _pack_part(bank, block, wb)
             # one call site: LLVM inlines the tile into each (five: +0.65 s of compile)
             src = img if kind == 0 else (grid if kind == 1 else (bottom if kind == 2 else side))
             dt = deltas[0] if kind == 0 else (deltas[2] if kind == 3 else deltas[1])
-            _tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh and not partial)
+            _tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh)
             if fresh and not _finite(out, b, p, block * OB):
                 status[piece] = 1
