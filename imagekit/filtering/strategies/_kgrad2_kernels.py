@@ -64,7 +64,10 @@ def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_c
     Indexed in two dimensions with unsigned column offsets (no row views; numba's
     wrap-around test on a signed index stops vectorisation), the nine sums kept
     over the whole run; two rows a sweep where the run has them, their four
-    image rows loaded once."""
+    image rows loaded once; four rows a sweep where the run has them (six image rows
+    for four gradient rows: 5.5 loads a row instead of 7; the vjp's fused pass
+    on 1000² float64 548-559 -> 529-538 us, +0.35 s of a cold first vjp; eight
+    rows a sweep saved 1% more for +0.8 s)."""
     o0 = min(max(0, -dx[0]), n_cols)
     o1 = max(min(n_cols, w_cols - dx[2]), o0)
     mu, z = np.uint64((o1 - o0) * inner), np.uint64(0)
@@ -75,6 +78,27 @@ def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_c
     s0, s1, s2 = rows
     i0, i1, i2 = at
     y = ya
+    while y + 4 <= yb:  # four rows a sweep: six image rows for four gradient rows
+        r = i0 + y - ya
+        for x in range(z, mu):
+            g0, g1 = grad[b, y, ug + x], grad[b, y + 1, ug + x]
+            g2, g3 = grad[b, y + 2, ug + x], grad[b, y + 3, ug + x]
+            a0, a1, a2 = s0[r, u0 + x], s0[r, u1 + x], s0[r, u2 + x]
+            b0, b1, b2 = s0[r + 1, u0 + x], s0[r + 1, u1 + x], s0[r + 1, u2 + x]
+            c0, c1, c2 = s0[r + 2, u0 + x], s0[r + 2, u1 + x], s0[r + 2, u2 + x]
+            d0, d1, d2 = s0[r + 3, u0 + x], s0[r + 3, u1 + x], s0[r + 3, u2 + x]
+            e0, e1, e2 = s0[r + 4, u0 + x], s0[r + 4, u1 + x], s0[r + 4, u2 + x]
+            f0, f1, f2 = s0[r + 5, u0 + x], s0[r + 5, u1 + x], s0[r + 5, u2 + x]
+            s00 += g0 * a0 + g1 * b0 + g2 * c0 + g3 * d0
+            s01 += g0 * a1 + g1 * b1 + g2 * c1 + g3 * d1
+            s02 += g0 * a2 + g1 * b2 + g2 * c2 + g3 * d2
+            s10 += g0 * b0 + g1 * c0 + g2 * d0 + g3 * e0
+            s11 += g0 * b1 + g1 * c1 + g2 * d1 + g3 * e1
+            s12 += g0 * b2 + g1 * c2 + g2 * d2 + g3 * e2
+            s20 += g0 * c0 + g1 * d0 + g2 * e0 + g3 * f0
+            s21 += g0 * c1 + g1 * d1 + g2 * e1 + g3 * f1
+            s22 += g0 * c2 + g1 * d2 + g2 * e2 + g3 * f2
+        y += 4
     while y + 2 <= yb:  # a run: rows[0][at[0] + y - ya + (0, 1, 2, 3)] serve two rows
         r = i0 + y - ya
         for x in range(z, mu):
