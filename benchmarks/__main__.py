@@ -141,7 +141,8 @@ def main(argv=None) -> int:
         ours = w.imagekit()
         agrees = {peer: agree(ours, fn(), w) for peer, fn in w.peers.items()}
         del ours
-        timed = block_medians({"imagekit": w.imagekit, **w.peers}, repeat, warmup, rounds)
+        contenders = {"imagekit": w.imagekit, **w.peers, **w.own}
+        timed = block_medians(contenders, repeat, warmup, rounds)
         t_ours = timed["imagekit"]
         cells, ratios = [], {}
         for peer in w.peers:
@@ -153,6 +154,9 @@ def main(argv=None) -> int:
         print(f"{w.name:4} {w.description:<52} {t_ours * 1e3:8.2f} ms   " + "; ".join(cells))
         if w.notes:
             print(f"{'':4} note: {w.notes}")
+        own = {name: t_ours / timed[name] for name in w.own}
+        for name, times in own.items():
+            print(f"{'':4} {w.name} is {times:.2f}x imagekit's {name} (same rounds)")
         fastest = min(ratios.items(), key=lambda kv: kv[1]) if ratios else None
         results.append(
             {
@@ -160,6 +164,7 @@ def main(argv=None) -> int:
                 "imagekit_ms": t_ours * 1e3,
                 "peer_ratio": ratios,
                 "fastest_peer": fastest,
+                "times_own": own,
             }
         )
     print("\nfastest peer / imagekit (above 1: imagekit faster):")
