@@ -14,10 +14,8 @@ Where the tiles read (``_Geometry.mode``, the kernel's ``geo[0]``):
   place where the windows lie inside it; only the grid's rows above and
   below those and a band of its columns near the rows' ends are extended
   here (W7b: 1.3 of 13 MB, and 11.2-11.9 against 11.9-12.5 ms).
-- 2: a smaller image (up to three axes) with a constant border: the whole
-  grid, extended by a numba loop (``_bank_kernels.fill_grid``; W7a: ~15 us
-  where ``extend`` took ~90 us).
-- 0: otherwise the whole grid, extended by ``extend``.
+- 0: otherwise the whole grid, extended by ``extend`` (a constant border
+  takes its fast path: a numba loop of its own measured no faster for W7a).
 
 The bank needs no pass either: each thread packs a block of 64 outputs'
 weights as its first tile of the block runs, and a non-finite weight shows
@@ -70,9 +68,9 @@ def _aligned(shape, dtype, slot: int) -> np.ndarray:
 
 
 class _Geometry:
-    """What a direct call derives from its layout and its border's kind alone."""
+    """What a direct call derives from its layout alone."""
 
-    def __init__(self, lay: FilterbankLayout, nb: int, constant: bool):
+    def __init__(self, lay: FilterbankLayout, nb: int):
         self.n_out, self.taps = math.prod(lay.out_spatial), math.prod(lay.kshape)
         self.blocks = -(-lay.c_out // _OB)
         self.units = self.blocks * nb * -(-self.n_out // _PB)
@@ -83,24 +81,16 @@ class _Geometry:
         itemsize = np.dtype(lay.dtype).itemsize
         self.grid_bytes = nb * math.prod(self.ext) * lay.c_in * itemsize
         self.deltas = np.stack([deltas, deltas, deltas])
-        self.mode, self.geo = 0, np.zeros(1, np.int64)
-        if self._plane(lay):
-            self.mode = 1
-        elif constant and len(lay.out_spatial) <= 3 and self.grid_bytes < _IN_PLACE_BYTES:
-            pad = [1] * (3 - len(lay.out_spatial))
-            first = [0] * len(pad) + [a + s for a, s in zip(lay.lo, lay.start)]
-            self.mode = 2  # the image's (D, H, W), the window start, the grid's (D, H, W)
-            self.geo = np.array([2, *pad, *self.image, *first, *pad, *self.ext], np.int64)
+        self.geo = np.zeros(1, np.int64)
+        self.mode = 1 if self._plane(lay) else 0
         for a in (self.oshape, self.gstride, self.deltas, self.geo):
             a.flags.writeable = False
 
     def _plane(self, lay: FilterbankLayout) -> bool:
         """Set up mode 1 (see ``_bank_kernels._plane_bases``) if it applies here."""
-        n = len(lay.out_spatial)
-        self.image = lay.image_spatial
-        if n != 2:
+        if len(lay.out_spatial) != 2:
             return False
-        (h_img, w_img), (h, w), (kh, kw) = self.image, lay.out_spatial, lay.kshape
+        (h_img, w_img), (h, w), (kh, kw) = lay.image_spatial, lay.out_spatial, lay.kshape
         oy, ox = (a + s for a, s in zip(lay.lo, lay.start))  # window start of output (0, 0)
         ya, yb = max(0, -oy), min(h, h_img - kh + 1 - oy)
         xa, xb = max(0, -ox), min(w, w_img - kw + 1 - ox)
@@ -114,12 +104,12 @@ class _Geometry:
         return True
 
 
-def _geometry(lay: FilterbankLayout, nb: int, border) -> _Geometry:
+def _geometry(lay: FilterbankLayout, nb: int) -> _Geometry:
     """The call's ``_Geometry``, kept with the layout."""
-    key = ("direct", isinstance(border, Fill), _IN_PLACE_BYTES)  # (tests change the last)
+    key = ("direct", _IN_PLACE_BYTES)  # (tests change the threshold)
     geometry = lay.derived.get(key)
     if geometry is None:
-        geometry = lay.derived[key] = _Geometry(lay, nb, key[1])
+        geometry = lay.derived[key] = _Geometry(lay, nb)
     return geometry
 
 
@@ -164,14 +154,14 @@ def direct_filterbank(
     if out.size == 0:
         check_finite_bank(bank)
         return out
-    geo = _geometry(lay, nb, border)
+    geo = _geometry(lay, nb)
     bank3 = blocked_bank(bank, lay, geo.taps)
     # one piece per thread (``run_tasks`` runs each on its own), one for little work
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
     if geo.mode == 1:
         img, grid, bottom, side = _plane_sources(image_cl, lay, border, geo.geo)
     else:
-        grid = _grid(image_cl, lay, border, geo.geo, geo.deltas[0], math.prod(geo.ext))
+        grid = extended_flat(image_cl, lay, geo.deltas[0], 0, border)
         img = bottom = side = readonly(grid[:, :0])
     wscr = _aligned((pieces, geo.taps, lay.c_in, _OB), lay.dtype, slot=6)
     status = np.zeros(pieces, np.uint8)
@@ -195,21 +185,6 @@ def blocked_bank(bank, lay: FilterbankLayout, taps: int) -> np.ndarray:
         padded[:, :, : lay.c_out] = w
         w = padded
     return readonly(w)
-
-
-def _grid(image_cl, lay: FilterbankLayout, border, geo: np.ndarray, deltas, cells: int):
-    """The whole extended grid, ``(batch, cells, C_in)``: for a constant border and
-    ``geo[0] == 2`` by ``fill_grid`` (numba, ~15 us for W7a where ``extend``
-    took ~90 us), else by ``extended_flat``."""
-    if geo[0] != 2:
-        return extended_flat(image_cl, lay, deltas, 0, border)
-    from .strategies._bank_kernels import fill_grid
-
-    nb, dtype = image_cl.shape[0], lay.dtype
-    img = readonly(np.ascontiguousarray(image_cl, dtype).reshape(nb, -1))
-    grid = _aligned((nb, cells * lay.c_in), dtype, slot=7)
-    fill_grid(img, float(border.value), geo, grid)
-    return grid.reshape(nb, cells, lay.c_in)
 
 
 @functools.cache

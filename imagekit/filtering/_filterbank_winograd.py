@@ -3,8 +3,7 @@
 F(2x2, 3x3): 16 multiply-adds per input channel and output for each 2x2
 block of outputs, where the direct loop makes 36, in the same register
 tiles. The image is extended to an even number of output rows and columns
-plus the kernel's margin: by a numba loop for a constant border and a small
-image (as the direct strategy's mode 2), else by ``extend``.
+plus the kernel's margin, by ``extend``.
 An output that is not finite (a NaN or an infinity in the image or the
 bank, or an overflow in the transforms) sends the call to the direct
 strategy, which keeps NaNs where the windows put them and refuses a
@@ -20,10 +19,8 @@ import numpy as np
 from ..borders import NA, Fill, extend
 from ._filterbank import FilterbankLayout
 from ._filterbank_direct import (
-    _IN_PLACE_BYTES,
     _aligned,
     _channel_table,
-    _grid,
     blocked_bank,
     direct_filterbank,
 )
@@ -41,9 +38,9 @@ def winograd_suits(lay: FilterbankLayout) -> bool:
 
 
 class _Geometry:
-    """What a Winograd call derives from its layout and its border's kind alone."""
+    """What a Winograd call derives from its layout alone."""
 
-    def __init__(self, lay: FilterbankLayout, nb: int, constant: bool):
+    def __init__(self, lay: FilterbankLayout, nb: int):
         h, w = lay.out_spatial
         self.ext = (2 * -(-h // 2) + 2, 2 * -(-w // 2) + 2)  # even outputs, plus margins
         tiles = -(-h // 2) * -(-w // 2)
@@ -51,12 +48,7 @@ class _Geometry:
         self.units = self.blocks * nb * -(-tiles // _PB)
         self.work = nb * tiles * _XI * lay.c_in * self.blocks * _OB
         self.first = [a + s for a, s in zip(lay.lo, lay.start)]  # window start of output 0
-        itemsize = np.dtype(lay.dtype).itemsize
-        self.filled = constant and nb * math.prod(self.ext) * lay.c_in * itemsize < (
-            _IN_PLACE_BYTES
-        )
-        geo = [2 if self.filled else 0, 1, *lay.image_spatial, 0, *self.first, 1, *self.ext, h, w]
-        self.geo = np.array(geo, np.int64)
+        self.geo = np.array([self.ext[1], h, w], np.int64)  # the grid's width, the output's
         self.tap = np.zeros(1, np.int64)
         for a in (self.geo, self.tap):
             a.flags.writeable = False
@@ -78,19 +70,15 @@ def winograd_filterbank(
     out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
     if out.size == 0:
         return direct_filterbank(image_cl, bank, lay, call_border)
-    key = ("winograd", isinstance(border, Fill), _IN_PLACE_BYTES)
-    geo = lay.derived.get(key)
+    geo = lay.derived.get("winograd")
     if geo is None:
-        geo = lay.derived[key] = _Geometry(lay, nb, key[1])
+        geo = lay.derived["winograd"] = _Geometry(lay, nb)
     bank3 = blocked_bank(bank, lay, 9)
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
     cells = math.prod(geo.ext)
-    if geo.filled:  # a constant border on a small image: numba's fill
-        grid = _grid(image_cl, lay, border, geo.geo, None, cells)
-    else:
-        lo = [0, *geo.first, 0]
-        hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
-        grid = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(nb, cells, lay.c_in)
+    lo = [0, *geo.first, 0]
+    hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
+    grid = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(nb, cells, lay.c_in)
     uscr = _aligned((pieces, _XI, 1, lay.c_in, _OB), lay.dtype, slot=6)
     vscr = _aligned((pieces, 1, _XI * _PB, lay.c_in), lay.dtype, slot=8)
     mscr = _aligned((pieces, 1, _XI * _PB, _OB), lay.dtype, slot=9)

@@ -224,7 +224,7 @@ def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape, monk
     monkeypatch.setattr(_filterbank_direct, "_IN_PLACE_BYTES", 0)  # small as it is
     bank = (rng.random((*kshape, 3, 70)) - 0.5).astype(np.float32)
     lay = _filterbank.layout(image, bank, border, shape=shape, batch_axis=0)
-    assert _filterbank_direct._geometry(lay, 2, lay.border).mode == 1
+    assert _filterbank_direct._geometry(lay, 2).mode == 1
     got = filterbank(image, bank, border, shape=shape, batch_axis=0, algorithm="direct")
     wide = (image.astype(np.float64), bank.astype(np.float64))
     for b in range(2):
@@ -237,8 +237,8 @@ def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape, monk
 @pytest.mark.parametrize("spatial", [(40,), (9, 11), (5, 6, 7)])
 def test_direct_strategy_split_among_threads(spatial, border, n_threads, threading, monkeypatch):
     # each thread takes an equal share of (block of 64 outputs, tile) units with its
-    # own packed weights, and with a constant border its own extended grid: three
-    # threads on three blocks and a half, a batch of two, either thread runner
+    # own packed weights: three threads on three blocks and a half, a batch of two,
+    # either thread runner
     from imagekit.filtering import _filterbank_direct
     from imagekit.filtering.strategies import _parallel
 

@@ -28,11 +28,10 @@ def test_winograd_equals_the_double_loop(border, shape, spatial):
 
 @pytest.mark.parametrize("threading", ["twin", "pool"])
 @pytest.mark.parametrize("n_threads", ["2", "3"])
-@pytest.mark.parametrize("border", [0, 1.5, "reflect", "shared constant"])
+@pytest.mark.parametrize("border", [0, 1.5, "reflect"])
 def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch):
     # each thread takes an equal share of (block of 64 outputs, six tiles) units
-    # with its own transformed bank, and with a constant border on a small image
-    # its own extended grid (else the grid extended once: "shared constant")
+    # with its own transformed bank
     from imagekit.filtering import _filterbank_winograd
     from imagekit.filtering.strategies import _parallel
 
@@ -40,9 +39,6 @@ def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch)
     monkeypatch.setenv("IMAGEKIT_NUM_THREADS", n_threads)
     if threading == "pool":
         monkeypatch.setattr(_parallel, "available", lambda: False)
-    if border == "shared constant":
-        monkeypatch.setattr(_filterbank_winograd, "_IN_PLACE_BYTES", 0)
-        border = 0.5
     rng = np.random.default_rng(13)
     image = rng.random((2, 13, 10, 5)).astype(np.float32)
     bank = (rng.random((3, 3, 5, 230)) - 0.5).astype(np.float32)

@@ -170,40 +170,6 @@ def _finite(out, b, p, o0):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def fill_grid(img, value, geo, grid):  # pragma: no cover - numba
-    """The image's constant-border extension (up to three axes), built in ``grid``.
-
-    ``img``: ``(batch, D*H*W*C)``, ``grid``: ``(batch, De*He*We*C)``; ``geo[1:10]
-    = (D, H, W, oz, oy, ox, De, He, We)``: grid position ``(z, y, x)`` is image
-    position ``(z + oz, y + oy, x + ox)``, ``value`` where that is outside.
-    Row by row, each a fill, a copy and a fill of contiguous runs (channels
-    last: a row's pixels follow on), which LLVM compiles in a fraction of
-    the time a loop per pixel took.
-
-    A kernel of its own, run once on the calling thread (W7a: ~15 us) before
-    the tiles: inside them it made LLVM optimise it again in both the serial
-    loop and its parallel twin (+1.2 s of a cold first call)."""
-    d, h, w, oz, oy, ox, de, he, we = geo[1:10]
-    n_c = grid.shape[1] // (de * he * we)
-    x0, x1 = min(max(-ox, 0), we), max(min(w - ox, we), 0)  # grid columns inside
-    x1 = max(x1, x0)
-    for b in range(grid.shape[0]):
-        for z in range(de):
-            for y in range(he):
-                sz, sy = z + oz, y + oy
-                row = (z * he + y) * we * n_c
-                inside = 0 <= sz < d and 0 <= sy < h and x1 > x0
-                a, e = (x0, x1) if inside else (we, we)  # the copied columns
-                for i in range(row, row + a * n_c):
-                    grid[b, i] = value
-                s = ((sz * h + sy) * w + x0 + ox) * n_c - (row + a * n_c)
-                for i in range(row + a * n_c, row + e * n_c):
-                    grid[b, i] = img[b, s + i]
-                for i in range(row + e * n_c, row + we * n_c):
-                    grid[b, i] = value
-
-
-@njit(cache=True, nogil=True)
 def bank_tiles(
     p0, p1, pieces, img, grid, bottom, side, deltas, geo, oshape, gstride, bank, wscr, cnext,
     status, out,

@@ -182,10 +182,10 @@ def winograd_tiles(
     ``out``: ``(batch, H * W, C_out)``.
 
     ``grid`` is the extended grid, ``(batch, He * We, C_in)`` with ``He = 2 *
-    ceil(H / 2) + 2`` and ``We = geo[9]`` likewise; ``geo[10:12] = (H, W)``.
+    ceil(H / 2) + 2`` and ``We`` likewise; ``geo = (We, H, W)``.
     ``tap``: one zero offset (the products are one-tap register tiles).
     ``status[p]`` is set where an output was not finite."""
-    h, w, we = geo[10], geo[11], geo[9]
+    we, h, w = geo[0], geo[1], geo[2]
     tx_n = (w + 1) // 2
     ntile = (h + 1) // 2 * tx_n
     chunks = (ntile + PB - 1) // PB
