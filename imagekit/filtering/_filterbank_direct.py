@@ -41,9 +41,8 @@ __all__ = ["direct_filterbank", "direct_suits"]
 
 _PB = 6  # positions per tile (``_bank_kernels.PB``, without importing numba)
 _OB = 64  # outputs per tile (``_bank_kernels.OB``)
-# Extended grids below this are copied whole (per thread, for a constant
-# border): reading the image in place costs three small extensions and more
-# Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
+# Extended grids below this are copied whole: reading the image in place costs
+# three small extensions and more Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
 _IN_PLACE_BYTES = 2 * 2**20
 
 
