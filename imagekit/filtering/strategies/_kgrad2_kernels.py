@@ -63,11 +63,10 @@ def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_c
 
     Indexed in two dimensions with unsigned column offsets (no row views; numba's
     wrap-around test on a signed index stops vectorisation), the nine sums kept
-    over the whole run; two rows a sweep where the run has them, their four
-    image rows loaded once; four rows a sweep where the run has them (six image rows
-    for four gradient rows: 5.5 loads a row instead of 7; the vjp's fused pass
-    on 1000² float64 548-559 -> 529-538 us, +0.35 s of a cold first vjp; eight
-    rows a sweep saved 1% more for +0.8 s)."""
+    over the whole run; four rows a sweep where the run has them, their six image
+    rows loaded once (5.5 loads a row where two rows a sweep made 7: the vjp's
+    fused pass on 1000² float64 548-559 -> 529-538 us; eight rows a sweep saved
+    1% more for +0.8 s of a cold first vjp), the rows left one at a time."""
     o0 = min(max(0, -dx[0]), n_cols)
     o1 = max(min(n_cols, w_cols - dx[2]), o0)
     mu, z = np.uint64((o1 - o0) * inner), np.uint64(0)
@@ -99,25 +98,7 @@ def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_c
             s21 += g0 * c1 + g1 * d1 + g2 * e1 + g3 * f1
             s22 += g0 * c2 + g1 * d2 + g2 * e2 + g3 * f2
         y += 4
-    while y + 2 <= yb:  # a run: rows[0][at[0] + y - ya + (0, 1, 2, 3)] serve two rows
-        r = i0 + y - ya
-        for x in range(z, mu):
-            g0, g1 = grad[b, y, ug + x], grad[b, y + 1, ug + x]
-            a0, a1, a2 = s0[r, u0 + x], s0[r, u1 + x], s0[r, u2 + x]
-            b0, b1, b2 = s0[r + 1, u0 + x], s0[r + 1, u1 + x], s0[r + 1, u2 + x]
-            c0, c1, c2 = s0[r + 2, u0 + x], s0[r + 2, u1 + x], s0[r + 2, u2 + x]
-            d0, d1, d2 = s0[r + 3, u0 + x], s0[r + 3, u1 + x], s0[r + 3, u2 + x]
-            s00 += g0 * a0 + g1 * b0
-            s01 += g0 * a1 + g1 * b1
-            s02 += g0 * a2 + g1 * b2
-            s10 += g0 * b0 + g1 * c0
-            s11 += g0 * b1 + g1 * c1
-            s12 += g0 * b2 + g1 * c2
-            s20 += g0 * c0 + g1 * d0
-            s21 += g0 * c1 + g1 * d1
-            s22 += g0 * c2 + g1 * d2
-        y += 2
-    for y in range(y, yb):  # noqa: B020 - an odd row left, or the one row
+    for y in range(y, yb):  # noqa: B020 - up to three rows left, or the one row
         r0, r1, r2 = i0 + y - ya, i1 + y - ya, i2 + y - ya
         for x in range(z, mu):
             g = grad[b, y, ug + x]
