@@ -175,11 +175,18 @@ def torch_layer(image, bank):
         return torch.nn.functional.conv2d(t_in, t_w, padding=1)[0].numpy().transpose(1, 2, 0)
 
 
-def test_direct_strategy_equals_torch_on_a_cnn_layer():
-    rng = np.random.default_rng(7)
-    image = rng.random((20, 23, 32)).astype(np.float32)
-    bank = rng.standard_normal((3, 3, 32, 128)).astype(np.float32)
-    got = filterbank(image, bank, 0, algorithm="direct")
+@pytest.mark.parametrize(
+    "algorithm, seed, shape, c_in, c_out",
+    [("direct", 7, (20, 23), 32, 128), ("winograd", 14, (32, 32), 128, 96)],
+)
+def test_tiles_equal_torch_on_a_cnn_layer(algorithm, seed, shape, c_in, c_out):
+    rng = np.random.default_rng(seed)
+    if algorithm == "direct":
+        image = rng.random((*shape, c_in)).astype(np.float32)
+    else:
+        image = rng.standard_normal((*shape, c_in)).astype(np.float32)
+    bank = rng.standard_normal((3, 3, c_in, c_out)).astype(np.float32)
+    got = filterbank(image, bank, 0, algorithm=algorithm)
     assert_close(got, torch_layer(image, bank), rtol32=2e-5)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from imagekit import filterbank
 from tests._oracles import BORDERS, assert_close
-from tests.filtering.test_filterbank import check_against_double_loop, torch_layer
+from tests.filtering.test_filterbank import check_against_double_loop
 
 
 @pytest.mark.parametrize("border", [*BORDERS, 1.5, "na"])
@@ -46,14 +46,13 @@ def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch)
     assert_close(got, filterbank(image, bank, border, batch_axis=0, algorithm="gemm"))
 
 
-def test_winograd_equals_torch_on_a_cnn_layer():
+def test_winograd_rounds_as_the_direct_loop_on_a_cnn_layer():
+    # its rounding error against float64, as the direct loop's: a few float32 ulps of
+    # the largest output (against torch: test_filterbank's CNN-layer test)
     rng = np.random.default_rng(14)
     image = rng.standard_normal((32, 32, 128)).astype(np.float32)
     bank = rng.standard_normal((3, 3, 128, 96)).astype(np.float32)
     got = filterbank(image, bank, 0, algorithm="winograd")
-    assert_close(got, torch_layer(image, bank), rtol32=2e-5)
-    # its rounding error against float64, as the direct loop's: a few float32 ulps of
-    # the largest output
     exact = filterbank(image.astype(np.float64), bank.astype(np.float64), 0, algorithm="gemm")
     scale = np.abs(exact).max()
     err = np.abs(got - exact).max() / scale
