@@ -34,7 +34,7 @@ from ..borders import Fill
 from ..filtering import imfilter, plan
 from ..kernels import Kernel
 from . import _scipy_order
-from ._support import as_float64, border_for, cast_into, truncates
+from ._support import as_float64, border_for, cast_into, check_dtypes, real_cval, truncates
 
 __all__ = ["Pass", "correlate_nd", "run_passes"]
 
@@ -104,13 +104,6 @@ def _run(x: np.ndarray, kernel, border, axes) -> np.ndarray:
     costs = plan(x, kernel, border, axes=axes).costs
     exact = {k: v for k, v in costs.items() if k in ("direct", "separable")}
     return imfilter(x, kernel, border, axes=axes, algorithm=min(exact, key=exact.get))
-
-
-def _real_cval(cval):
-    """``cval`` for a real filter: scipy's C code takes a real number only."""
-    if np.iscomplexobj(cval):
-        raise TypeError(f"must be real number, not complex: cval={cval!r} for a real filter")
-    return cval
 
 
 def _fill_value(border) -> float:
@@ -224,16 +217,21 @@ def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0) -> np.ndarray:
     With no passes the input is copied into the output, as scipy does.
     Complex input runs its real and imaginary parts with cval's parts.
     """
-    if x.size == 0:
-        return out
     if not passes:
         out[...] = x[...]  # scipy's copy: numpy's assignment casting
         return out
-    if x.dtype.kind == "c":
-        _real_passes(as_float64(x.real), passes, np.real(cval), out.real)
-        _real_passes(as_float64(x.imag), passes, np.imag(cval), out.imag)
+    complex_input = x.dtype.kind == "c"
+    cvals = [real_cval(c) for c in ((np.real(cval), np.imag(cval)) if complex_input else (cval,))]
+    for p in passes:  # scipy checks the modes, cval and dtypes even for an empty image
+        border_for(p.mode, cvals[0])
+    check_dtypes(x, out)
+    if x.size == 0:
         return out
-    _real_passes(as_float64(x), passes, _real_cval(cval), out)
+    if complex_input:
+        _real_passes(as_float64(x.real), passes, cvals[0], out.real)
+        _real_passes(as_float64(x.imag), passes, cvals[1], out.imag)
+        return out
+    _real_passes(as_float64(x), passes, cvals[0], out)
     return out
 
 
@@ -247,11 +245,12 @@ def correlate_nd(x: np.ndarray, weights: np.ndarray, origins, mode, cval, out: n
     flipped for a convolution). Weights of magnitude at most ``DBL_EPSILON``
     (and NaN) are left out, as scipy's footprint leaves them out.
     """
+    cval = real_cval(cval)
+    border = border_for(mode, cval)  # scipy checks the mode and cval even for an empty image
     if x.size == 0:
         return out
-    cval = _real_cval(cval)
+    check_dtypes(x, out)
     x = as_float64(x)
-    border = border_for(mode, cval)
 
     def exact(where):
         return _scipy_order.correlate(x, weights, origins, border, where)

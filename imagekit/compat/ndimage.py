@@ -15,6 +15,8 @@ function                       engine
 ``laplace``                    ``[1, -2, 1]`` per axis, summed
 ``gaussian_laplace``           second-derivative Gaussians, summed
 ``gaussian_gradient_magnitude``  first-derivative Gaussians, root sum of squares
+``generic_laplace``            the user's derivative per axis, summed
+``generic_gradient_magnitude``  the user's derivative per axis, root sum of squares
 =============================  ===============================================
 
 Modes: ``'reflect'`` (``d c b a | a b c d | d c b a``), ``'mirror'``
@@ -66,6 +68,7 @@ from ._ndi_gaussian import (
     gaussian_gradient_magnitude,
     gaussian_laplace,
 )
+from ._ndi_generic import generic_gradient_magnitude, generic_laplace
 from ._ndi_linear import (
     convolve,
     convolve1d,
@@ -84,6 +87,8 @@ __all__ = [
     "gaussian_filter1d",
     "gaussian_gradient_magnitude",
     "gaussian_laplace",
+    "generic_gradient_magnitude",
+    "generic_laplace",
     "laplace",
     "prewitt",
     "sobel",
