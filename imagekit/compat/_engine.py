@@ -25,6 +25,7 @@ Complex data run as their real and imaginary parts, as in scipy.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ from numba import njit
 from ..borders import Fill
 from ..filtering import imfilter, plan
 from ..kernels import Kernel
+from ..kernels._kernel import MAX_WEIGHTS
 from . import _scipy_order
 from ._support import as_float64, border_for, cast_into, check_dtypes, real_cval, truncates
 
@@ -160,9 +162,16 @@ def _engine_passes(x: np.ndarray, passes, cval) -> np.ndarray:
     # Each scipy pass extends its own input. One N-D call extends the image
     # once, which is the same for repeating borders and a zero fill, but not
     # for a non-zero fill (scipy refills every pass with cval).
+    # The engine builds the N-D product of the factors (up to MAX_WEIGHTS).
     first = borders[0]
     nonzero_fill = isinstance(first, Fill) and first.value != 0
-    if all(b == first for b in borders) and not nonzero_fill and len(set(axes)) == len(axes):
+    buildable = math.prod(k.size for k in kernels) <= MAX_WEIGHTS
+    if (
+        all(b == first for b in borders)
+        and not nonzero_fill
+        and buildable
+        and len(set(axes)) == len(axes)
+    ):
         return _run(x, kernels if len(kernels) > 1 else kernels[0], first, axes)
     for k, b, ax in zip(kernels, borders, axes):
         x = imfilter(x, k, b, axes=(ax,), algorithm="direct")

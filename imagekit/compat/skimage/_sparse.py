@@ -74,6 +74,19 @@ def correlate_sparse(image, kernel, mode="reflect"):
     float_dtype = supported_float_type(image.dtype)
     image = image.astype(float_dtype, copy=False)
     kernel = kernel.astype(float_dtype)  # the weights scikit-image applies
+    result = _correlate(image, kernel, mode)
+    if kernel.size and kernel.flat[0] == 0 and not np.isfinite(image).all():
+        # scikit-image starts its sum from the kernel's first corner, weight 0
+        # or not: 0 * inf is NaN where that corner meets a non-finite pixel.
+        corner = np.zeros_like(kernel)
+        corner.flat[0] = 1
+        with np.errstate(invalid="ignore"):
+            result += 0 * _correlate(image, corner, mode)
+    return result
+
+
+def _correlate(image: np.ndarray, kernel: np.ndarray, mode) -> np.ndarray:
+    """The correlation over the non-zero taps, with scikit-image's padding for ``mode``."""
     if mode == "valid":
         _check_kernel(kernel, image, mode)
         return imfilter(image, kernel, shape="valid", algorithm="direct")
