@@ -27,6 +27,11 @@ interpolation). Where scipy takes one mode per axis (the filters made of
 1-D passes), so does this module; ``correlate`` and ``convolve`` refuse a
 sequence, as scipy does. Unknown modes raise scipy's RuntimeError.
 
+Bad arguments raise scipy's exception types, checked in scipy's order (a
+complex ``cval`` on a real image is a ValueError before anything about the
+weights; dtypes are checked last, where scipy's C code checks them), with
+messages that name the argument.
+
 Dtypes, as in scipy (checked by experiment against scipy 1.17):
 
 - The output has the input's dtype unless ``output`` says otherwise (a

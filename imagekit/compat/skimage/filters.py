@@ -6,22 +6,20 @@ signatures, defaults, errors and dtype rules: float32 stays float32,
 float16 computes in float32, and integer images are handled as each
 scikit-image function handles them:
 
-=========================================  ==========================================
-function                                   integer images, engine
-=========================================  ==========================================
-``sobel``, ``scharr``, ``prewitt``,         ``img_as_float``; factored kernels of
-``farid`` (and ``_h``, ``_v``), ``laplace``  :mod:`imagekit.kernels` on ``imfilter``
-``roberts``, ``roberts_pos_diag``,          ``img_as_float``; 2x2 kernels through
-``roberts_neg_diag``                        ``compat.ndimage.convolve``
-``gaussian``, ``difference_of_gaussians``,  ``img_as_float`` unless ``preserve_range``;
-``unsharp_mask``                            ``compat.ndimage.gaussian_filter``
-``gabor``                                   kept as integers (truncated results);
-                                            :func:`imagekit.kernels.gabor`, rescaled
-``sato``, ``meijering``, ``frangi``,        values kept, in float64; Hessians from
-``hessian``                                 ``compat.ndimage.gaussian_filter``
-``butterworth``                             values kept; ``scipy.fft`` transforms
-``correlate_sparse``                        values kept; ``imfilter`` (direct)
-=========================================  ==========================================
+- ``sobel``, ``scharr``, ``prewitt``, ``farid`` (and their ``_h``, ``_v``),
+  ``laplace``, ``roberts``, ``roberts_pos_diag``, ``roberts_neg_diag``:
+  ``img_as_float``; kernels of :mod:`imagekit.kernels` on ``imfilter``.
+- ``gaussian``, ``difference_of_gaussians``, ``unsharp_mask``:
+  ``img_as_float`` unless ``preserve_range``;
+  ``compat.ndimage.gaussian_filter``.
+- ``gabor``: integers kept (truncated results, as scipy truncates);
+  :func:`imagekit.kernels.gabor`, rescaled, through ``compat.ndimage.convolve``.
+- ``sato``, ``meijering``, ``frangi``, ``hessian``: values kept, in
+  float64; Hessians from ``compat.ndimage.gaussian_filter``.
+- ``butterworth``: values kept; ``scipy.fft`` transforms.
+- ``correlate_sparse``: values kept; ``imfilter`` (direct).
+
+Bad arguments raise scikit-image's exception types.
 """
 
 from ._edges import (
