@@ -26,6 +26,7 @@ IMAGES = {
     "float16": np.ones((4, 5), np.float16),
     "str": np.full((4, 5), "a"),
     "3-D": np.random.default_rng(0).random((4, 5, 3)),
+    "1-D": np.arange(6.0),
 }
 
 
@@ -127,6 +128,13 @@ SKIMAGE = [
     ("correlate_sparse", "real", (np.ones((3, 3)),), {"mode": "bogus"}),
     ("correlate_sparse", "real", (np.ones((3,)),), {}),
     ("correlate_sparse", "str", (np.ones((3, 3)),), {}),
+    ("correlate_sparse", "1-D", (np.ones((3, 3)),), {"mode": "valid"}),
+    ("correlate_sparse", "empty", (np.ones((3, 3)),), {}),
+    ("correlate_sparse", "real", (np.ones((3, 3, 3)),), {}),
+    ("gabor", "real", (0.1,), {"sigma_x": 0}),
+    ("butterworth", "real", (), {"channel_axis": 1.0}),
+    ("butterworth", "empty", (), {}),
+    ("butterworth", "real", (), {"npad": 1.5}),
 ]
 
 

@@ -25,7 +25,7 @@ def _transfer(shape, cutoff, order, high_pass, real, dtype, squared):
     """The transfer function on the FFT grid of ``shape`` (halved last axis when ``real``)."""
     q2 = np.zeros((), np.float64)
     for i, n in enumerate(shape):
-        freqs = np.fft.fftfreq(n) / cutoff
+        freqs = (np.fft.fftfreq(n) if n else np.zeros(0)) / cutoff  # empty: scipy.fft refuses
         if real and i == len(shape) - 1:
             freqs = freqs[: n // 2 + 1]
         view = [1] * len(shape)
@@ -78,8 +78,14 @@ def butterworth(
         raise ValueError(f"npad must be >= 0, got {npad}")
     axes = list(range(image.ndim))
     if channel_axis is not None:
+        if not isinstance(channel_axis, (int, np.integer)):  # scikit-image indexes with it
+            raise IndexError(f"channel_axis must be an integer, got {channel_axis!r}")
         channel_count(image, channel_axis)
         axes.remove(channel_axis % image.ndim)
+    if not axes:
+        raise ValueError(
+            f"butterworth needs an axis to filter besides channel_axis; the image has {image.ndim}"
+        )
     if npad > 0:
         pads = [(npad, npad) if ax in axes else (0, 0) for ax in range(image.ndim)]
         image = padarray(image, "nearest", pads)

@@ -34,6 +34,7 @@ def _kernel_parts(frequency, theta, bandwidth, sigma_x, sigma_y, n_stds, offset,
         sigma_x = _sigma_for_bandwidth(bandwidth, frequency)
     if sigma_y is None:
         sigma_y = _sigma_for_bandwidth(bandwidth, frequency)
+    scale = 1.0 / (2 * np.pi * sigma_x * sigma_y)  # a zero sigma: ZeroDivisionError, as there
     c, s = math.cos(theta), math.sin(theta)
     half_x = math.ceil(max(abs(n_stds * sigma_x * c), abs(n_stds * sigma_y * s), 1))
     half_y = math.ceil(max(abs(n_stds * sigma_y * c), abs(n_stds * sigma_x * s), 1))
@@ -48,7 +49,6 @@ def _kernel_parts(frequency, theta, bandwidth, sigma_x, sigma_y, n_stds, offset,
         phase=offset,
         aspect=abs(sigma_x / sigma_y),
     )
-    scale = 1.0 / (2 * np.pi * sigma_x * sigma_y)
     part = np.dtype(dtype).type(0).real.dtype  # complex64 -> float32
     return (re.weights * scale).astype(part), (im.weights * scale).astype(part)
 

@@ -32,7 +32,7 @@ def _check_kernel(kernel: np.ndarray, image: np.ndarray, mode) -> None:
             f"kernel must have an odd size along every axis unless mode='valid', "
             f"got shape {kernel.shape}"
         )
-    if kernel.ndim < image.ndim and (mode == "valid" or kernel.ndim == 1):
+    if kernel.ndim != image.ndim and (mode == "valid" or kernel.ndim == 1):
         # scikit-image's own consistency check trips here (its RuntimeError)
         raise RuntimeError(
             f"kernel must have as many axes as the image ({image.ndim}), got {kernel.ndim}"
@@ -41,7 +41,7 @@ def _check_kernel(kernel: np.ndarray, image: np.ndarray, mode) -> None:
         raise ValueError(
             f"kernel must have as many axes as the image ({image.ndim}), got {kernel.ndim}"
         )
-    if mode == "valid" and any(w > n + 1 for w, n in zip(kernel.shape, image.shape)):
+    if mode == "valid" and image.size and any(w > n + 1 for w, n in zip(kernel.shape, image.shape)):
         raise ValueError(
             f"kernel of shape {kernel.shape} does not fit in an image of shape {image.shape} "
             "with mode='valid'"
@@ -89,9 +89,13 @@ def _correlate(image: np.ndarray, kernel: np.ndarray, mode) -> np.ndarray:
     """The correlation over the non-zero taps, with scikit-image's padding for ``mode``."""
     if mode == "valid":
         _check_kernel(kernel, image, mode)
+        if image.size == 0:  # scikit-image's empty slices
+            shape = [max(n - w + 1, 0) for n, w in zip(image.shape, kernel.shape)]
+            return np.zeros(shape, image.dtype)
         return imfilter(image, kernel, shape="valid", algorithm="direct")
     numpy_mode = _NUMPY_MODES.get(mode, mode)
-    if numpy_mode not in _BORDERS and numpy_mode != "constant":  # numpy.pad's modes and errors
+    # numpy.pad's other modes, and empty images, with numpy.pad's padding and errors
+    if (numpy_mode not in _BORDERS and numpy_mode != "constant") or image.size == 0:
         _check_kernel(kernel, image, mode)
         padded = np.pad(image, [(w // 2, w // 2) for w in kernel.shape], mode=numpy_mode)
         return imfilter(padded, kernel, shape="valid", algorithm="direct")
