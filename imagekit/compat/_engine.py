@@ -25,6 +25,7 @@ Complex data run as their real and imaginary parts, as in scipy.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +34,9 @@ from numba import njit
 from ..borders import Fill
 from ..filtering import imfilter, plan
 from ..kernels import Kernel
+from ..kernels._kernel import MAX_WEIGHTS
 from . import _scipy_order
-from ._support import as_float64, border_for, cast_into, truncates
+from ._support import as_float64, border_for, cast_into, check_dtypes, real_cval, truncates
 
 __all__ = ["Pass", "correlate_nd", "run_passes"]
 
@@ -106,13 +108,6 @@ def _run(x: np.ndarray, kernel, border, axes) -> np.ndarray:
     return imfilter(x, kernel, border, axes=axes, algorithm=min(exact, key=exact.get))
 
 
-def _real_cval(cval):
-    """``cval`` for a real filter: scipy's C code takes a real number only."""
-    if np.iscomplexobj(cval):
-        raise TypeError(f"must be real number, not complex: cval={cval!r} for a real filter")
-    return cval
-
-
 def _fill_value(border) -> float:
     return border.value if isinstance(border, Fill) else 0.0
 
@@ -167,9 +162,16 @@ def _engine_passes(x: np.ndarray, passes, cval) -> np.ndarray:
     # Each scipy pass extends its own input. One N-D call extends the image
     # once, which is the same for repeating borders and a zero fill, but not
     # for a non-zero fill (scipy refills every pass with cval).
+    # The engine builds the N-D product of the factors (up to MAX_WEIGHTS).
     first = borders[0]
     nonzero_fill = isinstance(first, Fill) and first.value != 0
-    if all(b == first for b in borders) and not nonzero_fill and len(set(axes)) == len(axes):
+    buildable = math.prod(k.size for k in kernels) <= MAX_WEIGHTS
+    if (
+        all(b == first for b in borders)
+        and not nonzero_fill
+        and buildable
+        and len(set(axes)) == len(axes)
+    ):
         return _run(x, kernels if len(kernels) > 1 else kernels[0], first, axes)
     for k, b, ax in zip(kernels, borders, axes):
         x = imfilter(x, k, b, axes=(ax,), algorithm="direct")
@@ -224,16 +226,21 @@ def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0) -> np.ndarray:
     With no passes the input is copied into the output, as scipy does.
     Complex input runs its real and imaginary parts with cval's parts.
     """
-    if x.size == 0:
-        return out
     if not passes:
         out[...] = x[...]  # scipy's copy: numpy's assignment casting
         return out
-    if x.dtype.kind == "c":
-        _real_passes(as_float64(x.real), passes, np.real(cval), out.real)
-        _real_passes(as_float64(x.imag), passes, np.imag(cval), out.imag)
+    complex_input = x.dtype.kind == "c"
+    cvals = [real_cval(c) for c in ((np.real(cval), np.imag(cval)) if complex_input else (cval,))]
+    for p in passes:  # scipy checks the modes, cval and dtypes even for an empty image
+        border_for(p.mode, cvals[0])
+    check_dtypes(x, out)
+    if x.size == 0:
         return out
-    _real_passes(as_float64(x), passes, _real_cval(cval), out)
+    if complex_input:
+        _real_passes(as_float64(x.real), passes, cvals[0], out.real)
+        _real_passes(as_float64(x.imag), passes, cvals[1], out.imag)
+        return out
+    _real_passes(as_float64(x), passes, cvals[0], out)
     return out
 
 
@@ -247,11 +254,12 @@ def correlate_nd(x: np.ndarray, weights: np.ndarray, origins, mode, cval, out: n
     flipped for a convolution). Weights of magnitude at most ``DBL_EPSILON``
     (and NaN) are left out, as scipy's footprint leaves them out.
     """
+    cval = real_cval(cval)
+    border = border_for(mode, cval)  # scipy checks the mode and cval even for an empty image
     if x.size == 0:
         return out
-    cval = _real_cval(cval)
+    check_dtypes(x, out)
     x = as_float64(x)
-    border = border_for(mode, cval)
 
     def exact(where):
         return _scipy_order.correlate(x, weights, origins, border, where)

@@ -29,6 +29,16 @@ NAMES = [
     "laplace",
     "difference_of_gaussians",
     "unsharp_mask",
+    "roberts",
+    "roberts_pos_diag",
+    "roberts_neg_diag",
+    "gabor",
+    "hessian",
+    "sato",
+    "meijering",
+    "frangi",
+    "butterworth",
+    "correlate_sparse",
 ]
 MODES = ["reflect", "constant", "nearest", "mirror", "wrap", "grid-wrap", "grid-mirror"]
 DTYPES = [np.float32, np.float64, np.uint8, np.int16]
