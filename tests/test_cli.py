@@ -40,7 +40,7 @@ def test_demo_into_an_unwritable_place_is_a_user_error(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_info_and_warmup():
+def test_info_names_versions_threads_and_backends():
     r = run("info")
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
     assert "short loops:" in r.stdout  # numba's threading layer, or the Python pool
