@@ -64,8 +64,9 @@ def _load(dst, src, index, cval):  # pragma: no cover - numba
 def _extend(dst, row, imap, before, cval):  # pragma: no cover - numba
     """``dst``: ``row`` as doubles at ``before``, its border on both sides (from ``imap``)."""
     n = row.shape[0]
+    mid = dst[before : before + n]
     for x in range(n):
-        dst[before + x] = row[x]
+        mid[x] = row[x]
     for j in range(before):
         i = imap[j]
         dst[j] = cval if i < 0 else row[i]
@@ -77,43 +78,44 @@ def _extend(dst, row, imap, before, cval):  # pragma: no cover - numba
 @njit(cache=True, nogil=True, inline="always")
 def _combine(acc, data, offs, w, kind):  # pragma: no cover - numba
     """``acc[x]``: the taps ``data[offs[k] + x]`` weighted by ``w[k]``, summed in scipy's
-    order for ``kind`` (see the module docstring)."""
+    order for ``kind`` (see the module docstring). Each tap is sliced out first: an index
+    known to be non-negative lets the loops vectorise."""
     n = acc.shape[0]
     m = w.shape[0]
     if kind == TAPS:
         for x in range(n):
             acc[x] = 0.0
         for k in range(m):
-            o = offs[k]
+            d = data[offs[k] : offs[k] + n]
             wk = w[k]
             for x in range(n):
-                acc[x] += wk * data[o + x]
+                acc[x] += wk * d[x]
     elif kind == GENERAL:
-        o = offs[m - 1]
+        d = data[offs[m - 1] : offs[m - 1] + n]
         wl = w[m - 1]
         for x in range(n):
-            acc[x] = data[o + x] * wl
+            acc[x] = d[x] * wl
         for k in range(m - 1):
-            o = offs[k]
+            d = data[offs[k] : offs[k] + n]
             wk = w[k]
             for x in range(n):
-                acc[x] += data[o + x] * wk
+                acc[x] += d[x] * wk
     else:
         c = m // 2
-        o = offs[c]
+        d = data[offs[c] : offs[c] + n]
         wc = w[c]
         for x in range(n):
-            acc[x] = data[o + x] * wc
+            acc[x] = d[x] * wc
         for k in range(c):
-            a = offs[k]
-            b = offs[m - 1 - k]
+            a = data[offs[k] : offs[k] + n]
+            b = data[offs[m - 1 - k] : offs[m - 1 - k] + n]
             wk = w[k]
             if kind == SYMMETRIC:
                 for x in range(n):
-                    acc[x] += (data[a + x] + data[b + x]) * wk
+                    acc[x] += (a[x] + b[x]) * wk
             else:
                 for x in range(n):
-                    acc[x] += (data[a + x] - data[b + x]) * wk
+                    acc[x] += (a[x] - b[x]) * wk
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -163,7 +165,9 @@ def correlate_lines(t0, t1, src, dst, imap, w, kind, cval):  # pragma: no cover 
 
 
 @njit(cache=True, nogil=True)
-def correlate_taps(t0, t1, src, dst, lead, imaps, groups, before, width, offs, w, cval):  # pragma: no cover - numba
+def correlate_taps(
+    t0, t1, src, dst, lead, imaps, groups, before, width, offs, w, cval
+):  # pragma: no cover - numba
     """``NI_Correlate`` for the lines (rows along the last axis) ``t0 .. t1-1`` of the
     image ``src`` seen as ``(lines, n)``, whose leading axes have the shape ``lead``;
     a source row extended along the last axis is ``width`` long, ``before`` of it first.

@@ -74,8 +74,10 @@ def _operands(src: np.ndarray, out: np.ndarray, gain: float, border):
     read = np.ascontiguousarray(src if same else as_float64(src))
     direct = out.dtype in _DIRECT and out.flags.c_contiguous
     if direct and out.dtype.kind == "u":
-        largest = max(float(np.iinfo(read.dtype).max) if read.dtype.kind == "u" else np.inf,
-                      abs(_fill(border)))
+        largest = max(
+            float(np.iinfo(read.dtype).max) if read.dtype.kind == "u" else np.inf,
+            abs(_fill(border)),
+        )
         direct = largest * gain < _INT32_LIMIT
     write = out if direct else np.empty(out.shape, np.float64)
     if np.may_share_memory(read, write):
@@ -111,8 +113,9 @@ def correlate1d(src, weights, axis: int, origin: int, border, out: np.ndarray) -
     work = src.size * w.size
     if view.shape[2] == 1:
         rows, wrows = view[:, :, 0], dst[:, :, 0]
-        run_tasks(k.correlate_rows, rows.shape[0], rows, wrows, imap, before, w, kind, cval,
-                  work=work)
+        run_tasks(
+            k.correlate_rows, rows.shape[0], rows, wrows, imap, before, w, kind, cval, work=work
+        )
     else:
         ntasks = view.shape[0] * view.shape[1]
         run_tasks(k.correlate_lines, ntasks, view, dst, imap, w, kind, cval, work=work)
@@ -129,8 +132,7 @@ def uniform1d(src, size: int, axis: int, origin: int, border, out: np.ndarray) -
     work = 2 * src.size
     if view.shape[2] == 1:
         rows, wrows = view[:, :, 0], dst[:, :, 0]
-        run_tasks(k.uniform_rows, rows.shape[0], rows, wrows, imap, before, size, cval,
-                  work=work)
+        run_tasks(k.uniform_rows, rows.shape[0], rows, wrows, imap, before, size, cval, work=work)
     else:
         outer, inner = view.shape[0], view.shape[2]
         # enough pieces for every thread, each a run of whole cache lines
