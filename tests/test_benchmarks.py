@@ -21,6 +21,8 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     for name in ("W1", "W2", "W3", "W4", "W5", "W6", "W9"):
         assert f"\n{name} " in r.stdout
     assert "DISAGREES" not in r.stdout
+    assert "compat drop-ins on 64² integer images" in r.stdout
+    assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "DIFFERS" not in r.stdout
     assert "W8 is " in r.stdout and "x imagekit's forward alone (same rounds)" in r.stdout
     assert "first imfilter (cold cache: compile)" in r.stdout
     assert (tmp_path / "x.png").stat().st_size > 1000
