@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _scipy_order
-from ._support import border_for
+from ._support import as_float64, border_for
 
 __all__ = ["Pass", "correlate_nd", "run_passes"]
 
@@ -43,12 +43,13 @@ def _real_cval(cval):
     return cval
 
 
-def _real_passes(x: np.ndarray, passes, cval, out: np.ndarray) -> None:
+def _real_passes(x: np.ndarray, passes, cval, out: np.ndarray, scale: float = 1.0) -> None:
     """The chain on a real image, written into the real array ``out``.
 
     Each pass reads the previous one's result in the output's dtype (scipy
     filters the output in place); the intermediate results alternate between
-    ``out`` and one scratch array so that the last lands in ``out``.
+    ``out`` and one scratch array so that the last lands in ``out``. The first
+    pass reads ``x`` times ``scale``.
     """
     scratch = np.empty(out.shape, out.dtype) if len(passes) > 1 else None
     src = x
@@ -56,39 +57,44 @@ def _real_passes(x: np.ndarray, passes, cval, out: np.ndarray) -> None:
         dst = out if (len(passes) - 1 - i) % 2 == 0 else scratch
         border = border_for(p.mode, cval)
         if p.box:
-            _scipy_order.uniform1d(src, p.box, p.axis, p.origin, border, dst)
+            _scipy_order.uniform1d(src, p.box, p.axis, p.origin, border, dst, scale)
         else:
-            _scipy_order.correlate1d(src, p.weights, p.axis, p.origin, border, dst)
-        src = dst
+            _scipy_order.correlate1d(src, p.weights, p.axis, p.origin, border, dst, scale)
+        src, scale = dst, 1.0
 
 
-def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0) -> np.ndarray:
+def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0, scale=1.0) -> np.ndarray:
     """Filter ``x`` by the chain of real 1-D ``passes`` into ``out`` and return ``out``.
 
     With no passes the input is copied into the output, as scipy does.
     Complex input runs its real and imaginary parts with cval's parts.
+    ``scale`` (real input only) filters ``x * scale`` as numpy computes it,
+    without making that array (scikit-image's ``img_as_float``).
     """
     if x.size == 0:
         return out
-    if not passes:
-        out[...] = x[...]  # scipy's copy: numpy's assignment casting
+    if not passes:  # scipy's copy: numpy's assignment casting
+        out[...] = x[...] if scale == 1.0 else as_float64(x) * scale
         return out
     if x.dtype.kind == "c":
         _real_passes(x.real, passes, np.real(cval), out.real)
         _real_passes(x.imag, passes, np.imag(cval), out.imag)
         return out
-    _real_passes(x, passes, _real_cval(cval), out)
+    _real_passes(x, passes, _real_cval(cval), out, scale)
     return out
 
 
-def correlate_nd(x: np.ndarray, weights: np.ndarray, origins, mode, cval, out: np.ndarray):
+def correlate_nd(
+    x: np.ndarray, weights: np.ndarray, origins, mode, cval, out: np.ndarray, scale=1.0
+):
     """``out`` = the real N-D correlation of ``x`` with ``weights`` shifted by ``origins``.
 
     ``weights`` are scipy's final float64 correlation weights (already
     flipped for a convolution). Weights of magnitude at most ``DBL_EPSILON``
-    (and NaN) are left out, as scipy's footprint leaves them out.
+    (and NaN) are left out, as scipy's footprint leaves them out. ``scale``:
+    as for :func:`run_passes`.
     """
     if x.size == 0:
         return out
     border = border_for(mode, _real_cval(cval))
-    return _scipy_order.correlate(x, weights, origins, border, out)
+    return _scipy_order.correlate(x, weights, origins, border, out, scale)

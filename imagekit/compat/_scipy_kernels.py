@@ -19,7 +19,9 @@ middle axis: with ``inner == 1`` (the last axis) a line is copied, with its
 border, into a buffer of doubles, as scipy does; otherwise whole rows of
 ``inner`` pixels are combined at once (the same sums per pixel, vectorised
 across the row). ``imap`` gives the source index of each position of the
-extended line, -1 for ``cval``.
+extended line, -1 for ``cval``. Every pixel read is multiplied by ``scale``
+(1.0, or scikit-image's ``img_as_float`` factor ``1 / max`` for an unsigned
+image, which is then converted on the fly as ``img_as_float`` would).
 """
 
 from __future__ import annotations
@@ -49,30 +51,31 @@ def _c_cast_impl(value, like):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _load(dst, src, index, cval):  # pragma: no cover - numba
-    """``dst[:] = src[index]`` as doubles, or ``cval`` where ``index < 0``."""
+def _load(dst, src, index, cval, scale):  # pragma: no cover - numba
+    """``dst[:] = src[index]`` as doubles times ``scale``, or ``cval`` where ``index < 0``."""
     if index < 0:
         for x in range(dst.shape[0]):
             dst[x] = cval
     else:
         row = src[index]
         for x in range(dst.shape[0]):
-            dst[x] = row[x]
+            dst[x] = row[x] * scale
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _extend(dst, row, imap, before, cval):  # pragma: no cover - numba
-    """``dst``: ``row`` as doubles at ``before``, its border on both sides (from ``imap``)."""
+def _extend(dst, row, imap, before, cval, scale):  # pragma: no cover - numba
+    """``dst``: ``row`` as doubles times ``scale`` at ``before``, its border on both sides
+    (from ``imap``)."""
     n = row.shape[0]
     mid = dst[before : before + n]
     for x in range(n):
-        mid[x] = row[x]
+        mid[x] = row[x] * scale
     for j in range(before):
         i = imap[j]
-        dst[j] = cval if i < 0 else row[i]
+        dst[j] = cval if i < 0 else row[i] * scale
     for j in range(before + n, dst.shape[0]):
         i = imap[j]
-        dst[j] = cval if i < 0 else row[i]
+        dst[j] = cval if i < 0 else row[i] * scale
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -125,7 +128,9 @@ def _store(dst, acc):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def correlate_rows(t0, t1, src, dst, imap, before, w, kind, cval):  # pragma: no cover - numba
+def correlate_rows(
+    t0, t1, src, dst, imap, before, w, kind, cval, scale
+):  # pragma: no cover - numba
     """``NI_Correlate1D`` along the rows ``t0 .. t1-1`` of the 2-D ``src`` into ``dst``;
     ``imap`` covers the ``before + n + after`` positions of an extended row."""
     n = src.shape[1]
@@ -134,13 +139,13 @@ def correlate_rows(t0, t1, src, dst, imap, before, w, kind, cval):  # pragma: no
     acc = np.empty(n)
     offs = np.arange(m)
     for r in range(t0, t1):
-        _extend(buf, src[r], imap, before, cval)
+        _extend(buf, src[r], imap, before, cval, scale)
         _combine(acc, buf, offs, w, kind)
         _store(dst[r], acc)
 
 
 @njit(cache=True, nogil=True)
-def correlate_lines(t0, t1, src, dst, imap, w, kind, cval):  # pragma: no cover - numba
+def correlate_lines(t0, t1, src, dst, imap, w, kind, cval, scale):  # pragma: no cover - numba
     """``NI_Correlate1D`` along the middle axis of the 3-D ``src`` into ``dst``, for the
     output rows ``t = o * n + i`` in ``t0 .. t1-1``. The source rows a task needs are kept
     as doubles in a ring of ``m`` rows: each is converted once per run of tasks."""
@@ -156,7 +161,7 @@ def correlate_lines(t0, t1, src, dst, imap, w, kind, cval):  # pragma: no cover 
         first = i + m - 1 if (o == last_o and i == last_i + 1) else i
         for j in range(first, i + m):
             slot = (j % m) * inner
-            _load(ring[slot : slot + inner], src[o], imap[j], cval)
+            _load(ring[slot : slot + inner], src[o], imap[j], cval, scale)
         for k in range(m):
             offs[k] = ((i + k) % m) * inner
         _combine(acc, ring, offs, w, kind)
@@ -166,7 +171,7 @@ def correlate_lines(t0, t1, src, dst, imap, w, kind, cval):  # pragma: no cover 
 
 @njit(cache=True, nogil=True)
 def correlate_taps(
-    t0, t1, src, dst, lead, imaps, groups, before, width, offs, w, cval
+    t0, t1, src, dst, lead, imaps, groups, before, width, offs, w, cval, scale
 ):  # pragma: no cover - numba
     """``NI_Correlate`` for the lines (rows along the last axis) ``t0 .. t1-1`` of the
     image ``src`` seen as ``(lines, n)``, whose leading axes have the shape ``lead``;
@@ -199,13 +204,13 @@ def correlate_taps(
                 for x in range(width):
                     row[x] = cval
             else:
-                _extend(row, src[line], imaps[nlead], before, cval)
+                _extend(row, src[line], imaps[nlead], before, cval, scale)
         _combine(acc, scratch, offs, w, TAPS)
         _store(dst[t], acc)
 
 
 @njit(cache=True, nogil=True)
-def uniform_rows(t0, t1, src, dst, imap, before, size, cval):  # pragma: no cover - numba
+def uniform_rows(t0, t1, src, dst, imap, before, size, cval, scale):  # pragma: no cover - numba
     """``NI_UniformFilter1D`` along the rows ``t0 .. t1-1`` of the 2-D ``src``. Four rows
     run side by side: each running sum is a chain of dependent additions, and four chains
     keep the adder busy where one would wait on it."""
@@ -216,7 +221,7 @@ def uniform_rows(t0, t1, src, dst, imap, before, size, cval):  # pragma: no cove
     for r0 in range(t0, t1, 4):
         rows = min(4, t1 - r0)
         for q in range(rows):
-            _extend(bufs[q], src[r0 + q], imap, before, cval)
+            _extend(bufs[q], src[r0 + q], imap, before, cval, scale)
         tmp = np.zeros(4)
         for k in range(size):
             for q in range(4):
@@ -232,7 +237,7 @@ def uniform_rows(t0, t1, src, dst, imap, before, size, cval):  # pragma: no cove
 
 
 @njit(cache=True, nogil=True)
-def uniform_lines(t0, t1, src, dst, imap, size, chunk, cval):  # pragma: no cover - numba
+def uniform_lines(t0, t1, src, dst, imap, size, chunk, cval, scale):  # pragma: no cover - numba
     """``NI_UniformFilter1D`` along the middle axis of the 3-D ``src``, for the tasks
     ``t = o * pieces + p`` in ``t0 .. t1-1``: piece ``p`` is ``chunk`` pixels of the
     inner axis, whose running sums go down the whole middle axis side by side."""
@@ -251,15 +256,15 @@ def uniform_lines(t0, t1, src, dst, imap, size, chunk, cval):  # pragma: no cove
         part = src[o, :, x0:x1]
         tmp[:width] = 0.0
         for k in range(size):
-            _load(new[:width], part, imap[k], cval)
+            _load(new[:width], part, imap[k], cval, scale)
             for x in range(width):
                 tmp[x] += new[x]
         for x in range(width):
             acc[x] = tmp[x] / size
         _store(dst[o, 0, x0:x1], acc[:width])
         for i in range(1, n):
-            _load(new[:width], part, imap[i + size - 1], cval)
-            _load(old[:width], part, imap[i - 1], cval)
+            _load(new[:width], part, imap[i + size - 1], cval, scale)
+            _load(old[:width], part, imap[i - 1], cval, scale)
             for x in range(width):
                 tmp[x] += new[x] - old[x]
                 acc[x] = tmp[x] / size

@@ -4,7 +4,9 @@ Each function here fills ``out`` with what scipy's C function writes there,
 bit for bit: the compiled loops of :mod:`._scipy_kernels` add the same
 products in the same order (so a constant image stays constant and an
 integer-valued sum stays exact wherever scipy's does), and store with C's
-conversion (integers truncate toward zero and wrap). They read uint8,
+conversion (integers truncate toward zero and wrap). With ``scale``, every
+pixel read is first multiplied by it (scikit-image's ``img_as_float``,
+fused into the first pass). They read uint8,
 uint16, float32 and float64 images as they are; other dtypes are read as
 the doubles scipy reads (:func:`._support.as_float64`), and outputs of
 other dtypes are written through a double result and
@@ -61,28 +63,30 @@ def _index_map(n: int, size: int, origin: int, border) -> tuple[np.ndarray, int]
     return pad_indices(n, -before, n - before + size - 1, normalize_border(border)), before
 
 
-def _operands(src: np.ndarray, out: np.ndarray, gain: float, border):
-    """``(read, write)``: the arrays the loops take, C-contiguous and not overlapping.
+def _operands(src: np.ndarray, out: np.ndarray, gain: float, border, scale: float):
+    """``(read, write, scale)``: the arrays the loops take, C-contiguous and not
+    overlapping, and the factor the loops still apply to every pixel they read.
 
-    ``read`` is ``src`` where the loops read its dtype (and it is the output's),
-    else its doubles; ``write`` is ``out`` where the loops store its dtype (an
-    integer only when every value fits C's ``int32`` conversion: at most
-    ``gain`` times the largest pixel or fill), else a double array for
-    :func:`cast_into`.
+    ``read`` is ``src`` where the loops read its dtype (the output's, or any with a
+    ``scale``), else its doubles (times ``scale``, as numpy would multiply them);
+    ``write`` is ``out`` where the loops store its dtype (an integer only when every
+    value fits C's ``int32`` conversion: at most ``gain`` times the largest pixel or
+    fill), else a double array for :func:`cast_into`.
     """
-    same = src.dtype == out.dtype and src.dtype in _DIRECT
-    read = np.ascontiguousarray(src if same else as_float64(src))
+    if src.dtype in _DIRECT and (src.dtype == out.dtype or scale != 1.0):
+        read = np.ascontiguousarray(src)
+    else:
+        read = np.ascontiguousarray(as_float64(src))
+        if scale != 1.0:
+            read, scale = read * scale, 1.0
     direct = out.dtype in _DIRECT and out.flags.c_contiguous
     if direct and out.dtype.kind == "u":
-        largest = max(
-            float(np.iinfo(read.dtype).max) if read.dtype.kind == "u" else np.inf,
-            abs(_fill(border)),
-        )
-        direct = largest * gain < _INT32_LIMIT
+        top = float(np.iinfo(read.dtype).max) * scale if read.dtype.kind == "u" else np.inf
+        direct = max(top, abs(_fill(border))) * gain < _INT32_LIMIT
     write = out if direct else np.empty(out.shape, np.float64)
     if np.may_share_memory(read, write):
         read = read.copy()
-    return read, write
+    return read, write, scale
 
 
 def _finish(write: np.ndarray, out: np.ndarray) -> None:
@@ -97,7 +101,9 @@ def _lines(a: np.ndarray, axis: int) -> np.ndarray:
     return a.reshape(-1, shape[axis], inner)
 
 
-def correlate1d(src, weights, axis: int, origin: int, border, out: np.ndarray) -> np.ndarray:
+def correlate1d(
+    src, weights, axis: int, origin: int, border, out: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
     """``NI_Correlate1D``: ``out`` = ``src`` correlated with ``weights`` along ``axis``."""
     w = np.ascontiguousarray(weights, np.float64)
     kind = symmetry(w)
@@ -106,7 +112,7 @@ def correlate1d(src, weights, axis: int, origin: int, border, out: np.ndarray) -
         half = w.size // 2
         w[half + 1 :] = kind * w[:half][::-1]
     gain = float(np.abs(w).sum()) if np.isfinite(w).all() else np.inf
-    read, write = _operands(src, out, gain, border)
+    read, write, scale = _operands(src, out, gain, border, scale)
     imap, before = _index_map(src.shape[axis], w.size, origin, border)
     cval = _fill(border)
     view, dst = _lines(read, axis), _lines(write, axis)
@@ -114,44 +120,58 @@ def correlate1d(src, weights, axis: int, origin: int, border, out: np.ndarray) -
     if view.shape[2] == 1:
         rows, wrows = view[:, :, 0], dst[:, :, 0]
         run_tasks(
-            k.correlate_rows, rows.shape[0], rows, wrows, imap, before, w, kind, cval, work=work
+            k.correlate_rows,
+            rows.shape[0],
+            rows,
+            wrows,
+            imap,
+            before,
+            w,
+            kind,
+            cval,
+            scale,
+            work=work,
         )
     else:
         ntasks = view.shape[0] * view.shape[1]
-        run_tasks(k.correlate_lines, ntasks, view, dst, imap, w, kind, cval, work=work)
+        run_tasks(k.correlate_lines, ntasks, view, dst, imap, w, kind, cval, scale, work=work)
     _finish(write, out)
     return out
 
 
-def uniform1d(src, size: int, axis: int, origin: int, border, out: np.ndarray) -> np.ndarray:
+def uniform1d(
+    src, size: int, axis: int, origin: int, border, out: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
     """``NI_UniformFilter1D``: the running mean of ``size`` pixels along ``axis``."""
-    read, write = _operands(src, out, 1.0, border)
+    read, write, scale = _operands(src, out, 1.0, border, scale)
     imap, before = _index_map(src.shape[axis], size, origin, border)
     cval = _fill(border)
     view, dst = _lines(read, axis), _lines(write, axis)
     work = 2 * src.size
     if view.shape[2] == 1:
         rows, wrows = view[:, :, 0], dst[:, :, 0]
-        run_tasks(k.uniform_rows, rows.shape[0], rows, wrows, imap, before, size, cval, work=work)
+        run_tasks(
+            k.uniform_rows, rows.shape[0], rows, wrows, imap, before, size, cval, scale, work=work
+        )
     else:
         outer, inner = view.shape[0], view.shape[2]
         # enough pieces for every thread, each a run of whole cache lines
         pieces = max(1, min(inner // 64, -(-2 * threads() // outer)))
         chunk = -(-inner // pieces)
         ntasks = outer * (-(-inner // chunk))
-        run_tasks(k.uniform_lines, ntasks, view, dst, imap, size, chunk, cval, work=work)
+        run_tasks(k.uniform_lines, ntasks, view, dst, imap, size, chunk, cval, scale, work=work)
     _finish(write, out)
     return out
 
 
-def correlate(src, weights, origins, border, out: np.ndarray) -> np.ndarray:
+def correlate(src, weights, origins, border, out: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """``NI_Correlate``: ``out`` = the N-D correlation over the weights above
     ``DBL_EPSILON`` (scipy's footprint), ``0.0 + w * x`` tap by tap in C order."""
     weights = np.asarray(weights, np.float64)
     taps = np.nonzero(np.abs(weights) > _EPS)
     w = np.ascontiguousarray(weights[taps])
     gain = float(np.abs(w).sum()) if np.isfinite(w).all() else np.inf
-    read, write = _operands(src, out, gain, border)
+    read, write, scale = _operands(src, out, gain, border, scale)
     shape = src.shape
     maps = [_index_map(n, m, o, border) for n, m, o in zip(shape, weights.shape, origins)]
     imaps = np.full((len(maps), max(len(m) for m, _ in maps)), -1, np.int64)
@@ -165,7 +185,7 @@ def correlate(src, weights, origins, border, out: np.ndarray) -> np.ndarray:
     run_tasks(
         k.correlate_taps, lines.shape[0], lines, write.reshape(-1, shape[-1]),
         np.array(shape[:-1], np.int64), imaps, np.ascontiguousarray(groups, np.int64),
-        maps[-1][1], width, offs, w, _fill(border), work=src.size * max(w.size, 1),
+        maps[-1][1], width, offs, w, _fill(border), scale, work=src.size * max(w.size, 1),
     )  # fmt: skip
     _finish(write, out)
     return out

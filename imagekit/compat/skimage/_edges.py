@@ -20,7 +20,8 @@ import numpy as np
 from ...filtering import imfilter
 from ...kernels import Kernel, factored, laplacian
 from .. import ndimage
-from ._float import check_2d, img_as_float, supported_float_type
+from .._engine import correlate_nd
+from ._float import check_2d, img_as_float, supported_float_type, unsigned_scale
 
 __all__ = [
     "farid",
@@ -83,11 +84,25 @@ def _kernel(name: str, edge_dim: int, ndim: int) -> np.ndarray:
     return kernel
 
 
-def _convolve(image: np.ndarray, weights: np.ndarray, mode, cval) -> np.ndarray:
-    """``ndi.convolve`` as scikit-image calls it, as the correlation it is, in ``image``'s dtype."""
+def _float_source(image) -> tuple[np.ndarray, float | None]:
+    """``(array, scale)``: an unsigned image as it is with ``img_as_float``'s factor
+    (applied as the filter reads it), anything else as scikit-image converts it."""
+    image = np.asarray(image)
+    scale = unsigned_scale(image.dtype)
+    if scale is None or image.ndim == 0:
+        return _float_image(image), None
+    return image, scale
+
+
+def _convolve(image: np.ndarray, weights: np.ndarray, mode, cval, scale) -> np.ndarray:
+    """``ndi.convolve`` as scikit-image calls it, as the correlation it is: in ``image``'s
+    dtype, or of ``image * scale`` into float64."""
     if not isinstance(mode, str) and np.iterable(mode):
         raise RuntimeError("A sequence of modes is not supported by convolve")
-    return ndimage.correlate(image, weights, mode=mode, cval=cval)
+    if scale is None:
+        return ndimage.correlate(image, weights, mode=mode, cval=cval)
+    out = np.empty(image.shape, np.float64)
+    return correlate_nd(image, weights, [0] * image.ndim, mode, cval, out, scale)
 
 
 def _mask(result: np.ndarray, mask) -> np.ndarray:
@@ -101,7 +116,7 @@ def _mask(result: np.ndarray, mask) -> np.ndarray:
 
 
 def _edge_filter(name, image, mask, axis, mode, cval):
-    image = _float_image(image)
+    image, scale = _float_source(image)
     ndim = image.ndim
     if axis is None:
         axes = list(range(ndim))
@@ -110,14 +125,22 @@ def _edge_filter(name, image, mask, axis, mode, cval):
     else:
         axes = axis
     magnitude = len(axes) > 1
-    output = np.zeros(image.shape, dtype=image.dtype)
+    # scikit-image's sum 0.0 + term + term ..., in place in the first term's array
+    output = None
     for edge_dim in axes:
-        ax_output = _convolve(image, _kernel(name, edge_dim, ndim), mode, cval)
+        ax_output = _convolve(image, _kernel(name, edge_dim, ndim), mode, cval, scale)
         if magnitude:
-            ax_output *= ax_output
-        output += ax_output
+            np.multiply(ax_output, ax_output, out=ax_output)
+        if output is None:
+            output = ax_output
+            output += 0.0  # as scikit-image's zeros + term: -0.0 becomes 0.0
+        else:
+            output += ax_output
+    if output is None:
+        output = np.zeros(image.shape, np.float64 if scale else image.dtype)
     if magnitude:  # scikit-image divides by sqrt(ndim), however many axes
-        output = np.sqrt(output) / np.sqrt(ndim, dtype=output.dtype)
+        np.sqrt(output, out=output)
+        np.divide(output, np.sqrt(ndim, dtype=output.dtype), out=output)
     return _mask(output, mask)
 
 
@@ -237,8 +260,8 @@ def laplace(image, ksize=3, mask=None):
     >>> filters.laplace(np.array([0.0, 1.0, 4.0, 9.0, 16.0]))
     array([-1., -2., -2., -2.,  7.])
     """
-    image = _float_image(image)
+    image, scale = _float_source(image)
     if ksize < 3:
         raise ValueError(f"could not broadcast the 3-wide Laplacian into ksize={ksize}")
     weights = -np.asarray(laplacian(image.ndim).weights)
-    return _mask(_convolve(image, weights, "reflect", 0.0), mask)
+    return _mask(_convolve(image, weights, "reflect", 0.0, scale), mask)
