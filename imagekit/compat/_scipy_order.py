@@ -18,6 +18,9 @@ each position past the edges (-1 for ``cval``).
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from ..borders import Fill, normalize_border, pad_indices
@@ -30,6 +33,7 @@ __all__ = ["correlate", "correlate1d", "symmetry", "uniform1d"]
 _EPS = np.finfo(np.float64).eps
 # dtypes the loops read and write as they are
 _DIRECT = tuple(np.dtype(t) for t in (np.uint8, np.uint16, np.float32, np.float64))
+_LARGEST = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}
 # integer outputs are stored through int32 (C's conversion for 8 and 16 bits)
 _INT32_LIMIT = 2.0**31 - 1
 
@@ -40,27 +44,38 @@ def symmetry(weights: np.ndarray) -> int:
     Only odd lengths qualify, and the test allows ``DBL_EPSILON`` of slack:
     scipy then uses the left half's weights for both sides.
     """
-    n = weights.size
+    w = np.asarray(weights, np.float64).tolist()  # a few taps: Python beats numpy's calls
+    n = len(w)
     if not n % 2:
         return k.GENERAL
     half = n // 2
-    left, right = weights[:half][::-1], weights[half + 1 :]
-    if np.all(np.abs(right - left) <= _EPS):
+    pairs = [(w[half - j], w[half + j]) for j in range(1, half + 1)]
+    if all(abs(right - left) <= _EPS for left, right in pairs):
         return k.SYMMETRIC
-    if np.all(np.abs(right + left) <= _EPS):
+    if all(abs(right + left) <= _EPS for left, right in pairs):
         return k.ANTISYMMETRIC
     return k.GENERAL
+
+
+def _gain(w: np.ndarray) -> float:
+    """``sum |w|``, or inf when a weight is not finite."""
+    total = math.fsum(abs(v) for v in w.tolist())
+    return total if math.isfinite(total) else math.inf
 
 
 def _fill(border) -> float:
     return float(border.value) if isinstance(border, Fill) else 0.0
 
 
+@functools.lru_cache(maxsize=256)
 def _index_map(n: int, size: int, origin: int, border) -> tuple[np.ndarray, int]:
     """The source index of each position of a line extended for ``size`` taps at
-    ``origin`` (scipy's ``size // 2 + origin`` before), and that count before."""
+    ``origin`` (scipy's ``size // 2 + origin`` before), and that count before
+    (kept for the calls that follow: read-only)."""
     before = size // 2 + origin
-    return pad_indices(n, -before, n - before + size - 1, normalize_border(border)), before
+    imap = pad_indices(n, -before, n - before + size - 1, normalize_border(border))
+    imap.flags.writeable = False
+    return imap, before
 
 
 def _operands(src: np.ndarray, out: np.ndarray, gain: float, border, scale: float):
@@ -81,7 +96,7 @@ def _operands(src: np.ndarray, out: np.ndarray, gain: float, border, scale: floa
             read, scale = read * scale, 1.0
     direct = out.dtype in _DIRECT and out.flags.c_contiguous
     if direct and out.dtype.kind == "u":
-        top = float(np.iinfo(read.dtype).max) * scale if read.dtype.kind == "u" else np.inf
+        top = _LARGEST.get(read.dtype, math.inf) * scale
         direct = max(top, abs(_fill(border))) * gain < _INT32_LIMIT
     write = out if direct else np.empty(out.shape, np.float64)
     if np.may_share_memory(read, write):
@@ -97,8 +112,7 @@ def _finish(write: np.ndarray, out: np.ndarray) -> None:
 def _lines(a: np.ndarray, axis: int) -> np.ndarray:
     """``a`` as ``(outer, n, inner)`` around ``axis``."""
     shape = a.shape
-    inner = int(np.prod(shape[axis + 1 :], dtype=np.int64))
-    return a.reshape(-1, shape[axis], inner)
+    return a.reshape(-1, shape[axis], math.prod(shape[axis + 1 :]))
 
 
 def correlate1d(
@@ -111,9 +125,8 @@ def correlate1d(
         w = w.copy()
         half = w.size // 2
         w[half + 1 :] = kind * w[:half][::-1]
-    gain = float(np.abs(w).sum()) if np.isfinite(w).all() else np.inf
-    read, write, scale = _operands(src, out, gain, border, scale)
-    imap, before = _index_map(src.shape[axis], w.size, origin, border)
+    read, write, scale = _operands(src, out, _gain(w), border, scale)
+    imap, before = _index_map(src.shape[axis], w.size, int(origin), border)
     cval = _fill(border)
     view, dst = _lines(read, axis), _lines(write, axis)
     work = src.size * w.size
@@ -144,7 +157,7 @@ def uniform1d(
 ) -> np.ndarray:
     """``NI_UniformFilter1D``: the running mean of ``size`` pixels along ``axis``."""
     read, write, scale = _operands(src, out, 1.0, border, scale)
-    imap, before = _index_map(src.shape[axis], size, origin, border)
+    imap, before = _index_map(src.shape[axis], int(size), int(origin), border)
     cval = _fill(border)
     view, dst = _lines(read, axis), _lines(write, axis)
     work = 2 * src.size
@@ -170,21 +183,23 @@ def correlate(src, weights, origins, border, out: np.ndarray, scale: float = 1.0
     weights = np.asarray(weights, np.float64)
     taps = np.nonzero(np.abs(weights) > _EPS)
     w = np.ascontiguousarray(weights[taps])
-    gain = float(np.abs(w).sum()) if np.isfinite(w).all() else np.inf
-    read, write, scale = _operands(src, out, gain, border, scale)
+    read, write, scale = _operands(src, out, _gain(w), border, scale)
     shape = src.shape
-    maps = [_index_map(n, m, o, border) for n, m, o in zip(shape, weights.shape, origins)]
+    maps = [_index_map(n, m, int(o), border) for n, m, o in zip(shape, weights.shape, origins)]
     imaps = np.full((len(maps), max(len(m) for m, _ in maps)), -1, np.int64)
     for a, (m, _) in enumerate(maps):
         imaps[a, : len(m)] = m
-    lead_taps = np.stack(taps[:-1], axis=1) if len(taps) > 1 else np.zeros((w.size, 0), np.int64)
-    groups, group_of = np.unique(lead_taps, axis=0, return_inverse=True)
+    # the taps' positions on the leading axes: one group (source row) per distinct one
+    lead = list(zip(*(t.tolist() for t in taps[:-1]))) if len(taps) > 1 else [()] * w.size
+    ids: dict[tuple, int] = {}
+    group_of = [ids.setdefault(t, len(ids)) for t in lead]
+    groups = np.array(list(ids), np.int64).reshape(len(ids), len(taps) - 1)
     width = shape[-1] + weights.shape[-1] - 1
-    offs = np.asarray(group_of, np.int64).reshape(-1) * width + taps[-1]
+    offs = np.array(group_of, np.int64) * width + taps[-1]
     lines = read.reshape(-1, shape[-1])
     run_tasks(
         k.correlate_taps, lines.shape[0], lines, write.reshape(-1, shape[-1]),
-        np.array(shape[:-1], np.int64), imaps, np.ascontiguousarray(groups, np.int64),
+        np.array(shape[:-1], np.int64), imaps, groups,
         maps[-1][1], width, offs, w, _fill(border), scale, work=src.size * max(w.size, 1),
     )  # fmt: skip
     _finish(write, out)
