@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..filtering.strategies._scratch import scratch
 from . import _scipy_order
 from ._support import as_float64, border_for
 
 __all__ = ["Pass", "correlate_nd", "run_passes"]
+
+SLOT_BETWEEN = 22  # the scratch slot of the results between passes
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,14 @@ def _real_passes(x: np.ndarray, passes, cval, out: np.ndarray, scale: float = 1.
 
     Each pass reads the previous one's result in the output's dtype (scipy
     filters the output in place); the intermediate results alternate between
-    ``out`` and one scratch array so that the last lands in ``out``. The first
+    ``out`` and one array of this thread's scratch pool so that the last lands in
+    ``out``. The first
     pass reads ``x`` times ``scale``.
     """
-    scratch = np.empty(out.shape, out.dtype) if len(passes) > 1 else None
+    between = scratch(out.shape, out.dtype, SLOT_BETWEEN) if len(passes) > 1 else None
     src = x
     for i, p in enumerate(passes):
-        dst = out if (len(passes) - 1 - i) % 2 == 0 else scratch
+        dst = out if (len(passes) - 1 - i) % 2 == 0 else between
         border = border_for(p.mode, cval)
         if p.box:
             _scipy_order.uniform1d(src, p.box, p.axis, p.origin, border, dst, scale)

@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from ..borders import Fill, normalize_border, pad_indices
+from ..filtering.strategies._scratch import readonly, scratch
 from ..filtering.strategies._threads import run_tasks, threads
 from . import _scipy_kernels as k
 from ._support import as_float64, cast_into
@@ -34,6 +35,8 @@ _EPS = np.finfo(np.float64).eps
 # dtypes the loops read and write as they are
 _DIRECT = tuple(np.dtype(t) for t in (np.uint8, np.uint16, np.float32, np.float64))
 _LARGEST = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}
+# this module's scratch slots (``strategies._scratch``): a double result, a copy of the source
+SLOT_RESULT, SLOT_SOURCE = 20, 21
 # integer outputs are stored through int32 (C's conversion for 8 and 16 bits)
 _INT32_LIMIT = 2.0**31 - 1
 
@@ -86,7 +89,8 @@ def _operands(src: np.ndarray, out: np.ndarray, gain: float, border, scale: floa
     ``scale``), else its doubles (times ``scale``, as numpy would multiply them);
     ``write`` is ``out`` where the loops store its dtype (an integer only when every
     value fits C's ``int32`` conversion: at most ``gain`` times the largest pixel or
-    fill), else a double array for :func:`cast_into`.
+    fill), else a double array for :func:`cast_into`. Temporaries come from this
+    thread's scratch pool; ``read`` is read-only (one compiled loop for both kinds).
     """
     if src.dtype in _DIRECT and (src.dtype == out.dtype or scale != 1.0):
         read = np.ascontiguousarray(src)
@@ -98,10 +102,12 @@ def _operands(src: np.ndarray, out: np.ndarray, gain: float, border, scale: floa
     if direct and out.dtype.kind == "u":
         top = _LARGEST.get(read.dtype, math.inf) * scale
         direct = max(top, abs(_fill(border))) * gain < _INT32_LIMIT
-    write = out if direct else np.empty(out.shape, np.float64)
+    write = out if direct else scratch(out.shape, np.float64, SLOT_RESULT)
     if np.may_share_memory(read, write):
-        read = read.copy()
-    return read, write, scale
+        copy = scratch(read.shape, read.dtype, SLOT_SOURCE)
+        copy[...] = read
+        read = copy
+    return readonly(read), write, scale
 
 
 def _finish(write: np.ndarray, out: np.ndarray) -> None:
