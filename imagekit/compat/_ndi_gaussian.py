@@ -15,6 +15,7 @@ from ._support import (
     get_output,
     normalize_sequence,
     over_axes,
+    sqrt_in_place,
     square_and_add,
 )
 
@@ -209,5 +210,5 @@ def gaussian_gradient_magnitude(
 
     output = over_axes(input, derivative, output, mode, cval, axes, square_and_add)
     if check_axes(axes, input.ndim):
-        np.sqrt(output, output, casting="unsafe")
+        sqrt_in_place(output)
     return output

@@ -256,3 +256,23 @@ def test_integer_images_are_filtered_without_a_float64_copy(call, dtype):
         tracemalloc.stop()
     assert_identical(result, call(ndi, image))
     assert peak < 3 * image.nbytes, f"peak {peak} bytes for a {image.nbytes}-byte image"
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_gradient_magnitude_of_small_integers_matches_scipy(dtype):
+    rng = np.random.default_rng(3)
+    info = np.iinfo(dtype)
+    image = rng.integers(info.min, info.max, (40, 30), endpoint=True).astype(dtype)
+    for sigma in (0.7, 2.0):
+        same_as_scipy("gaussian_gradient_magnitude", image, sigma)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
+def test_sqrt_in_place_is_numpys_unsafe_sqrt(dtype):
+    from imagekit.compat._support import sqrt_in_place
+
+    values = np.concatenate([np.arange(256, dtype=np.uint8).astype(dtype)] * 3)
+    expected, ours = values.copy(), values.copy()
+    np.sqrt(expected, expected, casting="unsafe")
+    sqrt_in_place(ours)
+    assert_identical(ours, expected)
