@@ -212,28 +212,40 @@ def correlate_taps(
 @njit(cache=True, nogil=True)
 def uniform_rows(t0, t1, src, dst, imap, before, size, cval, scale):  # pragma: no cover - numba
     """``NI_UniformFilter1D`` along the rows ``t0 .. t1-1`` of the 2-D ``src``. Four rows
-    run side by side: each running sum is a chain of dependent additions, and four chains
-    keep the adder busy where one would wait on it."""
+    run side by side, each running sum in a register: a running sum is a chain of
+    dependent additions, and four chains keep the adder busy where one would wait on
+    it. The divisions by ``size`` come after, vectorised, as the rows are stored."""
     n = src.shape[1]
     width = n + size - 1
-    bufs = np.empty((4, width))
-    acc = np.empty((4, n))
+    bufs = np.zeros((4, width))
+    sums = np.empty((4, n))
     for r0 in range(t0, t1, 4):
         rows = min(4, t1 - r0)
         for q in range(rows):
             _extend(bufs[q], src[r0 + q], imap, before, cval, scale)
-        tmp = np.zeros(4)
+        b0, b1, b2, b3 = bufs[0], bufs[1], bufs[2], bufs[3]
+        c0, c1, c2, c3 = sums[0], sums[1], sums[2], sums[3]
+        s0 = s1 = s2 = s3 = 0.0
         for k in range(size):
-            for q in range(4):
-                tmp[q] += bufs[q, k]
-        for q in range(4):
-            acc[q, 0] = tmp[q] / size
+            s0 += b0[k]
+            s1 += b1[k]
+            s2 += b2[k]
+            s3 += b3[k]
+        c0[0], c1[0], c2[0], c3[0] = s0, s1, s2, s3
         for x in range(1, n):
-            for q in range(4):
-                tmp[q] += bufs[q, x + size - 1] - bufs[q, x - 1]
-                acc[q, x] = tmp[q] / size
+            s0 += b0[x + size - 1] - b0[x - 1]
+            s1 += b1[x + size - 1] - b1[x - 1]
+            s2 += b2[x + size - 1] - b2[x - 1]
+            s3 += b3[x + size - 1] - b3[x - 1]
+            c0[x], c1[x], c2[x], c3[x] = s0, s1, s2, s3
         for q in range(rows):
-            _store(dst[r0 + q], acc[q])
+            _store_mean(dst[r0 + q], sums[q], size)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _store_mean(dst, sums, size):  # pragma: no cover - numba
+    for x in range(dst.shape[0]):
+        dst[x] = _c_cast(sums[x] / size, dst[0])
 
 
 @njit(cache=True, nogil=True)
