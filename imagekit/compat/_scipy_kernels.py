@@ -252,32 +252,43 @@ def _store_mean(dst, sums, size):  # pragma: no cover - numba
 def uniform_lines(t0, t1, src, dst, imap, size, chunk, cval, scale):  # pragma: no cover - numba
     """``NI_UniformFilter1D`` along the middle axis of the 3-D ``src``, for the tasks
     ``t = o * pieces + p`` in ``t0 .. t1-1``: piece ``p`` is ``chunk`` pixels of the
-    inner axis, whose running sums go down the whole middle axis side by side."""
+    inner axis, whose running sums go down the whole middle axis side by side, reading
+    the rows in place (``cval`` where a row is outside the image)."""
     n = src.shape[1]
     inner = src.shape[2]
     pieces = (inner + chunk - 1) // chunk
-    new = np.empty(chunk)
-    old = np.empty(chunk)
     tmp = np.empty(chunk)
-    acc = np.empty(chunk)
     for t in range(t0, t1):
         o, p = t // pieces, t % pieces
         x0 = p * chunk
         x1 = min(inner, x0 + chunk)
-        width = x1 - x0
-        part = src[o, :, x0:x1]
-        tmp[:width] = 0.0
+        sums = tmp[: x1 - x0]
+        sums[:] = 0.0
         for k in range(size):
-            _load(new[:width], part, imap[k], cval, scale)
-            for x in range(width):
-                tmp[x] += new[x]
-        for x in range(width):
-            acc[x] = tmp[x] / size
-        _store(dst[o, 0, x0:x1], acc[:width])
+            j = imap[k]
+            if j < 0:
+                for x in range(sums.shape[0]):
+                    sums[x] += cval
+            else:
+                row = src[o, j][x0:x1]
+                for x in range(sums.shape[0]):
+                    sums[x] += row[x] * scale
+        _store_mean(dst[o, 0][x0:x1], sums, size)
         for i in range(1, n):
-            _load(new[:width], part, imap[i + size - 1], cval, scale)
-            _load(old[:width], part, imap[i - 1], cval, scale)
-            for x in range(width):
-                tmp[x] += new[x] - old[x]
-                acc[x] = tmp[x] / size
-            _store(dst[o, i, x0:x1], acc[:width])
+            jn, jo = imap[i + size - 1], imap[i - 1]
+            if jn >= 0 and jo >= 0:
+                new, old = src[o, jn][x0:x1], src[o, jo][x0:x1]
+                for x in range(sums.shape[0]):
+                    sums[x] += new[x] * scale - old[x] * scale
+            elif jn >= 0:
+                new = src[o, jn][x0:x1]
+                for x in range(sums.shape[0]):
+                    sums[x] += new[x] * scale - cval
+            elif jo >= 0:
+                old = src[o, jo][x0:x1]
+                for x in range(sums.shape[0]):
+                    sums[x] += cval - old[x] * scale
+            else:
+                for x in range(sums.shape[0]):
+                    sums[x] += cval - cval
+            _store_mean(dst[o, i][x0:x1], sums, size)
