@@ -11,7 +11,7 @@ from a fitted model and takes the cheapest. This example times all three on
 a 256×256 float32 image with dense (non-separable) square kernels, plots the
 time against the kernel's width with the planner's predictions, and marks
 its choice. It is a quick look, a few repeats per point on whatever machine
-builds the page — not a benchmark; ``python -m benchmarks`` is the careful
+builds the page — not a benchmark; ``imagekit bench`` is the careful
 one.
 """
 

@@ -1,98 +1,47 @@
 """``imagekit filter``: one kernel over many image files.
 
 ``imagekit filter IN... -o OUTDIR --kernel gaussian:sigma=2 --border reflect``
-reads each file (:func:`imagekit.io.imread`), filters it and writes the
-result under the same name in ``OUTDIR``. A colour image (last axis of 3 or
-4) is filtered channel by channel; a stack (a multi-page TIFF) page by page
-unless the kernel has as many axes as the stack. The output keeps the
-input's dtype (integers rounded and clipped) unless ``--dtype`` says
-otherwise.
-
-A bad option stops the command at once (status 2); a file that cannot be
-read, filtered or written is reported and skipped, and the command ends
-with status 1. A progress bar (tqdm) shows on a terminal, or with
-``--progress``; ``--chunks N`` filters each image through Dask in blocks of
-``N`` pixels per axis, with Dask's progress bar.
+reads each file (``imagekit.io.imread``), filters it and writes the result
+under the same name in ``OUTDIR``. Every option is checked before any file
+is read (status 2 for a bad one); a file that cannot be read, filtered or
+written is reported and skipped, and the command ends with status 1.
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["add_parser", "run"]
-
-# The factories a --kernel spec may name.
-KERNELS = (
-    "gaussian",
-    "box",
-    "disk",
-    "dog",
-    "log",
-    "laplacian",
-    "sobel",
-    "prewitt",
-    "scharr",
-    "farid",
-    "bickley",
-    "ando3",
-    "ando4",
-    "ando5",
+from ._cli_options import (
+    ALGORITHMS,
+    DTYPES,
+    OptionError,
+    add_progress_options,
+    border_help,
+    check_algorithm,
+    check_suffixes,
+    join_negative_values,
+    parse_border,
+    parse_chunks,
+    parse_dtype,
+    parse_kernel,
 )
+from ._cli_output import check_grey, may_clip, output_paths, outside, rescale
 
+__all__ = ["DESCRIPTION", "add_parser", "join_negative_values", "run"]
 
-class SpecError(ValueError):
-    """A --kernel spec that does not name a kernel."""
-
-
-def _value(text: str):
-    """``2`` -> 2, ``1.5`` -> 1.5, ``3x5`` -> (3, 5), else the text."""
-    parts = text.split("x")
-    try:
-        nums = [int(p) for p in parts]
-    except ValueError:
-        try:
-            nums = [float(p) for p in parts]
-        except ValueError:
-            return text
-    return nums[0] if len(nums) == 1 else tuple(nums)
-
-
-def parse_kernel(spec: str):
-    """A kernel from ``name:key=value,...`` (a factory of :mod:`imagekit.kernels`) or
-    from a ``.npy`` file of weights (centred).
-
-    >>> parse_kernel("gaussian:sigma=1.5").shape  # radius: truncate * sigma, rounded
-    (13, 13)
-    >>> parse_kernel("sobel:axis=1").weights[1]
-    array([-0.25,  0.  ,  0.25])
-    """
-    from . import kernels
-
-    if spec.endswith(".npy"):
-        try:
-            return kernels.centered(np.load(spec))
-        except (OSError, ValueError) as e:
-            raise SpecError(f"cannot read kernel weights from {spec!r}: {e}") from None
-    name, _, args = spec.partition(":")
-    if name not in KERNELS:
-        raise SpecError(f"--kernel {spec!r}: {name!r} is not one of: {', '.join(KERNELS)}")
-    options = {}
-    for item in filter(None, args.split(",")):
-        key, eq, text = item.partition("=")
-        if not eq:
-            raise SpecError(f"--kernel {spec!r}: expected key=value, got {item!r}")
-        options[key.strip()] = _value(text.strip())
-    factory = getattr(kernels, name)
-    try:
-        inspect.signature(factory).bind(**options)
-        return factory(**options)
-    except (TypeError, ValueError) as e:
-        params = ", ".join(inspect.signature(factory).parameters)
-        raise SpecError(f"--kernel {spec!r}: {e} (parameters of {name}: {params})") from None
+DESCRIPTION = """\
+Filter image files with one kernel: each IN is read, filtered and written
+under its own name in OUTDIR. A colour image (last axis of 2, 3 or 4) is
+filtered channel by channel; a stack (a multi-page TIFF) page by page unless
+the kernel has as many axes as the stack. The output keeps the input's dtype
+(rounded; values outside its range are clipped, with a warning) unless
+--dtype or --rescale says otherwise. Every option is checked before any file
+is read (status 2); a file that cannot be read, filtered or written is
+reported and skipped (status 1). An output never replaces an input unless
+--overwrite is given."""
 
 
 def _layout(image: np.ndarray, kernel):
@@ -105,95 +54,155 @@ def _layout(image: np.ndarray, kernel):
     return channel_axis, tuple(spatial[-kernel.ndim :])
 
 
-def filter_file(src: Path, dst: Path, kernel, border, options, chunks, progress) -> None:
-    """Read, filter, write one file."""
-    from . import imfilter
-    from .io import imread, imsave
+def _blocks(image: np.ndarray, channel_axis, chunks: tuple[int, ...]) -> tuple[int, ...]:
+    """Dask block shape: ``chunks`` over the axes other than the colour channel, whole
+    channels."""
+    n = image.ndim - (channel_axis is not None)
+    if len(chunks) not in (1, n):
+        raise ValueError(
+            f"--chunks gives {len(chunks)} sizes, but the image of shape {image.shape} has "
+            f"{n} axes to split: give one size, or {n}"
+        )
+    sizes = chunks * n if len(chunks) == 1 else chunks
+    return sizes + ((-1,) if channel_axis is not None else ())
 
-    image = imread(src)
-    channel_axis, axes = _layout(image, kernel)
-    if options.get("dtype") is None:
-        options = dict(options, dtype=image.dtype if image.dtype != np.bool_ else np.uint8)
-    if chunks:
+
+class Job:
+    """The checked options of one ``imagekit filter`` command."""
+
+    def __init__(self, args):
+        self.kernel = parse_kernel(args.kernel)
+        self.border = parse_border(args.border)
+        self.dtype = parse_dtype(args.dtype)
+        self.chunks = parse_chunks(args.chunks)
+        self.algorithm = args.algorithm
+        self.rescale = args.rescale
+        check_algorithm(args.algorithm, self.kernel, self.border, args.kernel, args.border)
+        check_suffixes(args.inputs, args.suffix, self.dtype)
+        self.pairs = output_paths(args.inputs, args.outdir, args.suffix, args.overwrite)
+        check_grey(args.inputs, self.dtype)
+        self.progress = sys.stderr.isatty() if args.progress is None else args.progress
+
+    def filter(self, image: np.ndarray, dtype) -> np.ndarray:
+        """``image`` filtered into ``dtype`` (None: the natural floating dtype)."""
+        from . import imfilter
+
+        channel_axis, axes = _layout(image, self.kernel)
+        options = dict(channel_axis=channel_axis, axes=axes, algorithm=self.algorithm)
+        if not self.chunks:
+            return imfilter(image, self.kernel, self.border, dtype=dtype, **options)
         import dask.array as da
 
+        blocks = _blocks(image, channel_axis, self.chunks)
         lazy = imfilter(
-            da.from_array(image, chunks=chunks),
-            kernel,
-            border,
-            channel_axis=channel_axis,
-            axes=axes,
-            **options,
+            da.from_array(image, chunks=blocks), self.kernel, self.border, dtype=dtype, **options
         )
-        if progress:
-            from dask.diagnostics import ProgressBar
+        if not self.progress:
+            return lazy.compute()
+        from dask.diagnostics import ProgressBar
 
-            with ProgressBar(out=sys.stderr):
-                out = lazy.compute()
+        with ProgressBar(out=sys.stderr):
+            return lazy.compute()
+
+    def run_file(self, src: Path, dst: Path) -> None:
+        """Read, filter, write one file; a warning on stderr for clipped values."""
+        from .io import imread, imsave
+
+        image = imread(src)
+        dtype = self.dtype or np.dtype(np.uint8 if image.dtype == np.bool_ else image.dtype)
+        if self.rescale:
+            out = rescale(self.filter(image, None), dtype)
+        elif dtype.kind in "iu" and may_clip(image, self.kernel, self.border, dtype):
+            exact = self.filter(image, None)
+            clipped = outside(exact, dtype)
+            out = self.filter(image, dtype)
+            if clipped:
+                _warn_clipped(src, clipped, exact, dtype)
         else:
-            out = lazy.compute()
-    else:
-        out = imfilter(image, kernel, border, channel_axis=channel_axis, axes=axes, **options)
-    imsave(dst, out)
+            out = self.filter(image, dtype)
+        imsave(dst, out)
+
+
+def _warn_clipped(src, clipped: int, exact: np.ndarray, dtype: np.dtype) -> None:
+    info = np.iinfo(dtype)
+    print(
+        f"imagekit: warning: {src}: {clipped} of {exact.size} values fell outside "
+        f"{dtype}'s range {info.min}..{info.max} (the result spans {np.nanmin(exact):g}.."
+        f"{np.nanmax(exact):g}) and were clipped; keep them with --dtype float32 --suffix .tif "
+        "(grey images), or scale the result into the range with --rescale",
+        file=sys.stderr,
+    )
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(
-        "filter",
-        help="filter image files with one kernel",
-        description=__doc__.split("\n\n")[1],
-    )
+    p = sub.add_parser("filter", help="filter image files with one kernel", description=DESCRIPTION)
     p.add_argument("inputs", nargs="+", type=Path, metavar="IN", help="image files")
     p.add_argument("-o", "--outdir", type=Path, required=True, help="folder for the results")
     p.add_argument(
         "-k",
         "--kernel",
         required=True,
-        help="NAME:key=value,... (e.g. gaussian:sigma=2, box:size=5, sobel:axis=1) or a .npy file",
+        help="NAME:key=value,... (e.g. gaussian:sigma=2, box:size=5, sobel:axis=1, "
+        "box:size=3x5) or a .npy file of weights (centred)",
     )
-    p.add_argument("-b", "--border", default="reflect", help="border (default: reflect)")
-    p.add_argument("-a", "--algorithm", default="auto", help="auto, direct, separable, fft, iir")
-    p.add_argument("--dtype", help="output dtype (default: the input's)")
+    p.add_argument("-b", "--border", default="reflect", help=f"{border_help()} (default: reflect)")
+    p.add_argument(
+        "-a",
+        "--algorithm",
+        default="auto",
+        help=f"one of {', '.join(ALGORITHMS)} (default: auto, the fastest exact one)",
+    )
+    p.add_argument(
+        "--dtype",
+        help=f"output dtype, one of {', '.join(DTYPES)} (default: the input's); float32 "
+        "needs --suffix .tif",
+    )
+    p.add_argument(
+        "--rescale",
+        action="store_true",
+        help="map each result's smallest value to the output dtype's lowest (0) and its "
+        "largest to its highest (255 for uint8, 65535 for uint16, 1.0 for float32), "
+        "instead of clipping",
+    )
     p.add_argument("--suffix", help="output file suffix, e.g. .tif (default: the input's)")
-    p.add_argument("--chunks", type=int, help="filter through Dask in blocks of this many pixels")
-    bar = p.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None)
-    bar.add_argument("--no-progress", dest="progress", action="store_false")
+    p.add_argument("--overwrite", action="store_true", help="let an output replace an input file")
+    p.add_argument(
+        "--chunks",
+        metavar="N[,N...]",
+        help="filter through Dask in blocks of N pixels along each axis (or one size per "
+        "axis: 100,200); colour channels stay whole",
+    )
+    add_progress_options(
+        p,
+        on="show progress bars on stderr (default: when stderr is a terminal)",
+        off="show no progress bars",
+    )
 
 
 def run(args, user_error) -> int:
     """The ``filter`` command; ``user_error`` is the exception class for bad options."""
-    from .borders import normalize_border
-
     try:
-        kernel = parse_kernel(args.kernel)
-        border = normalize_border(args.border)
-        dtype = np.dtype(args.dtype) if args.dtype else None
-    except (SpecError, ValueError, TypeError) as e:
+        job = Job(args)
+    except OptionError as e:
         raise user_error(str(e)) from None
-    if args.chunks is not None and args.chunks < 1:
-        raise user_error(f"--chunks must be a positive number of pixels, got {args.chunks}")
     try:
         args.outdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise user_error(
             f"cannot create output folder {str(args.outdir)!r}: {e.strerror}"
         ) from None
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    files = args.inputs
-    if progress:
+    pairs = job.pairs
+    if job.progress:
         from tqdm import tqdm
 
-        files = tqdm(files, desc="imagekit filter", unit="file", file=sys.stderr)
-    options = {"algorithm": args.algorithm, "dtype": dtype}
+        pairs = tqdm(pairs, desc="imagekit filter", unit="file", file=sys.stderr)
     failed = 0
-    for src in files:
-        dst = args.outdir / (src.stem + (args.suffix or src.suffix))
+    for src, dst in pairs:
         try:
-            filter_file(src, dst, kernel, border, options, args.chunks, progress)
+            job.run_file(src, dst)
         except (OSError, ValueError, TypeError) as e:
             failed += 1
             print(f"imagekit: error: {src}: {e}", file=sys.stderr)
-    done = len(args.inputs) - failed
-    print(f"imagekit filter: {done} of {len(args.inputs)} files written to {args.outdir}")
+    total = len(job.pairs)
+    print(f"imagekit filter: {total - failed} of {total} files written to {args.outdir}")
     return 1 if failed else 0

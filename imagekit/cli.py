@@ -1,5 +1,9 @@
 """The ``imagekit`` command: ``demo``, ``filter``, ``bench``, ``info`` and ``warmup``.
 
+``filter`` lives in ``_cli_filter`` (options in ``_cli_options``, what is
+written in ``_cli_output``), ``warmup`` in ``_cli_warmup``, ``bench`` in
+:mod:`imagekit.benchmarks`.
+
 User errors (a bad option, an unwritable folder) print ``imagekit: error:
 ...`` and exit with status 2, without a traceback.
 """
@@ -173,58 +177,38 @@ def info() -> int:
     return 0
 
 
-def warmup() -> int:
-    """Compile (or load from numba's cache) the common specialisations, and time it."""
-    from . import filterbank, imfilter, kernels
-
-    t0 = time.perf_counter()
-    for dtype in (np.float32, np.float64, np.uint8):
-        image = np.zeros((32, 32, 3), dtype)
-        out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
-        for algorithm in ("direct", "separable"):
-            imfilter(image, kernels.gaussian(1.0), algorithm=algorithm, channel_axis=-1, **out)
-        imfilter(image, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
-        # a full 3x3 kernel has a loop of its own, and on images large enough for
-        # two threads a numba-parallel twin (as has the uint8 box)
-        big = np.zeros((400, 400, 3), dtype)
-        imfilter(big, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
-        imfilter(big, kernels.box(5), channel_axis=-1, **out)
-    imfilter(np.zeros((32, 32)), kernels.gaussian(2.0), "nearest", algorithm="iir")
-    # a CNN layer: the filter bank's register tiles and their twin (float32), directly
-    # and through Winograd's transforms (what "auto" takes for wide 3x3 layers)
-    for algorithm in ("direct", "winograd"):
-        bank = np.zeros((3, 3, 16, 64), np.float32)
-        filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm=algorithm)
-    # learning a filter: both gradients of a 3x3 and of a 5x5 in one pass over the
-    # rows, on images large enough for the 3x3's parallel twin (5 s cold, its own)
-    from .gradients import imfilter_vjp
-
-    for dtype in (np.float32, np.float64):
-        image = np.ones((400, 400), dtype)
-        # not separable, as learned kernels are not (a separable one takes other loops)
-        for kernel in (np.arange(1.0, 10.0).reshape(3, 3), np.arange(1.0, 26.0).reshape(5, 5)):
-            for border in (0, "reflect"):
-                imfilter_vjp(image, kernel, image, border)
-    print(f"imagekit warmup: compiled/loaded in {time.perf_counter() - t0:.2f} s")
-    return 0
+# ``imagekit bench NAME ...`` runs one of the suite's other commands.
+BENCH_COMMANDS = {
+    "gpu": "imagekit.benchmarks.gpu",
+    "memory": "imagekit.benchmarks.memory",
+    "fit-costs": "imagekit.benchmarks.fit_costs",
+}
 
 
 def bench(argv) -> int:
-    """``python -m benchmarks`` with the same arguments (``--smoke``, ``--only``, ...)."""
-    try:
-        from benchmarks.__main__ import main as bench_main
-    except ImportError:
-        raise UserError(
-            "the benchmark suite is part of the source tree, not of the installed package: "
-            "run `imagekit bench` (or `python -m benchmarks`) from a checkout of imagekit"
-        ) from None
-    return bench_main(argv)
+    """The benchmark suite (:mod:`imagekit.benchmarks`) with the same arguments."""
+    import importlib
+
+    if argv[:1] and argv[0] in BENCH_COMMANDS:
+        return importlib.import_module(BENCH_COMMANDS[argv[0]]).main(argv[1:])
+    from .benchmarks.__main__ import main as bench_main
+
+    return bench_main(argv, prog="imagekit bench")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imagekit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="imagekit",
+        description="N-D image filtering from the command line: demo, filter, bench, info, "
+        "warmup. Errors in options print 'imagekit: error: ...' and exit with status 2.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    d = sub.add_parser("demo", help="filter the bundled sample image and write demo.png")
+    d = sub.add_parser(
+        "demo",
+        help="filter the bundled sample image and write demo.png",
+        description="Filter the bundled sample image with a few kernels and borders, print "
+        "what each took, and write the results side by side to OUTDIR/demo.png.",
+    )
     d.add_argument(
         "-o",
         "--outdir",
@@ -233,13 +217,31 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for demo.png (default: ./imagekit-demo)",
     )
     from ._cli_filter import add_parser
+    from ._cli_options import add_progress_options
 
     add_parser(sub)
-    sub.add_parser(  # its arguments are python -m benchmarks' own: see main()
-        "bench", help="run the benchmark suite (python -m benchmarks; from a source checkout)"
+    sub.add_parser(  # its arguments are the suite's own: see main()
+        "bench",
+        help="run the benchmark suite against scipy, OpenCV and torch (imagekit bench "
+        "--help; also: bench gpu, bench memory, bench fit-costs)",
     )
-    sub.add_parser("info", help="versions, threads and optional backends")
-    sub.add_parser("warmup", help="compile the common numba specialisations now")
+    sub.add_parser(
+        "info",
+        help="versions, threads and optional backends",
+        description="Print the versions, the thread settings and which optional backends "
+        "(CuPy, Dask, torch, OpenCV, scikit-image) import.",
+    )
+    w = sub.add_parser(
+        "warmup",
+        help="compile the common numba specialisations now",
+        description="Compile (or load from numba's on-disk cache) the loops of the common "
+        "filters, so that later first calls are fast; shows each step and the total time.",
+    )
+    add_progress_options(
+        w,
+        on="show a progress bar on stderr (default: when stderr is a terminal)",
+        off="one line per step on stderr instead of a progress bar",
+    )
     return parser
 
 
@@ -248,11 +250,11 @@ def main(argv=None) -> int:
     parser = _parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:  # every later argument is the suite's own
-        try:
-            return bench(argv[1:])
-        except UserError as e:
-            print(f"imagekit: error: {e}", file=sys.stderr)
-            return 2
+        return bench(argv[1:])
+    if argv[:1] == ["filter"]:
+        from ._cli_filter import join_negative_values
+
+        argv = join_negative_values(argv)
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
@@ -264,7 +266,9 @@ def main(argv=None) -> int:
         if args.command == "info":
             return info()
         if args.command == "warmup":
-            return warmup()
+            from ._cli_warmup import warmup
+
+            return warmup(args.progress)
     except UserError as e:
         print(f"imagekit: error: {e}", file=sys.stderr)
         return 2

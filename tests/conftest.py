@@ -20,30 +20,40 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def _cuda_available() -> bool:
+def cuda_missing() -> str | None:
+    """Why no CUDA device answers through CuPy (None when one does)."""
     try:
         import cupy
-    except ImportError:
-        return False
+    except ImportError as e:
+        if isinstance(e, ModuleNotFoundError) and e.name == "cupy":
+            return 'CuPy is not installed (pip install "imagekit[gpu]")'
+        return f"CuPy is installed but does not import ({e})"
     try:
-        return bool(cupy.is_available())
-    except Exception:  # a broken driver counts as no GPU
-        return False
+        if cupy.is_available():
+            return None
+    except Exception as e:  # a broken driver counts as no GPU
+        return f"CuPy is installed but cannot reach CUDA ({type(e).__name__}: {e})"
+    return "CuPy is installed, but no CUDA device answers (cupy.is_available() is False)"
 
 
 _GPU_SKIPPED = []
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip tests marked ``gpu`` when no CUDA device answers through CuPy."""
-    if any("gpu" in item.keywords for item in items) and not _cuda_available():
-        skip = pytest.mark.skip(reason="no CUDA device (cupy.is_available() is False)")
-        for item in items:
-            if "gpu" in item.keywords:
-                item.add_marker(skip)
-                _GPU_SKIPPED.append(item.nodeid)
+    """Skip tests marked ``gpu`` when no CUDA device answers through CuPy, saying why."""
+    if not any("gpu" in item.keywords for item in items):
+        return
+    reason = cuda_missing()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+            _GPU_SKIPPED.append(item.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say how many GPU tests were skipped, so CI output shows it."""
-    terminalreporter.write_line(f"GPU tests skipped (no CUDA device): {len(_GPU_SKIPPED)}")
+    """Say how many GPU tests were skipped, and why, so CI output shows it."""
+    why = f" ({cuda_missing()})" if _GPU_SKIPPED else ""
+    terminalreporter.write_line(f"GPU tests skipped: {len(_GPU_SKIPPED)}{why}")

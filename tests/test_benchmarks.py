@@ -1,7 +1,12 @@
-"""The benchmark suite runs, in its smoke mode, so it never rots (timings are not tested)."""
+"""The benchmark suite runs, in its smoke mode, so it never rots (timings are not tested).
+
+The suite is ``imagekit.benchmarks`` (``imagekit bench``); each command runs
+from a folder outside the checkout, as after ``pip install``.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +14,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
-    r = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--plot", str(tmp_path / "x.png")],
-        cwd=ROOT,
+def run(*args, cwd):
+    """``python -m ARGS`` in ``cwd`` with this checkout's imagekit."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
+    r = run("imagekit.benchmarks", "--smoke", "--plot", str(tmp_path / "x.png"), cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     for name in ("W1", "W2", "W3", "W4", "W5", "W6", "W9"):
         assert f"\n{name} " in r.stdout
@@ -28,26 +40,38 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     assert (tmp_path / "x.png").stat().st_size > 1000
 
 
-def test_cost_refit_smoke_mode_runs():
-    r = subprocess.run(
-        [sys.executable, "-m", "benchmarks.fit_costs", "--smoke"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_cost_refit_smoke_mode_runs(tmp_path):
+    r = run("imagekit", "bench", "fit-costs", "--smoke", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "worst auto/best" in r.stdout and "COST = {" in r.stdout
 
 
-def test_gpu_benchmark_runs_where_a_gpu_answers_and_says_so_where_none_does():
-    r = subprocess.run(
-        [sys.executable, "-m", "benchmarks.gpu", "--smoke"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_gpu_benchmark_runs_where_a_gpu_answers_and_says_so_where_none_does(tmp_path):
+    r = run("imagekit", "bench", "gpu", "--smoke", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no CUDA device" in r.stdout or "W7b" in r.stdout
     assert "DISAGREES" not in r.stdout
+
+
+def test_python_m_benchmarks_in_a_checkout_is_the_same_suite():
+    for module, usage in [
+        ("benchmarks", "usage: python -m imagekit.benchmarks"),
+        ("benchmarks.gpu", "usage: imagekit bench gpu"),
+        ("benchmarks.memory", "usage: imagekit bench memory"),
+        ("benchmarks.fit_costs", "usage: imagekit bench fit-costs"),
+    ]:
+        r = run(module, "--help", cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith(usage), r.stdout
+
+
+def test_workload_modules_register_in_one_list(monkeypatch):
+    from imagekit.benchmarks import workloads
+
+    extra = type(sys)("extra_workloads")
+    extra.workloads = lambda rng, s: [workloads.Workload("X1", f"extra, sizes / {s}", int)]
+    monkeypatch.setitem(sys.modules, "extra_workloads", extra)
+    monkeypatch.setattr(workloads, "MODULES", ("extra_workloads",))
+    built = workloads.build(smoke=True)
+    assert built[-1].name == "X1" and built[-1].description == "extra, sizes / 8"
+    assert [w.name for w in built[:2]] == ["W1", "W2"]

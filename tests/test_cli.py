@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -39,7 +40,7 @@ def test_demo_into_an_unwritable_place_is_a_user_error(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_info_and_warmup():
+def test_info_names_versions_threads_and_backends():
     r = run("info")
     assert r.returncode == 0 and "threads:" in r.stdout and "imagekit" in r.stdout
     assert "short loops:" in r.stdout  # numba's threading layer, or the Python pool
@@ -47,8 +48,23 @@ def test_info_and_warmup():
     assert "filter banks" in r.stdout  # the register tiles, or BLAS without AVX-512
     for backend in ("cupy:", "dask:", "torch:"):  # each says whether it is usable
         assert backend in r.stdout
-    r = run("warmup")
-    assert r.returncode == 0 and "compiled/loaded" in r.stdout
+
+
+def test_warmup_shows_each_step_and_the_total_time():
+    from imagekit._cli_warmup import STEPS
+
+    r = run("warmup")  # stderr is not a terminal: one line per step
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == len(STEPS) and len(STEPS) >= 10
+    assert lines[0].startswith(f"[ 1/{len(STEPS)}] float32 gaussian") and lines[0].endswith(" s")
+    assert any("recursive Gaussian (iir)" in line for line in lines)
+    assert re.fullmatch(
+        rf"imagekit warmup: compiled/loaded {len(STEPS)} groups of loops in [0-9.]+ s\n", r.stdout
+    )
+    r = run("warmup", "--progress")
+    assert r.returncode == 0 and f"{len(STEPS)}/{len(STEPS)}" in r.stderr
+    assert "imagekit warmup" in r.stderr and "step" in r.stderr
 
 
 def test_unknown_command_exits_2_without_traceback():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,18 +11,21 @@ import numpy as np
 import pytest
 
 import imagekit as ik
-from imagekit._cli_filter import SpecError, parse_kernel
+from imagekit._cli_options import OptionError, parse_kernel
 from imagekit.io import imread, imsave
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args, cwd=ROOT):
+def run(*args, cwd=ROOT, path=()):
+    """``imagekit ARGS`` in ``cwd``, with this checkout's imagekit (after ``path``)."""
+    paths = [*map(str, path), str(ROOT), os.environ.get("PYTHONPATH")]
     return subprocess.run(
         [sys.executable, "-m", "imagekit", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
         timeout=300,
     )
 
@@ -131,7 +135,7 @@ def test_kernel_from_a_npy_file(tmp_path, images):
 def test_parse_kernel_values():
     assert parse_kernel("box:size=3x5").shape == (3, 5)
     assert parse_kernel("gaussian:sigma=2,truncate=2").shape == (9, 9)
-    with pytest.raises(SpecError):
+    with pytest.raises(OptionError):
         parse_kernel("nothing.npy")
 
 
@@ -141,7 +145,22 @@ def test_bench_runs_the_suite_from_a_checkout():
     assert "\nW1 " in r.stdout
 
 
-def test_bench_outside_a_checkout_says_where_the_suite_is(tmp_path):
-    r = run("bench", "--smoke", cwd=tmp_path)
-    assert r.returncode == 2
-    assert "source tree" in r.stderr and "Traceback" not in r.stderr
+def test_bench_runs_the_packaged_suite_in_any_folder(tmp_path):
+    r = run("bench", "--smoke", "--only", "W8f", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "\nW8f " in r.stdout and "Traceback" not in r.stderr
+    r = run("bench", "--help", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.startswith("usage: imagekit bench")
+
+
+def test_bench_skips_peers_that_are_not_installed_and_says_how_to_get_them(tmp_path):
+    blocked = tmp_path / "blocked"  # modules that fail to import, as if not installed
+    blocked.mkdir()
+    for name in ("cv2", "torch"):
+        (blocked / name).mkdir()
+        (blocked / name / "__init__.py").write_text("raise ImportError('not installed')\n")
+    r = run("bench", "--smoke", "--only", "W1", cwd=tmp_path, path=[blocked])
+    assert r.returncode == 0, r.stderr
+    assert "opencv is not installed" in r.stdout and "torch is not installed" in r.stdout
+    assert 'pip install "imagekit[bench]"' in r.stdout
+    assert "\nW1 " in r.stdout and "opencv " not in r.stdout.split("\nW1 ")[1].splitlines()[0]

@@ -1,4 +1,4 @@
-"""Peak memory of imfilter, at a size CI can afford (``python -m benchmarks.memory``
+"""Peak memory of imfilter, at a size CI can afford (``imagekit bench memory``
 measures the 1 GiB case): input + output + small buffers for the direct and separable
 strategies (<= 2.2x the input), bounded for the FFT's overlap-save tiles (<= 4x)."""
 

@@ -1,5 +1,6 @@
 """The wheel: built from the tree, installed elsewhere, it runs ``imagekit demo`` on the
-bundled sample (so the data and the entry point are packaged)."""
+bundled sample and ``imagekit bench`` (so the data, the benchmark suite and the entry
+point are packaged)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def test_wheel_holds_the_sample_and_runs_the_demo(tmp_path):
     (wheel,) = wheels.glob("imagekit-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "imagekit/data/astronaut.png" in names and "imagekit/py.typed" in names
+    assert "imagekit/benchmarks/__main__.py" in names  # imagekit bench runs from the wheel
+    assert "imagekit/benchmarks/workloads.py" in names
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
@@ -45,6 +48,12 @@ def test_wheel_holds_the_sample_and_runs_the_demo(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, env=env,
     ).stdout  # fmt: skip
     assert (tmp_path / "demo" / "demo.png").stat().st_size > 10_000
+    bench = subprocess.run(
+        [sys.executable, "-m", "imagekit", "bench", "--smoke", "--only", "W8f"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600,
+    )  # fmt: skip
+    assert bench.returncode == 0, bench.stderr
+    assert "\nW8f " in bench.stdout
 
 
 def test_the_console_script_is_installed():

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..filtering.strategies._scratch import scratch
 from . import _scipy_order
-from ._support import as_float64, border_for
+from ._support import as_float64, border_for, check_dtypes, real_cval
 
 __all__ = ["Pass", "correlate_nd", "run_passes"]
 
@@ -37,13 +37,6 @@ class Pass:
     origin: int = 0
     mode: str = "reflect"
     box: int = 0  # a uniform filter of this size (weights are then 1/size)
-
-
-def _real_cval(cval):
-    """``cval`` for a real filter: scipy's C code takes a real number only."""
-    if np.iscomplexobj(cval):
-        raise TypeError(f"must be real number, not complex: cval={cval!r} for a real filter")
-    return cval
 
 
 def _real_passes(x: np.ndarray, passes, cval, out: np.ndarray, scale: float = 1.0) -> None:
@@ -75,16 +68,21 @@ def run_passes(x: np.ndarray, passes, out: np.ndarray, cval=0.0, scale=1.0) -> n
     ``scale`` (real input only) filters ``x * scale`` as numpy computes it,
     without making that array (scikit-image's ``img_as_float``).
     """
-    if x.size == 0:
-        return out
     if not passes:  # scipy's copy: numpy's assignment casting
         out[...] = x[...] if scale == 1.0 else as_float64(x) * scale
         return out
-    if x.dtype.kind == "c":
-        _real_passes(x.real, passes, np.real(cval), out.real)
-        _real_passes(x.imag, passes, np.imag(cval), out.imag)
+    complex_input = x.dtype.kind == "c"
+    cvals = [real_cval(c) for c in ((np.real(cval), np.imag(cval)) if complex_input else (cval,))]
+    for p in passes:  # scipy checks the modes, cval and dtypes even for an empty image
+        border_for(p.mode, cvals[0])
+    check_dtypes(x, out)
+    if x.size == 0:
         return out
-    _real_passes(x, passes, _real_cval(cval), out, scale)
+    if complex_input:
+        _real_passes(x.real, passes, cvals[0], out.real)
+        _real_passes(x.imag, passes, cvals[1], out.imag)
+        return out
+    _real_passes(x, passes, cvals[0], out, scale)
     return out
 
 
@@ -98,7 +96,8 @@ def correlate_nd(
     (and NaN) are left out, as scipy's footprint leaves them out. ``scale``:
     as for :func:`run_passes`.
     """
+    border = border_for(mode, real_cval(cval))  # checked even for an empty image, as scipy
     if x.size == 0:
         return out
-    border = border_for(mode, _real_cval(cval))
+    check_dtypes(x, out)
     return _scipy_order.correlate(x, weights, origins, border, out, scale)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
-from ..kernels import Kernel, reflect
 from ._engine import Pass, correlate_nd, run_passes
 from ._support import (
     as_input,
@@ -24,7 +25,8 @@ __all__ = [
 ]
 
 
-def _check_origin(origin: int, size: int) -> None:
+def _check_origin(origin, size: int) -> None:
+    """scipy's range test (a non-number fails the comparison with a TypeError)."""
     if origin < -(size // 2) or origin > (size - 1) // 2:
         raise ValueError(
             "Invalid origin; origin must satisfy -(weights.shape[k] // 2) <= origin[k] <= "
@@ -32,17 +34,30 @@ def _check_origin(origin: int, size: int) -> None:
         )
 
 
-def _flipped(weights: np.ndarray, origins) -> tuple[np.ndarray, list[int]]:
-    """Convolution as correlation: ``kernels.reflect``, and the origins it implies.
+def _integer_origin(origin) -> int:
+    """An origin in range must still be an integer: scipy's C call's TypeError."""
+    try:
+        return operator.index(origin)
+    except TypeError:
+        raise TypeError(f"origin must be an integer, got {origin!r}") from None
 
-    Reflection negates the offsets a kernel covers; in scipy's terms the
-    origin ``o`` becomes ``-o``, or ``-o - 1`` for an even length.
+
+def _reflected_origin(origin, size: int):
+    """The origin of the reflected kernel (convolution as correlation).
+
+    Reflection (:func:`imagekit.kernels.reflect`) negates the offsets a
+    kernel covers; in scipy's terms ``o`` becomes ``-o``, or ``-o - 1`` for
+    an even length.
     """
+    origin = -origin
+    return origin - 1 if not size & 1 else origin
+
+
+def _flipped(weights: np.ndarray, origins) -> tuple[np.ndarray, list]:
+    """Convolution as correlation: the weights reflected on every axis, and their origins."""
     if weights.ndim == 0 or weights.size == 0:
         return weights, list(origins)
-    starts = [-(n // 2) - o for n, o in zip(weights.shape, origins)]
-    k = reflect(Kernel(np.ones(weights.shape), start=starts))  # the offsets it covers
-    return np.flip(weights), [-(n // 2) - s for n, s in zip(k.shape, k.start)]
+    return np.flip(weights), [_reflected_origin(o, n) for n, o in zip(weights.shape, origins)]
 
 
 def _complex_via_real_components(func, input, weights, output, cval, **kwargs):
@@ -95,7 +110,8 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
         raise RuntimeError(f"no filter weights given: weights must be 1-D, got {weights.shape}")
     axis = normalize_axis(axis, input.ndim)
     _check_origin(origin, weights.size)
-    return run_passes(input, [Pass(axis, weights, origin, mode)], output, cval)
+    passes = [Pass(axis, weights, _integer_origin(origin), mode)]
+    return run_passes(input, passes, output, cval)
 
 
 def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
@@ -113,10 +129,10 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
     >>> convolve1d([2, 8, 0, 4, 1, 9, 9, 0], weights=[1, 3])
     array([14, 24,  4, 13, 12, 36, 27,  0])
     """
-    weights = np.asarray(weights)
-    if weights.ndim != 1 or weights.shape[0] < 1:
-        raise RuntimeError(f"no filter weights given: weights must be 1-D, got {weights.shape}")
-    flipped, (origin,) = _flipped(weights, [origin])
+    # scipy's order: reverse (a 0-d array raises IndexError), move the origin,
+    # then let correlate1d check the weights, the complex cval and the rest.
+    flipped = np.asarray(weights)[::-1]
+    origin = _reflected_origin(origin, flipped.shape[0])
     if flipped.dtype.kind == "c":  # undo correlate1d's conjugation
         flipped = flipped.conj()
     return correlate1d(input, flipped, axis, output, mode, cval, origin)
@@ -136,7 +152,7 @@ def _expand(input, weights, origin, axes):
         origins = full
     if len([n for n in weights.shape if n > 0]) != ndim:
         raise RuntimeError(f"weights.ndim ({weights.ndim}) must match len(axes) ({len(axes)})")
-    return weights, [int(o) for o in origins]
+    return weights, list(origins)
 
 
 def _correlate_or_convolve(input, weights, output, mode, cval, origin, convolution, axes):
@@ -156,9 +172,10 @@ def _correlate_or_convolve(input, weights, output, mode, cval, origin, convoluti
         weights, origins = _flipped(weights, origins)
     for o, n in zip(origins, weights.shape):
         _check_origin(o, n)
+    output = get_output(output, input)
     if not isinstance(mode, str) and np.iterable(mode):
         raise RuntimeError("A sequence of modes is not supported by correlate and convolve")
-    output = get_output(output, input)
+    origins = [_integer_origin(o) for o in origins]
     if input.ndim == 0:  # the engine filters arrays with axes: one sample
         correlate_nd(input.reshape(1), weights.reshape(1), [0], mode, cval, output.reshape(1))
         return output
@@ -212,7 +229,7 @@ def _box_pass(size, axis, origin, mode) -> Pass:
         raise RuntimeError(f"incorrect filter size: size must be at least 1, got {size}")
     if size // 2 + origin < 0 or size // 2 + origin >= size:
         raise ValueError(f"invalid origin: {origin} for a filter of size {size}")
-    return Pass(axis, np.full(size, 1.0 / size), int(origin), mode, box=size)
+    return Pass(axis, np.full(size, 1.0 / size), _integer_origin(origin), mode, box=size)
 
 
 def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):

@@ -26,11 +26,13 @@ __all__ = [
     "border_for",
     "cast_into",
     "check_axes",
+    "check_dtypes",
     "check_mode",
     "get_output",
     "normalize_axis",
     "normalize_sequence",
     "over_axes",
+    "real_cval",
     "sqrt_in_place",
     "square_and_add",
     "truncates",
@@ -63,14 +65,29 @@ def check_mode(mode) -> str:
     return mode
 
 
+def real_cval(cval) -> float:
+    """``cval`` as the float scipy's C code reads for a real filter.
+
+    A complex number or a string is a TypeError (scipy's "must be real
+    number"); an array that does not convert (the real part of a string
+    ``cval`` of a complex filter) is numpy's ValueError, as in scipy.
+    """
+    if isinstance(cval, (str, bytes, complex, np.complexfloating)):
+        kind = type(cval).__name__
+        raise TypeError(f"cval must be a real number, not {kind}: cval={cval!r}")
+    try:
+        return float(cval)
+    except ValueError as error:
+        raise ValueError(f"cval must be a real number: {error} (cval={cval!r})") from None
+    except TypeError as error:
+        raise TypeError(f"cval must be a real number: {error} (cval={cval!r})") from None
+
+
 def border_for(mode, cval):
     """The imagekit border for a scipy mode: a name, or ``Fill(cval)`` for constant modes."""
     name = MODES[check_mode(mode)]
     if name is None:
-        try:
-            return Fill(float(cval))
-        except (TypeError, ValueError):
-            raise TypeError(f"cval must be a real number, got {cval!r}") from None
+        return Fill(real_cval(cval))
     return name
 
 
@@ -87,11 +104,19 @@ def _check_dtype(dtype: np.dtype, what: str = "array type") -> None:
         )
 
 
+def check_dtypes(input: np.ndarray, output: np.ndarray) -> None:
+    """scipy's RuntimeError for an input or output dtype its C loops do not filter.
+
+    scipy finds it when it calls its C code, after every other argument
+    check, so the engine calls this last, just before it filters.
+    """
+    _check_dtype(input.dtype)
+    _check_dtype(output.dtype, "output array type")
+
+
 def as_input(input) -> np.ndarray:
-    """``np.asarray(input)``, checked to have a dtype scipy.ndimage filters."""
-    a = np.asarray(input)
-    _check_dtype(a.dtype)
-    return a
+    """``np.asarray(input)``; its dtype is checked where scipy checks it (``check_dtypes``)."""
+    return np.asarray(input)
 
 
 def normalize_sequence(value, rank: int, name: str = "argument") -> list:
@@ -141,6 +166,8 @@ def get_output(output, input: np.ndarray, complex_output: bool = False) -> np.nd
     complex); a dtype, type or string: zeros of it; an array: itself, checked.
     """
     shape = input.shape
+    if input.dtype.kind in "US":  # scipy's np.zeros(dtype=input.dtype.name) refuses these
+        raise TypeError(f"input must be an array of numbers, got dtype {input.dtype}")
     if output is None:
         dtype = np.promote_types(input.dtype, np.complex64) if complex_output else input.dtype
         out = np.zeros(shape, dtype=dtype)
@@ -162,7 +189,6 @@ def get_output(output, input: np.ndarray, complex_output: bool = False) -> np.nd
             raise RuntimeError(f"output shape not correct: got {out.shape}, expected {shape}")
         if complex_output and out.dtype.kind != "c":
             raise RuntimeError(f"output must have complex dtype, got {out.dtype}")
-    _check_dtype(out.dtype, "output array type")
     result_is_complex = complex_output or input.dtype.kind == "c"
     if result_is_complex and out.dtype.kind != "c":
         raise RuntimeError(f"output must have complex dtype, got {out.dtype}")
@@ -196,23 +222,25 @@ def as_float64(a: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float64)
 
 
-def over_axes(input, derivative, output, mode, cval, axes, combine):
+def over_axes(input, derivative, output, mode, cval, axes, combine, extra=(), keywords=None):
     """scipy's ``generic_laplace`` / ``generic_gradient_magnitude``: one term per axis.
 
-    The first term is written into the output, each further one is computed
-    in the output's dtype and folded in by ``combine`` (numpy arithmetic in
-    that dtype, as scipy does).
+    ``derivative(input, axis, output, mode, cval, *extra, **keywords)`` gives
+    each term. The first is written into the output, each further one is
+    computed in the output's dtype and folded in by ``combine`` (numpy
+    arithmetic in that dtype, as scipy does).
     """
+    keywords = {} if keywords is None else keywords
     output = get_output(output, input)
     axes = check_axes(axes, input.ndim)
     if not axes:
         output[...] = input[...]
         return output
     modes = normalize_sequence(mode, len(axes), "mode")
-    derivative(input, axes[0], output, modes[0], cval)
+    derivative(input, axes[0], output, modes[0], cval, *extra, **keywords)
     combine(output, None)
     for ax, m in zip(axes[1:], modes[1:]):
-        combine(output, derivative(input, ax, output.dtype, m, cval))
+        combine(output, derivative(input, ax, output.dtype, m, cval, *extra, **keywords))
     return output
 
 

@@ -15,6 +15,8 @@ function                       computed as
 ``laplace``                    ``[1, -2, 1]`` per axis, summed
 ``gaussian_laplace``           second-derivative Gaussians, summed
 ``gaussian_gradient_magnitude``  first-derivative Gaussians, root sum of squares
+``generic_laplace``            the user's derivative per axis, summed
+``generic_gradient_magnitude``  the user's derivative per axis, root sum of squares
 =============================  ===============================================
 
 Modes: ``'reflect'`` (``d c b a | a b c d | d c b a``), ``'mirror'``
@@ -24,6 +26,11 @@ Modes: ``'reflect'`` (``d c b a | a b c d | d c b a``), ``'mirror'``
 interpolation). Where scipy takes one mode per axis (the filters made of
 1-D passes), so does this module; ``correlate`` and ``convolve`` refuse a
 sequence, as scipy does. Unknown modes raise scipy's RuntimeError.
+
+Bad arguments raise scipy's exception types, checked in scipy's order (a
+complex ``cval`` on a real image is a ValueError before anything about the
+weights; dtypes are checked last, where scipy's C code checks them), with
+messages that name the argument.
 
 Dtypes, as in scipy (checked by experiment against scipy 1.17):
 
@@ -84,6 +91,7 @@ from ._ndi_gaussian import (
     gaussian_gradient_magnitude,
     gaussian_laplace,
 )
+from ._ndi_generic import generic_gradient_magnitude, generic_laplace
 from ._ndi_linear import (
     convolve,
     convolve1d,
@@ -102,6 +110,8 @@ __all__ = [
     "gaussian_filter1d",
     "gaussian_gradient_magnitude",
     "gaussian_laplace",
+    "generic_gradient_magnitude",
+    "generic_laplace",
     "laplace",
     "prewitt",
     "sobel",

@@ -2,7 +2,7 @@
 
 Each strategy has a cost function: predicted seconds for a plan, from the
 constants in ``COST`` (fitted on the project's 2-core machine; refit with
-``python -m benchmarks.fit_costs``). The helpers here also tell the
+``imagekit bench fit-costs``). The helpers here also tell the
 strategies which fused, in-place loops apply (dtype combinations, a kernel
 over two adjacent axes, long box factors), so the cost model and the
 strategies agree on what will run.
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # Cost model: seconds per unit of work for float32 on the project's 2-core
 # machine (float64 costs twice as much per element), fitted from the timings
-# of `python -m benchmarks.fit_costs`, which prints a refit of this table.
+# of `imagekit bench fit-costs`, which prints a refit of this table.
 # A pass copies its window into an extended buffer ("copy" per element), then
 # does one multiply-add per output element per non-zero tap ("tap"); an FFT
 # costs "fft" per n*log2(n) of each transform plus a fixed "fft_call".

@@ -1,7 +1,8 @@
 """filterbank: many multichannel filters in one call, as matrix products (one per tap).
 
-``out[x, o] = sum_c sum_j bank[j, c, o] * image[x + j, c]`` — the source
-discussion's loop of 128 x 256 ``imfilter`` calls, or a CNN layer. The image
+``out[x, o] = sum_c sum_j bank[j, c, o] * image[x + j, c]`` — what a loop
+of ``C_in x C_out`` ``imfilter`` calls computes (128 x 256 for a wide
+layer), or a CNN layer. The image
 is extended by its border once (channels last).
 Positions run over the extended grid's rows ("shifted" GEMM): tap ``j`` of
 position ``p`` is at flat position ``p + delta_j`` of the extended image,
@@ -252,8 +253,10 @@ def filterbank(
 
     ``out[x, o] = sum_c sum_j bank[j, c, o] * image[x + j, c]`` — correlation
     over the spatial axes (kernel centred: element ``size // 2`` is offset 0),
-    summed over input channels, one output channel per filter. This is the
-    source discussion's double loop of ``imfilter`` calls, and a CNN layer.
+    summed over input channels, one output channel per filter. This is what a
+    double loop of ``imfilter`` calls over input and output channels computes
+    (``out[..., o] = sum over c of imfilter(image[..., c], bank[..., c, o])``),
+    in one call: a CNN layer.
 
     Parameters
     ----------

@@ -181,7 +181,10 @@ def imfilter(
 
     Examples
     --------
-    The offset kernel of the source discussion, with zeros outside:
+    A one-sided kernel: taps at offsets -2, -1 and 0 along the second axis
+    (``start=(0, -2)``), so each output sees its own pixel and the two to
+    its left. On an image whose first column is 1..5 and the rest 0, with
+    zeros outside, each weight appears where its tap reaches that column:
 
     >>> import numpy as np
     >>> from imagekit import imfilter

@@ -95,8 +95,9 @@ class Kernel:
 
     Examples
     --------
-    The offset kernel of the source discussion (taps at offsets -2, -1, 0
-    along the second axis):
+    A one-sided kernel: three taps at offsets -2, -1 and 0 along the second
+    axis (a centred 1x3 kernel has -1, 0 and 1), so each output sees its
+    own pixel and the two before it:
 
     >>> import numpy as np
     >>> from imagekit.kernels import Kernel

@@ -23,6 +23,25 @@ def _tolerance(weights: np.ndarray) -> float:
     return 8.0 * np.sqrt(weights.size) * eps
 
 
+def _constant_factors(w: np.ndarray, rtol: float) -> list[np.ndarray] | None:
+    """Exact factors of a real kernel whose taps are all equal (to ``rtol``), or None.
+
+    A box is a box however it was built: ``np.ones((5, 5)) / 25`` gets the
+    factors of :func:`imagekit.kernels.box` (``1/n`` per axis) when it sums to
+    one, so it runs on the same paths (running sums, integer lanes) with the
+    same results. Another constant goes on the first axis, ones elsewhere, an
+    exact product where the SVD's balanced factors would be off by an ulp.
+    """
+    if w.dtype.kind != "f" or w.size < 2:
+        return None
+    c = w.flat[0]
+    if c == 0 or not np.all(np.abs(w - c) <= rtol * abs(c)):
+        return None
+    if abs(float(c) * w.size - 1.0) <= rtol:
+        return [np.full(n, 1.0 / n, w.dtype) for n in w.shape]
+    return [np.full(w.shape[0], c, w.dtype)] + [np.ones(n, w.dtype) for n in w.shape[1:]]
+
+
 def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
     """1-D arrays whose outer product is ``weights``, or None if there are none.
 
@@ -38,6 +57,9 @@ def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
     if norm == 0.0:
         return [np.zeros(w.shape[0], w.dtype)] + [np.ones(n, w.dtype) for n in w.shape[1:]]
     rtol = _tolerance(w)
+    box = _constant_factors(w, rtol)
+    if box is not None:
+        return box
     out = []
     rest = w
     for _ in range(w.ndim - 1):

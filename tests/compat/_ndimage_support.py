@@ -27,6 +27,8 @@ NAMES = [
     "laplace",
     "gaussian_laplace",
     "gaussian_gradient_magnitude",
+    "generic_laplace",
+    "generic_gradient_magnitude",
 ]
 MODES = [
     "reflect",

@@ -94,3 +94,28 @@ def test_cascade_of_separable_kernels_stays_separable():
     c = cascade([g, g])
     assert c._factors is not None
     np.testing.assert_array_equal(factors(c)[0].weights, [1.0, 4.0, 6.0, 4.0, 1.0])
+
+
+@pytest.mark.parametrize("shape", [(5, 5), (3, 7), (2, 3, 4), (4,)])
+def test_a_normalised_constant_kernel_gets_the_box_factors(shape):
+    # a box built from values is the factory's box: the same factors, so the same paths
+    w = np.ones(shape) / np.prod(shape)
+    fs = factors(w)
+    assert [f.weights.tolist() for f in fs] == [[1.0 / n] * n for n in shape]
+
+
+@pytest.mark.parametrize("c", [1.0, 2.0, -0.3])
+def test_a_constant_kernel_factors_exactly(c):
+    fs = factors(np.full((3, 4), c))
+    assert np.array_equal(outer([f.weights for f in fs]), np.full((3, 4), c))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("border", ["reflect", "nearest", 0])
+def test_a_box_from_values_filters_as_the_factory_box(dtype, border):
+    from imagekit.kernels import box
+
+    image = np.random.default_rng(1).integers(0, 256, (64, 70)).astype(dtype)
+    out = {"dtype": np.uint8} if dtype == np.uint8 else {}
+    ours = imfilter(image, np.full((5, 5), 1 / 25), border, **out)
+    np.testing.assert_array_equal(ours, imfilter(image, box(5), border, **out))

@@ -1,4 +1,4 @@
-"""scikit-image's edge filters (Sobel, Scharr, Prewitt, Farid, Laplace) on imagekit's engine.
+"""scikit-image's edge filters (Sobel, Scharr, Prewitt, Farid, Roberts, Laplace) on imagekit.
 
 scikit-image convolves with ``edge ⊗ smooth ⊗ ...`` (edge ``[1, 0, -1]``);
 as a correlation that is imagekit's factored kernel with the difference
@@ -31,6 +31,9 @@ __all__ = [
     "prewitt",
     "prewitt_h",
     "prewitt_v",
+    "roberts",
+    "roberts_neg_diag",
+    "roberts_pos_diag",
     "scharr",
     "scharr_h",
     "scharr_v",
@@ -109,7 +112,12 @@ def _mask(result: np.ndarray, mask) -> np.ndarray:
     """Zero the result outside ``mask`` eroded by a full 3x3(x3...) footprint, as scikit-image."""
     if mask is None:
         return result
-    mask = np.asarray(mask) != 0
+    mask = np.asarray(mask)
+    if mask.dtype.kind == "c":  # scikit-image's erosion (scipy.ndimage) refuses these
+        raise TypeError(f"mask must be real, got dtype {mask.dtype}")
+    if mask.dtype.kind not in "biuf":
+        raise RuntimeError(f"mask data type not supported: {mask.dtype} (expected numbers)")
+    mask = mask != 0
     count = imfilter(mask.astype(np.float64), Kernel(np.ones((3,) * mask.ndim)), 0)
     result *= count == 3**mask.ndim  # all neighbours inside, the border counts as 0
     return result
@@ -265,3 +273,90 @@ def laplace(image, ksize=3, mask=None):
         raise ValueError(f"could not broadcast the 3-wide Laplacian into ksize={ksize}")
     weights = -np.asarray(laplacian(image.ndim).weights)
     return _mask(_convolve(image, weights, "reflect", 0.0, scale), mask)
+
+
+# Roberts' cross as scikit-image convolves it: ``[[1, 0], [0, -1]]`` and
+# ``[[0, 1], [-1, 0]]``. Convolution with a 2x2 kernel is the correlation with
+# the kernel reflected and its origin moved (compat ``ndimage.convolve`` does it).
+_ROBERTS = {
+    "pos": np.array([[1.0, 0.0], [0.0, -1.0]]),
+    "neg": np.array([[0.0, 1.0], [-1.0, 0.0]]),
+}
+
+
+def _roberts(diagonal: str, image, mask):
+    check_2d(image)
+    image = _float_image(image)
+    return _mask(ndimage.convolve(image, _ROBERTS[diagonal]), mask)
+
+
+def roberts_pos_diag(image, mask=None):
+    """Drop-in for ``skimage.filters.roberts_pos_diag``, on imagekit's engine.
+
+    The convolution of a 2-D image with ``[[1, 0], [0, -1]]``, border
+    ``'reflect'``; integers go through ``img_as_float``, float32 stays
+    float32; with ``mask`` the result is zeroed outside the mask eroded by
+    one pixel (full connectivity), as in scikit-image.
+
+    See Also
+    --------
+    roberts : the magnitude of both diagonals.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.compat.skimage import filters
+    >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1
+    >>> filters.roberts_pos_diag(impulse)
+    array([[ 1.,  0.,  0.],
+           [ 0., -1.,  0.],
+           [ 0.,  0.,  0.]])
+    """
+    return _roberts("pos", image, mask)
+
+
+def roberts_neg_diag(image, mask=None):
+    """Drop-in for ``skimage.filters.roberts_neg_diag``, on imagekit's engine.
+
+    The convolution of a 2-D image with ``[[0, 1], [-1, 0]]``; otherwise as
+    :func:`roberts_pos_diag`.
+
+    See Also
+    --------
+    roberts : the magnitude of both diagonals.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.compat.skimage import filters
+    >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1
+    >>> filters.roberts_neg_diag(impulse)
+    array([[ 0.,  1.,  0.],
+           [-1.,  0.,  0.],
+           [ 0.,  0.,  0.]])
+    """
+    return _roberts("neg", image, mask)
+
+
+def roberts(image, mask=None):
+    """Drop-in for ``skimage.filters.roberts``, on imagekit's engine.
+
+    ``sqrt(pos**2 + neg**2) / sqrt(2)`` of :func:`roberts_pos_diag` and
+    :func:`roberts_neg_diag` (each masked as there), for 2-D images.
+
+    See Also
+    --------
+    sobel : a 3x3 gradient magnitude.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imagekit.compat.skimage import filters
+    >>> ramp = np.tile(np.arange(5.0), (5, 1))  # slope 1 along axis 1
+    >>> float(filters.roberts(ramp)[2, 2])
+    1.0
+    """
+    check_2d(image)
+    magnitude = np.sqrt(roberts_pos_diag(image, mask) ** 2 + roberts_neg_diag(image, mask) ** 2)
+    magnitude /= np.sqrt(2)
+    return magnitude

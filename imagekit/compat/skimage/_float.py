@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "channel_count",
     "check_2d",
+    "check_nd",
     "convert_to_float",
     "img_as_float",
     "supported_float_type",
@@ -86,12 +88,31 @@ def convert_to_float(image, preserve_range: bool) -> np.ndarray:
     return img_as_float(image)
 
 
-def check_2d(image) -> None:
-    """scikit-image's ``check_nD(image, 2)``."""
+def check_nd(image, ndims=(2,)) -> None:
+    """scikit-image's ``check_nD(image, ndims)``: not empty, and one of ``ndims`` axes."""
     image = np.asanyarray(image)
     if image.size == 0:
         raise ValueError("The parameter `image` cannot be an empty array")
-    if image.ndim != 2:
+    if image.ndim not in ndims:
+        allowed = "- or ".join(str(n) for n in ndims)
         raise ValueError(
-            f"The parameter `image` must be a 2-dimensional array, got {image.ndim} dimensions"
+            f"The parameter `image` must be a {allowed}-dimensional array, "
+            f"got {image.ndim} dimensions"
         )
+
+
+def check_2d(image) -> None:
+    """scikit-image's ``check_nD(image, 2)``."""
+    check_nd(image, (2,))
+
+
+def channel_count(image: np.ndarray, channel_axis) -> int:
+    """``image.shape[channel_axis]``, with scikit-image's errors (IndexError, TypeError)."""
+    try:
+        return image.shape[channel_axis]
+    except IndexError:
+        raise IndexError(
+            f"channel_axis={channel_axis} is out of range for an image of {image.ndim} axes"
+        ) from None
+    except TypeError:
+        raise TypeError(f"channel_axis must be an integer, got {channel_axis!r}") from None

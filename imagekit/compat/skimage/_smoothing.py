@@ -10,7 +10,13 @@ from .._engine import run_passes
 from .._ndi_gaussian import gaussian_passes
 from .._support import get_output
 from ..ndimage import gaussian_filter
-from ._float import convert_to_float, img_as_float, supported_float_type, unsigned_scale
+from ._float import (
+    channel_count,
+    convert_to_float,
+    img_as_float,
+    supported_float_type,
+    unsigned_scale,
+)
 
 __all__ = ["difference_of_gaussians", "gaussian", "unsharp_mask"]
 
@@ -147,6 +153,7 @@ def unsharp_mask(image, radius=1.0, amount=1.0, preserve_range=False, *, channel
         vrange = [-1.0, 1.0] if np.any(fimg < 0) else [0.0, 1.0]
     sigma = radius
     if channel_axis is not None:
+        channel_count(image, channel_axis)  # scikit-image loops over the channels
         if not isinstance(sigma, Iterable):
             sigma = [sigma] * (image.ndim - 1)
         sigma = list(sigma)

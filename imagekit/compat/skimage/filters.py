@@ -2,9 +2,24 @@
 
 ``from imagekit.compat.skimage import filters`` in place of ``from skimage
 import filters`` keeps these calls working with scikit-image 0.26's
-signatures, defaults and dtype rules: integer images are scaled into
-[0, 1] (or [-1, 1]) by ``img_as_float`` unless ``preserve_range``, float32
-stays float32, float16 computes in float32, and results are floating.
+signatures, defaults, errors and dtype rules: float32 stays float32,
+float16 computes in float32, and integer images are handled as each
+scikit-image function handles them:
+
+- ``sobel``, ``scharr``, ``prewitt``, ``farid`` (and their ``_h``, ``_v``),
+  ``laplace``, ``roberts``, ``roberts_pos_diag``, ``roberts_neg_diag``:
+  ``img_as_float``; kernels of :mod:`imagekit.kernels` on ``imfilter``.
+- ``gaussian``, ``difference_of_gaussians``, ``unsharp_mask``:
+  ``img_as_float`` unless ``preserve_range``;
+  ``compat.ndimage.gaussian_filter``.
+- ``gabor``: integers kept (truncated results, as scipy truncates);
+  :func:`imagekit.kernels.gabor`, rescaled, through ``compat.ndimage.convolve``.
+- ``sato``, ``meijering``, ``frangi``, ``hessian``: values kept, in
+  float64; Hessians from ``compat.ndimage.gaussian_filter``.
+- ``butterworth``: values kept; ``scipy.fft`` transforms.
+- ``correlate_sparse``: values kept; ``imfilter`` (direct).
+
+Bad arguments raise scikit-image's exception types.
 """
 
 from ._edges import (
@@ -15,6 +30,9 @@ from ._edges import (
     prewitt,
     prewitt_h,
     prewitt_v,
+    roberts,
+    roberts_neg_diag,
+    roberts_pos_diag,
     scharr,
     scharr_h,
     scharr_v,
@@ -22,18 +40,32 @@ from ._edges import (
     sobel_h,
     sobel_v,
 )
+from ._frequency import butterworth
+from ._gabor import gabor
+from ._ridges import frangi, hessian, meijering, sato
 from ._smoothing import difference_of_gaussians, gaussian, unsharp_mask
+from ._sparse import correlate_sparse
 
 __all__ = [
+    "butterworth",
+    "correlate_sparse",
     "difference_of_gaussians",
     "farid",
     "farid_h",
     "farid_v",
+    "frangi",
+    "gabor",
     "gaussian",
+    "hessian",
     "laplace",
+    "meijering",
     "prewitt",
     "prewitt_h",
     "prewitt_v",
+    "roberts",
+    "roberts_neg_diag",
+    "roberts_pos_diag",
+    "sato",
     "scharr",
     "scharr_h",
     "scharr_v",

@@ -140,9 +140,12 @@ def _border_values(border: Border) -> tuple[bool, float]:
         v = complex(border.value)
         if v.imag == 0:
             return False, v.real
+    given = repr(border.mode) if isinstance(border, Pad) else border
     raise ValueError(
-        f"border={border!r} is not available with algorithm='iir': the recursive Gaussian "
-        "supports 'nearest' and constant borders (a real Fill(value))"
+        f"border={given} is not available with algorithm='iir': the recursive Gaussian "
+        "supports 'nearest' and constant borders ('nearest', 'replicate', 'edge'; "
+        "'constant', a real number v, Fill(v)) and NA(); for other borders use "
+        "algorithm='separable' or 'auto'"
     )
 
 

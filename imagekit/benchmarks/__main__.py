@@ -1,4 +1,7 @@
-"""imagekit against its peers: ``python -m benchmarks [--smoke] [--only W1,W4] [--plot PATH]``.
+"""imagekit against its peers: ``imagekit bench [--smoke] [--only W1,W4] [--plot PATH]``.
+
+Also ``python -m imagekit.benchmarks``, and ``python -m benchmarks`` from a
+source checkout.
 
 Every workload runs imagekit and each peer on the same input in this one
 process, checks that the peer's output agrees with imagekit's, times each in
@@ -23,7 +26,9 @@ import numpy as np
 
 from . import compat_int
 from ._timing import block_medians, median_time
-from .workloads import build
+from .workloads import PEERS, build, missing_peers
+
+INSTALL = 'pip install "imagekit[bench]" installs every peer'
 
 
 def agree(ours, theirs, w) -> bool:
@@ -115,9 +120,9 @@ def crossover_plot(path: str, smoke: bool) -> None:
     print(f"wrote {path}")
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+        prog=prog, description="imagekit against its peers, timed in one process."
     )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat (for CI)")
     parser.add_argument(
@@ -134,6 +139,8 @@ def main(argv=None) -> int:
     warmup, rounds = (0, 1) if args.smoke else (3, max(args.rounds, 1))
 
     print(threads_line())
+    for module in missing_peers():
+        print(f"note: {PEERS[module]} is not installed: its columns are skipped ({INSTALL})")
     workloads = build(args.smoke)
     if args.only:
         wanted = set(args.only.split(","))
@@ -185,7 +192,9 @@ def main(argv=None) -> int:
     firsts = first_result_times()
     for what, t in firsts.items():
         print(f"  {what:<40} {t:.3f} s")
-    if args.plot:
+    if args.plot and "matplotlib" in missing_peers():
+        print(f"note: --plot needs matplotlib, which is not installed ({INSTALL})")
+    elif args.plot:
         crossover_plot(args.plot, args.smoke)
     if args.json:
         with open(args.json, "w") as f:

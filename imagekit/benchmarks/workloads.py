@@ -11,6 +11,7 @@ cannot compute the same border are left out, and the reason is stated.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,27 @@ try:
     import torch
 except ImportError:
     torch = None
+
+
+# The optional peers (module: what it is called in the table); a peer that is not
+# installed drops out of every workload that uses it.
+PEERS = {"cv2": "opencv", "torch": "torch", "matplotlib": "matplotlib (for --plot)"}
+
+# Further modules of workloads, each with ``workloads(rng, s) -> list[Workload]``
+# (``s``: the divisor of the sizes, 8 in smoke mode); their workloads follow this
+# module's own, in this order.
+MODULES: tuple[str, ...] = ()
+
+
+def missing_peers() -> list[str]:
+    """The modules of ``PEERS`` that do not import."""
+    missing = []
+    for module in PEERS:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
 
 
 @dataclass
@@ -259,7 +281,7 @@ def build(smoke: bool = False) -> list[Workload]:
     """The workloads (sizes divided by 8 with ``smoke``)."""
     rng = np.random.default_rng(0)
     s = 8 if smoke else 1
-    return [
+    workloads = [
         w1_w2(rng, s, "W1", np.float64),
         w1_w2(rng, s, "W2", np.float32),
         w2m(rng, s),
@@ -273,3 +295,6 @@ def build(smoke: bool = False) -> list[Workload]:
         w8(rng, s),
         w8f(rng, s),
     ]
+    for name in MODULES:
+        workloads += importlib.import_module(name).workloads(rng, s)
+    return workloads

@@ -1,4 +1,4 @@
-"""Peak memory of imfilter on a 1 GiB float32 image: ``python -m benchmarks.memory [--smoke]``.
+"""Peak memory of imfilter on a 1 GiB float32 image: ``imagekit bench memory [--smoke]``.
 
 For each strategy, in a fresh process: the peak of new allocations during
 one call (``tracemalloc``: NumPy reports its buffers to it) and the rise in
@@ -40,7 +40,10 @@ print(json.dumps({"traced": (image.nbytes + peak) / image.nbytes,
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.memory", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="imagekit bench memory",
+        description="Peak memory of imfilter on a 1 GiB float32 image, per strategy.",
+    )
     parser.add_argument("--smoke", action="store_true", help="a 64 MiB image instead of 1 GiB")
     args = parser.parse_args(argv)
     side = 4096 if args.smoke else 16384  # float32: 64 MiB or 1 GiB

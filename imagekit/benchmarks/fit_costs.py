@@ -1,9 +1,9 @@
 """Refit the planner's cost table, and check how well ``algorithm="auto"`` chooses.
 
-Run from the repository root::
+Run (``python -m imagekit.benchmarks.fit_costs`` is the same)::
 
-    python -m benchmarks.fit_costs            # full grid (a few minutes)
-    python -m benchmarks.fit_costs --smoke    # tiny grid, for CI
+    imagekit bench fit-costs            # full grid (a few minutes)
+    imagekit bench fit-costs --smoke    # tiny grid, for CI
 
 It times every applicable strategy (direct, separable, fft) on a grid of
 image sizes × kernel sizes × ndim in float32, fits the constants of
@@ -59,7 +59,10 @@ def grid(smoke: bool):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="imagekit bench fit-costs",
+        description="Refit the planner's cost table; check the choices of algorithm='auto'.",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny grid, one repeat")
     args = parser.parse_args(argv)
     repeat = 1 if args.smoke else 3

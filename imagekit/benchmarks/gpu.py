@@ -1,4 +1,4 @@
-"""imagekit on the GPU against its GPU peers: ``python -m benchmarks.gpu [--smoke]``.
+"""imagekit on the GPU against its GPU peers: ``imagekit bench gpu [--smoke]``.
 
 Runs W3 (4096² Gaussian sigma 3), W4 (2048², dense 31×31), W5 (256³, dense
 5×5×5) and W7a/W7b (CNN layers, 3×3 filter banks) on CuPy arrays, against
@@ -8,7 +8,7 @@ device synchronisation, so the times are of finished work. Outputs are
 checked against imagekit's before timing; the table gives median times and
 the ratio peer / imagekit (above 1: imagekit is faster).
 
-Needs a CUDA device and CuPy (``pip install ".[gpu]"``); torch is optional.
+Needs a CUDA device and CuPy (``pip install "imagekit[gpu]"``); torch is optional.
 """
 
 from __future__ import annotations
@@ -121,7 +121,10 @@ def workloads(cp, s: int):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.gpu", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="imagekit bench gpu",
+        description="imagekit on the GPU against cupyx and torch (needs CuPy and a CUDA device).",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat")
     args = parser.parse_args(argv)
     try:
@@ -130,7 +133,7 @@ def main(argv=None) -> int:
         if not cp.is_available():
             raise ImportError
     except ImportError:
-        print("benchmarks.gpu: no CUDA device answers through CuPy; nothing to run")
+        print("imagekit bench gpu: no CUDA device answers through CuPy; nothing to run")
         return 0
     repeat, s = (1, 16) if args.smoke else (15, 1)
     print(f"device: {cp.cuda.runtime.getDeviceProperties(0)['name'].decode()}")

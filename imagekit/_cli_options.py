@@ -1,0 +1,271 @@
+"""The options of ``imagekit filter``, each parsed and checked before any file is read.
+
+Every function here turns one command-line value into what
+:func:`imagekit.imfilter` takes, or raises :class:`OptionError` with a
+message in the command's own words (option names, accepted spellings).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "ALGORITHMS",
+    "DTYPES",
+    "FLOAT_SUFFIXES",
+    "KERNELS",
+    "OptionError",
+    "add_progress_options",
+    "check_algorithm",
+    "check_suffixes",
+    "join_negative_values",
+    "parse_border",
+    "parse_chunks",
+    "parse_dtype",
+    "parse_kernel",
+]
+
+# The factories a --kernel spec may name.
+KERNELS = (
+    "gaussian",
+    "box",
+    "disk",
+    "dog",
+    "log",
+    "laplacian",
+    "sobel",
+    "prewitt",
+    "scharr",
+    "farid",
+    "bickley",
+    "ando3",
+    "ando4",
+    "ando5",
+)
+ALGORITHMS = ("auto", "direct", "separable", "fft", "iir")
+# What imagekit.io.imsave writes without loss: uint8 (every format), uint16 (grey
+# PNG and TIFF), 32-bit float (grey TIFF).
+DTYPES = ("uint8", "uint16", "float32")
+FLOAT_SUFFIXES = (".tif", ".tiff")
+UINT16_SUFFIXES = (".png", ".tif", ".tiff")
+# The borders the recursive Gaussian computes (see imagekit.filtering.strategies.iir).
+IIR_BORDERS = "nearest (replicate, edge), constant, grid-constant, a real number, or na"
+
+
+class OptionError(ValueError):
+    """A command-line option that cannot be used, said in the command's words."""
+
+
+def _value(text: str):
+    """``2`` -> 2, ``1.5`` -> 1.5, ``3x5`` -> (3, 5), else the text."""
+    parts = text.split("x")
+    try:
+        nums = [int(p) for p in parts]
+    except ValueError:
+        try:
+            nums = [float(p) for p in parts]
+        except ValueError:
+            return text
+    return nums[0] if len(nums) == 1 else tuple(nums)
+
+
+def parse_kernel(spec: str):
+    """A kernel from ``name:key=value,...`` (a factory of imagekit.kernels) or from a
+    ``.npy`` file of weights (centred).
+
+    >>> parse_kernel("gaussian:sigma=1.5").shape  # radius: truncate * sigma, rounded
+    (13, 13)
+    >>> parse_kernel("sobel:axis=1").weights[1]
+    array([-0.25,  0.  ,  0.25])
+    """
+    from . import kernels
+
+    if spec.endswith(".npy"):
+        try:
+            kernel = kernels.centered(np.load(spec))
+        except (OSError, ValueError, TypeError) as e:
+            raise OptionError(f"cannot read kernel weights from {spec!r}: {e}") from None
+        if kernel.dtype.kind not in "fiub":
+            raise OptionError(
+                f"--kernel {spec!r}: weights of dtype {kernel.dtype} give results that image "
+                "files cannot hold; give real (integer or floating) weights"
+            )
+        return kernel
+    name, _, args = spec.partition(":")
+    if name not in KERNELS:
+        raise OptionError(
+            f"--kernel {spec!r}: {name!r} is not one of: {', '.join(KERNELS)} (or a .npy file)"
+        )
+    options = {}
+    for item in filter(None, args.split(",")):
+        key, eq, text = item.partition("=")
+        if not eq:
+            raise OptionError(f"--kernel {spec!r}: expected key=value, got {item!r}")
+        options[key.strip()] = _value(text.strip())
+    factory = getattr(kernels, name)
+    try:
+        inspect.signature(factory).bind(**options)
+        return factory(**options)
+    except (TypeError, ValueError) as e:
+        params = ", ".join(inspect.signature(factory).parameters)
+        raise OptionError(f"--kernel {spec!r}: {e} (parameters of {name}: {params})") from None
+
+
+def _number(text: str):
+    """``text`` as an int or a float, or None when it is not a real number."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return None
+
+
+def border_help() -> str:
+    """What --border accepts, for the error message and the help line."""
+    from .borders import BORDER_NAMES
+
+    return (
+        f"one of {', '.join(BORDER_NAMES)}, or a number v: pixels outside the image "
+        "take the value v (e.g. 0 or -1.5)"
+    )
+
+
+def parse_border(text: str):
+    """A Border from a name (any case) or a real number.
+
+    >>> parse_border("symmetric"), parse_border("-1.5"), parse_border("NA")
+    (Pad(mode='reflect'), Fill(value=-1.5), NA())
+    """
+    from .borders import BORDER_NAMES, Fill, normalize_border
+
+    if text.lower() in BORDER_NAMES:
+        return normalize_border(text)
+    value = _number(text)
+    if value is None:
+        raise OptionError(f"--border {text!r} is not a border: give {border_help()}")
+    return Fill(value)
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """``--border -1e3`` as ``--border=-1e3``: argparse takes a value that starts with
+    a dash for an option unless it looks like ``-1`` or ``-1.5``.
+
+    >>> join_negative_values(["-b", "-inf", "--border", "-1e3", "-o", "x"])
+    ['--border=-inf', '--border=-1e3', '-o', 'x']
+    """
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if tok in ("-b", "--border") and nxt and nxt.startswith("-") and _number(nxt) is not None:
+            out.append(f"--border={nxt}")
+            i += 2
+        else:
+            out.append(tok)
+            i += 1
+    return out
+
+
+def add_progress_options(parser, on: str, off: str) -> None:
+    """``--progress`` / ``--no-progress`` into ``progress`` (None: neither given)."""
+    bar = parser.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None, help=on)
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help=off)
+
+
+def parse_dtype(text: str | None):
+    """The output dtype for --dtype (None: the input's)."""
+    if text is None:
+        return None
+    if text not in DTYPES:
+        raise OptionError(
+            f"--dtype {text!r} is not one of: {', '.join(DTYPES)} (the dtypes image files "
+            "hold: uint16 as grey PNG or TIFF, float32 as grey TIFF)"
+        )
+    return np.dtype(text)
+
+
+def parse_chunks(text: str | None) -> tuple[int, ...] | None:
+    """``100`` -> (100,), ``100,50`` -> (100, 50): block sizes in pixels.
+
+    >>> parse_chunks("100,50")
+    (100, 50)
+    """
+    if text is None:
+        return None
+    sizes = []
+    for part in text.split(","):
+        size = _number(part.strip())
+        if not isinstance(size, int) or size < 1:
+            raise OptionError(
+                f"--chunks {text!r}: give a positive number of pixels (100), or one per "
+                "image axis (100,100)"
+            )
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def _writable_suffixes() -> set[str]:
+    from PIL import Image
+
+    return {ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.SAVE}
+
+
+def check_suffixes(inputs, suffix: str | None, dtype) -> None:
+    """Every output suffix names a format that is written, and holds ``dtype``."""
+    if suffix is not None and not suffix.startswith("."):
+        raise OptionError(f"--suffix {suffix!r} must start with a dot, e.g. .tif")
+    writable = _writable_suffixes()
+    for src in inputs:
+        out = (suffix or Path(src).suffix).lower()
+        where = f"--suffix {suffix}" if suffix else f"the output of {src}"
+        if out not in writable:
+            raise OptionError(f"{where}: {out or 'no suffix'!r} is not an image format written")
+        if dtype is not None and dtype.kind == "f" and out not in FLOAT_SUFFIXES:
+            raise OptionError(
+                f"--dtype {dtype}: {where} would be a {out} file, which holds integers only; "
+                "float results are written as grey TIFF: add --suffix .tif (or .tiff)"
+            )
+        if dtype == np.uint16 and out not in UINT16_SUFFIXES:
+            raise OptionError(
+                f"--dtype uint16: {where} would be a {out} file, which holds 8 bits; 16-bit "
+                "results are written as grey PNG or TIFF: add --suffix .png or .tif"
+            )
+
+
+# What each strategy asks of the kernel, in the command's words.
+_NEEDS = {
+    "iir": "a Gaussian kernel (-k gaussian:sigma=S)",
+    "separable": "a separable kernel, an outer product of 1-D kernels (gaussian, box, sobel, ...)",
+}
+
+
+def check_algorithm(algorithm: str, kernel, border, kernel_spec: str, border_text: str):
+    """The algorithm exists and can filter with this kernel and border."""
+    from .borders import NA
+    from .filtering import plan
+    from .filtering.strategies.iir import _border_values
+
+    if algorithm not in ALGORITHMS:
+        raise OptionError(f"--algorithm {algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
+    try:
+        chosen = plan(np.zeros((1,) * kernel.ndim), kernel, border, algorithm=algorithm).strategy
+    except ValueError as e:
+        need = _NEEDS.get(algorithm)
+        raise OptionError(
+            f"--algorithm {algorithm} needs {need}; -k {kernel_spec} is not one"
+            if need
+            else f"--algorithm {algorithm} with -k {kernel_spec}: {e}"
+        ) from None
+    if chosen == "iir" and border != NA():  # NA is composed from constant borders
+        try:
+            _border_values(border)
+        except ValueError:
+            raise OptionError(
+                f"--border {border_text} is not available with --algorithm iir (the "
+                f"recursive Gaussian), which supports: {IIR_BORDERS}"
+            ) from None

@@ -1,0 +1,1 @@
+"""The benchmark suite: imagekit against its peers (``imagekit bench``; see ``__main__``)."""
