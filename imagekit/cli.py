@@ -135,16 +135,14 @@ def info() -> int:
         f"pillow {PIL.__version__}"
     )
     print(f"python {sys.version.split()[0]}")
-    from .filtering.strategies._threads import threads
+    from .filtering.strategies._threads import threading_mode, threads, twins_available
 
     print(f"threads: {threads()} (IMAGEKIT_NUM_THREADS, else NUMBA_NUM_THREADS, else cores)")
-    from .filtering.strategies import _parallel
-
-    if _parallel.available():
+    if threading_mode() == "auto" and twins_available():
         print(f"short loops: numba's {numba.threading_layer()} threading layer")
     else:
         print("short loops: Python thread pool (IMAGEKIT_THREADING=pool, or no OpenMP/TBB)")
-    from .filtering.strategies._intrinsics import avx512
+    from .filtering._loops.primitives import avx512
 
     print(
         "filter banks (float32): numba register tiles (AVX-512)"

@@ -193,7 +193,7 @@ def test_tiles_equal_torch_on_a_cnn_layer(algorithm, seed, shape, c_in, c_out):
 def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     from imagekit.filtering._filterbank import layout
     from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
-    from imagekit.filtering.strategies._intrinsics import avx512
+    from imagekit.filtering._loops.primitives import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
     cnn = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 256), np.float32))
@@ -247,12 +247,11 @@ def test_direct_strategy_split_among_threads(spatial, border, n_threads, threadi
     # own packed weights: three threads on three blocks and a half, a batch of two,
     # either thread runner
     from imagekit.filtering import _filterbank_direct
-    from imagekit.filtering.strategies import _parallel
 
     monkeypatch.setattr(_filterbank_direct, "SERIAL_WORK", 0)
     monkeypatch.setenv("IMAGEKIT_NUM_THREADS", n_threads)
     if threading == "pool":
-        monkeypatch.setattr(_parallel, "available", lambda: False)
+        monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
     rng = np.random.default_rng(9)
     image = rng.random((2, *spatial, 3)).astype(np.float32)
     kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]

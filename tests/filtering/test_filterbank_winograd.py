@@ -33,12 +33,11 @@ def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch)
     # each thread takes an equal share of (block of 64 outputs, six tiles) units
     # with its own transformed bank
     from imagekit.filtering import _filterbank_winograd
-    from imagekit.filtering.strategies import _parallel
 
     monkeypatch.setattr(_filterbank_winograd, "SERIAL_WORK", 0)
     monkeypatch.setenv("IMAGEKIT_NUM_THREADS", n_threads)
     if threading == "pool":
-        monkeypatch.setattr(_parallel, "available", lambda: False)
+        monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
     rng = np.random.default_rng(13)
     image = rng.random((2, 13, 10, 5)).astype(np.float32)
     bank = (rng.random((3, 3, 5, 230)) - 0.5).astype(np.float32)
@@ -89,7 +88,7 @@ def test_winograd_takes_3x3_kernels_on_2d_images_only(kshape):
 def test_auto_picks_winograd_for_wide_3x3_layers():
     from imagekit.filtering._filterbank import layout
     from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
-    from imagekit.filtering.strategies._intrinsics import avx512
+    from imagekit.filtering._loops.primitives import avx512
 
     def pick(n, c_in, c_out, k=3):
         image, bank = np.zeros((n, n, c_in), np.float32), np.zeros((k, k, c_in, c_out), np.float32)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from imagekit import imfilter, kernels
-from imagekit.filtering.strategies import _parallel, _threads
+from imagekit.filtering.strategies import _threads
 from imagekit.gradients import imfilter_vjp
 
 
@@ -51,14 +51,14 @@ def test_thread_count_follows_the_environment(monkeypatch):
 def _twins_and_pool(monkeypatch, run):
     """``run()`` with the numba-parallel twins, then with the Python pool only."""
     twins = run()
-    monkeypatch.setitem(_parallel._state, "ok", False)
+    monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
     return twins, run()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
 @pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
 def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
-    """The short loops' numba-parallel twins (``_parallel``) split the rows as the pool
+    """The short loops' numba-parallel twins (``_threads.parallel_twin``) split the rows as the pool
     does: the same results, bit for bit (the kernel gradient's sums to rounding)."""
     rng = np.random.default_rng(1)
     image = (rng.random((700, 650)) * 200).astype(dtype)
@@ -86,7 +86,7 @@ def test_parallel_twins_run_where_the_threading_layer_is_safe():
     import numba
 
     if _threads.threads() > 1:
-        assert _parallel.available() == (numba.threading_layer() in ("omp", "tbb"))
+        assert _threads.twins_available() == (numba.threading_layer() in ("omp", "tbb"))
 
 
 def _filter_in_child(queue):
@@ -110,3 +110,51 @@ def test_a_forked_child_filters_without_the_threading_layer():
         child.kill()
     assert child.exitcode == 0
     assert queue.get(timeout=5) == pytest.approx(600 * 600)
+
+
+def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
+    """One place decides how a loop runs: small work on the calling thread; else its
+    twin where the threading layer allows and IMAGEKIT_THREADING does not say
+    "pool"; else the pool, in pieces that cover the range once."""
+    monkeypatch.setattr(_threads, "_twins", {})
+    monkeypatch.setitem(_threads._layer, "safe", True)
+    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", "2")
+    monkeypatch.delenv("IMAGEKIT_THREADING", raising=False)
+    calls = []
+
+    def loop(t0, t1):
+        calls.append(("loop", t0, t1))
+
+    @_threads.parallel_twin(loop)
+    def twin(pieces, ntasks):
+        calls.append(("twin", ntasks))
+
+    _threads.run_tasks(loop, 10, work=10)
+    assert calls == [("loop", 0, 10)]
+    calls.clear()
+    _threads.run_tasks(loop, 10, work=1e9)
+    assert calls == [("twin", 10)]
+    for pool_only in ("IMAGEKIT_THREADING", "unsafe layer"):
+        calls.clear()
+        if pool_only == "IMAGEKIT_THREADING":
+            monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
+        else:
+            monkeypatch.delenv("IMAGEKIT_THREADING")
+            monkeypatch.setitem(_threads._layer, "safe", False)
+        _threads.run_tasks(loop, 10, work=1e9)
+        assert all(kind == "loop" for kind, *_ in calls) and len(calls) > 1
+        assert sorted(t for _, t0, t1 in calls for t in range(t0, t1)) == list(range(10))
+
+
+def test_the_short_loops_have_twins():
+    from imagekit.filtering._loops import box, filterbank, plane, winograd
+    from imagekit.gradients._loops import kernel_gradient
+
+    for loop in (
+        plane.dense3_rows,
+        box.box8_rows,
+        filterbank.bank_tiles,
+        winograd.winograd_tiles,
+        kernel_gradient.vjp2_dense3_rows,
+    ):
+        assert loop in _threads._twins
