@@ -14,14 +14,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._dispatch import route
 from .._docstrings import docfiller
 from .._dtypes import cast_into
+from .._recycle import empty
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Fill
 from ._options import normalize_out
 from ._plan import STRATEGIES, Plan, derive, make_plan
-from ._recycle import empty
-from .backends import is_dask_array, is_device_array
 
 __all__ = ["filter_with_plan", "imfilter"]
 
@@ -204,14 +204,9 @@ def imfilter(
     options = dict(
         shape=shape, algorithm=algorithm, channel_axis=channel_axis, axes=axes, dtype=dtype
     )
-    if is_dask_array(image):  # a lazy result, block by block
-        from .backends.dask import imfilter as dask_imfilter
-
-        return dask_imfilter(image, kernel, border, out=out, **options)
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from .backends.cupy import imfilter as device_imfilter
-
-        return device_imfilter(image, kernel, border, out=out, **options)
+    backend = route("imfilter", image)  # Dask: lazy, block by block; CuPy & co: on device
+    if backend is not None:
+        return backend(image, kernel, border, out=out, **options)
     # 1. resolve
     plan = make_plan(image, kernel, border, **options)
     a = np.asarray(image)

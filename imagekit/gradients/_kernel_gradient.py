@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..filtering._plan import Plan
-from ..filtering.strategies._scratch import readonly
+from ..filtering.strategies._readonly import readonly
 from ..filtering.strategies._threads import run_tasks
 from ..filtering.strategies.direct import (  # its 2-D loops' preparation, shared here
     _BLOCK,

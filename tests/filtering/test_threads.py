@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+import imagekit
 from imagekit import imfilter, kernels
 from imagekit.filtering.strategies import _threads
 from imagekit.gradients import imfilter_vjp
@@ -37,27 +38,31 @@ def test_eight_threads_at_once(kernel, border, algorithm, size):
                 np.testing.assert_array_equal(g, e)
 
 
-def test_thread_count_follows_the_environment(monkeypatch):
-    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", "3")
-    assert _threads.threads() == 3
-    monkeypatch.delenv("IMAGEKIT_NUM_THREADS")
-    monkeypatch.setenv("NUMBA_NUM_THREADS", "1")
-    assert _threads.threads() == 1
-    calls = []
-    _threads.run_tasks(lambda a, b: calls.append((a, b)), 10)
-    assert calls == [(0, 10)]
+def test_thread_count_follows_the_config():
+    with imagekit.config(threads=3):
+        assert _threads.threads() == 3
+    with imagekit.config(threads=1):
+        assert _threads.threads() == 1
+        calls = []
+        _threads.run_tasks(lambda a, b: calls.append((a, b)), 10)
+        assert calls == [(0, 10)]
 
 
-def _twins_and_pool(monkeypatch, run):
+def test_the_pool_setting_turns_the_twins_off():
+    with imagekit.config(threading="pool"):
+        assert _threads.threading_mode() == "pool"
+
+
+def _twins_and_pool(run):
     """``run()`` with the numba-parallel twins, then with the Python pool only."""
     twins = run()
-    monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
-    return twins, run()
+    with imagekit.config(threading="pool"):
+        return twins, run()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
 @pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
-def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
+def test_parallel_twins_equal_the_pool(dtype, border):
     """The short loops' numba-parallel twins (``_threads.parallel_twin``) split the rows as the pool
     does: the same results, bit for bit (the kernel gradient's sums to rounding)."""
     rng = np.random.default_rng(1)
@@ -72,7 +77,7 @@ def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
         g = imfilter_vjp(image.astype(np.float64), dense, image.astype(np.float64), 0)
         return a, b, *g
 
-    twins, pool = _twins_and_pool(monkeypatch, run)
+    twins, pool = _twins_and_pool(run)
     for t, p in zip(twins[:3], pool[:3]):  # the filters and the image gradient
         np.testing.assert_array_equal(t, p)
     # The kernel gradient's sums are vectorised with reassociation, and the twin's
@@ -114,12 +119,10 @@ def test_a_forked_child_filters_without_the_threading_layer():
 
 def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
     """One place decides how a loop runs: small work on the calling thread; else its
-    twin where the threading layer allows and IMAGEKIT_THREADING does not say
+    twin where the threading layer allows and the ``threading`` setting is not
     "pool"; else the pool, in pieces that cover the range once."""
     monkeypatch.setattr(_threads, "_twins", {})
     monkeypatch.setitem(_threads._layer, "safe", True)
-    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", "2")
-    monkeypatch.delenv("IMAGEKIT_THREADING", raising=False)
     calls = []
 
     def loop(t0, t1):
@@ -129,19 +132,18 @@ def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
     def twin(pieces, ntasks):
         calls.append(("twin", ntasks))
 
-    _threads.run_tasks(loop, 10, work=10)
-    assert calls == [("loop", 0, 10)]
-    calls.clear()
-    _threads.run_tasks(loop, 10, work=1e9)
-    assert calls == [("twin", 10)]
-    for pool_only in ("IMAGEKIT_THREADING", "unsafe layer"):
+    with imagekit.config(threads=2, threading="auto"):
+        _threads.run_tasks(loop, 10, work=10)
+        assert calls == [("loop", 0, 10)]
         calls.clear()
-        if pool_only == "IMAGEKIT_THREADING":
-            monkeypatch.setenv("IMAGEKIT_THREADING", "pool")
-        else:
-            monkeypatch.delenv("IMAGEKIT_THREADING")
-            monkeypatch.setitem(_threads._layer, "safe", False)
         _threads.run_tasks(loop, 10, work=1e9)
+        assert calls == [("twin", 10)]
+    for pool_only in ("setting", "unsafe layer"):
+        calls.clear()
+        if pool_only == "unsafe layer":
+            monkeypatch.setitem(_threads._layer, "safe", False)
+        with imagekit.config(threads=2, threading="pool" if pool_only == "setting" else "auto"):
+            _threads.run_tasks(loop, 10, work=1e9)
         assert all(kind == "loop" for kind, *_ in calls) and len(calls) > 1
         assert sorted(t for _, t0, t1 in calls for t in range(t0, t1)) == list(range(10))
 

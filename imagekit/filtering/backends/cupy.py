@@ -26,7 +26,7 @@ import numpy as np
 from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
 
-__all__ = ["cast", "choose", "extend", "finish", "imfilter", "namespace", "padarray"]
+__all__ = ["cast", "choose", "extend", "finish", "imfilter", "magnitude", "namespace", "padarray"]
 
 # 'auto' on a device: direct up to this many non-zero taps, then FFT (unless
 # separable passes need fewer taps). A rule of thumb for launch-bound small
@@ -109,6 +109,12 @@ def padarray(image, border, pad):
     lo = [-p for p, _ in pads]
     hi = [n + q for n, (_, q) in zip(image.shape, pads)]
     return extend(xp, a, b, lo, hi, fill)
+
+
+def magnitude(gradients):
+    """:func:`imagekit.magnitude` on the gradients' own device."""
+    xp = namespace(gradients[0])
+    return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))
 
 
 def choose(plan) -> str:

@@ -31,8 +31,9 @@ filter bank's tiles, a 3x3 vjp) declare a twin beside themselves::
         for p in prange(pieces):
             dense3_rows(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)
 
-Settings: the thread count and the threading choice are read through
-``threads()`` and ``threading_mode()`` only.
+Settings: the thread count and the threading choice (``imagekit.config``'s
+``threads`` and ``threading``) are read through ``threads()`` and
+``threading_mode()`` only.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
+from ..._config import current
 
 __all__ = [
     "SERIAL_WORK",
@@ -55,8 +58,6 @@ __all__ = [
 # multiply-adds (~0.3 ms on one core) one thread is faster.
 SERIAL_WORK = 1_000_000
 
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _twins: dict = {}  # loop -> its numba-parallel twin (``parallel_twin``)
@@ -64,19 +65,14 @@ _layer = {"safe": None}  # whether numba's threading layer may run twins; None: 
 
 
 def threads() -> int:
-    """Threads a filter uses: ``IMAGEKIT_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else the
-    cores this process may run on."""
-    for name in ("IMAGEKIT_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        value = os.environ.get(name)
-        if value and value.isdigit() and int(value) > 0:
-            return int(value)
-    return _CORES or 1
+    """Threads a filter uses: the ``threads`` setting (``imagekit.config``)."""
+    return current().threads
 
 
 def threading_mode() -> str:
     """How several threads run a loop that has a twin: ``"auto"`` (the twin where it is
-    safe) or ``"pool"`` (always the Python pool), from ``IMAGEKIT_THREADING``."""
-    return "pool" if os.environ.get("IMAGEKIT_THREADING") == "pool" else "auto"
+    safe) or ``"pool"`` (always the Python pool): the ``threading`` setting."""
+    return current().threading
 
 
 def parallel_twin(loop):

@@ -16,16 +16,18 @@ import math
 import numpy as np
 
 from ..._dtypes import cast_into
-from ...borders import Border, Fill, extend, pad_indices
+from ..._workspace import Workspace
+from ...borders import Border, Fill
+from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .._costs import fused_dtypes, plane_axes
 from .._loops.runs import correlate_runs
 from .._plan import Plan
-from ._scratch import readonly
-from ._scratch import scratch as pooled
+from ._readonly import readonly
 from ._threads import run_tasks
 
 __all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "run_geometry"]
+_ws = Workspace(__name__)  # this module's temporaries
 
 # `correlate` accepts an `out` of any real dtype and casts into it.
 WRITES_ANY_DTYPE = True
@@ -59,7 +61,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
         _plane(image, plan, out, a0, *dtypes)
         return
     if out.dtype != plan.compute_dtype:
-        buffer = pooled(out.shape, plan.compute_dtype, slot=3)
+        buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
         correlate_window(image, plan.kernel, plan.border, plan.window(), buffer)
         cast_into(buffer, out)
         return
@@ -204,7 +206,7 @@ def correlate_window(
         if scratch is not None and scratch.size >= size:
             buf = scratch[:size].reshape(shape)
         else:
-            buf = pooled(shape, out.dtype, slot=0)
+            buf = _ws.buffer("extended", shape, out.dtype)
         src = extend(image, border, lo, hi, dtype=out.dtype, out=buf)
         origin = (0,) * image.ndim
     else:

@@ -38,7 +38,7 @@ import numpy as np
 import scipy.fft as sfft
 from numpy.lib.stride_tricks import as_strided
 
-from ...borders import extend
+from ...borders._pad import extend
 from .._plan import Plan
 from ._threads import run_tasks, threads
 

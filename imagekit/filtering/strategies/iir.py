@@ -76,7 +76,7 @@ from scipy.optimize import brentq
 from ...borders import Border, Fill, Pad
 from .._loops.iir import gaussian_lines
 from .._plan import Plan
-from ._scratch import readonly
+from ._readonly import readonly
 from ._threads import run_tasks
 
 __all__ = ["MIN_SIGMA", "correlate", "gaussian_iir", "recursion_coefficients"]
