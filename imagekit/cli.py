@@ -136,21 +136,20 @@ def info() -> int:
     )
     print(f"python {sys.version.split()[0]}")
     from ._config import config
+    from .filtering.strategies._threads import twins_available
 
     settings = config()
     print(
         f"threads: {settings.threads} (imagekit.config; from IMAGEKIT_NUM_THREADS, else "
         "NUMBA_NUM_THREADS, else the cores)"
     )
-    from .filtering.strategies import _parallel
-
-    if _parallel.available():
+    if settings.threading == "auto" and twins_available():
         print(f"short loops: numba's {numba.threading_layer()} threading layer")
     elif settings.threading == "pool":
         print("short loops: Python thread pool (threading='pool'; IMAGEKIT_THREADING)")
     else:
         print("short loops: Python thread pool (no OpenMP/TBB threading layer)")
-    from .filtering.strategies._intrinsics import avx512
+    from .filtering._loops.primitives import avx512
 
     print(
         "filter banks (float32): numba register tiles (AVX-512)"

@@ -14,7 +14,7 @@ import pytest
 
 import imagekit
 from imagekit import _config, _recycle
-from imagekit.filtering.strategies import _parallel, _threads
+from imagekit.filtering.strategies import _threads
 
 
 def test_the_getter_returns_the_settings_in_force():
@@ -41,7 +41,7 @@ def test_a_block_sets_the_settings_and_restores_them():
 def test_the_engine_reads_the_block():
     with imagekit.config(threads=3, threading="pool", keep_outputs_mb=1):
         assert _threads.threads() == 3
-        assert not _parallel.available()
+        assert _threads.threading_mode() == "pool"
         assert _recycle.keep_bytes() == 2**20
         calls = []
         _threads.run_tasks(lambda a, b: calls.append((a, b)), 12)

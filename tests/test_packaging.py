@@ -30,6 +30,9 @@ def test_wheel_holds_the_sample_and_runs_the_demo(tmp_path):
     assert "imagekit/data/astronaut.png" in names and "imagekit/py.typed" in names
     assert "imagekit/benchmarks/__main__.py" in names  # imagekit bench runs from the wheel
     assert "imagekit/benchmarks/workloads.py" in names
+    # the numba loops, whose shared cache stamp hashes every file of both folders
+    assert "imagekit/filtering/_loops/plane.py" in names
+    assert "imagekit/gradients/_loops/kernel_gradient.py" in names
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),

@@ -41,7 +41,7 @@ def _scale(plan: Plan) -> float:
 
 
 # (source, accumulator, output) dtypes of the fused two-axis separable sweep
-# (strategies/_separable2_kernels.py compiles exactly these).
+# (_loops/separable.py compiles exactly these).
 FUSED_TYPES = (
     ("uint8", "float32", "uint8"),
     ("uint8", "float32", "float32"),

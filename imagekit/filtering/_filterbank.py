@@ -10,7 +10,7 @@ so each tap's operand is one contiguous ``positions x C_in`` slice, and one
 BLAS product per tap, accumulated in place, adds it in: no im2col buffer.
 The few positions that fall in the extension's width are computed and
 dropped by the GEMM (the direct strategy's tiles take output positions
-only, see ``strategies/_bank_kernels``).
+only, see ``_loops/filterbank``).
 """
 
 from __future__ import annotations

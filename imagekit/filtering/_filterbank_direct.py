@@ -1,4 +1,4 @@
-"""Direct strategy for filter banks: register tiles in numba (``strategies/_bank_kernels``).
+"""Direct strategy for filter banks: register tiles in numba (``_loops/filterbank``).
 
 The output positions of the shifted GEMM, but one pass that keeps each tile
 of six positions by 64 outputs in registers over all taps and input
@@ -42,8 +42,8 @@ from .strategies._threads import SERIAL_WORK, run_tasks, threads
 __all__ = ["direct_filterbank", "direct_suits"]
 _ws = Workspace(__name__)  # this module's temporaries
 
-_PB = 6  # positions per tile (``_bank_kernels.PB``, without importing numba)
-_OB = 64  # outputs per tile (``_bank_kernels.OB``)
+_PB = 6  # positions per tile (``_loops.primitives.PB``, without importing numba)
+_OB = 64  # outputs per tile (``_loops.primitives.OB``)
 # Extended grids below this are copied whole: reading the image in place costs
 # three small extensions and more Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
 _IN_PLACE_BYTES = 2 * 2**20
@@ -52,7 +52,7 @@ _IN_PLACE_BYTES = 2 * 2**20
 def direct_suits(lay: FilterbankLayout) -> bool:
     """Whether ``auto`` may take the direct strategy: float32 on an AVX-512 CPU, and
     enough outputs that the 64-wide tiles are mostly filled."""
-    from .strategies._intrinsics import avx512
+    from ._loops.primitives import avx512
 
     return lay.dtype == np.float32 and lay.c_out >= 48 and avx512()
 
@@ -77,7 +77,7 @@ class _Geometry:
             a.flags.writeable = False
 
     def _plane(self, lay: FilterbankLayout) -> bool:
-        """Set up mode 1 (see ``_bank_kernels._plane_bases``) if it applies here."""
+        """Set up mode 1 (see ``_loops.filterbank._plane_bases``) if it applies here."""
         if len(lay.out_spatial) != 2:
             return False
         (h_img, w_img), (h, w), (kh, kw) = lay.image_spatial, lay.out_spatial, lay.kshape
@@ -135,7 +135,7 @@ def direct_filterbank(
 
     Raises the layout's ValueError for a non-finite bank (checked here, from the
     tiles' outputs, rather than by a pass over the bank before)."""
-    from .strategies._bank_kernels import bank_tiles
+    from ._loops.filterbank import bank_tiles
 
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
@@ -181,7 +181,7 @@ def blocked_bank(bank, lay: FilterbankLayout, taps: int) -> np.ndarray:
 @functools.cache
 def _channel_table(c_in: int) -> np.ndarray:
     """The next input channel, as a table: LLVM then vectorises over outputs (see
-    ``_bank_kernels``)."""
+    ``_loops.filterbank``)."""
     table = np.arange(1, c_in + 1, dtype=np.uint64)
     table.flags.writeable = False
     return table

@@ -1,4 +1,4 @@
-"""Winograd strategy for 3x3 filter banks on 2-D images (``strategies/_winograd_kernels``).
+"""Winograd strategy for 3x3 filter banks on 2-D images (``_loops/winograd``).
 
 F(2x2, 3x3): 16 multiply-adds per input channel and output for each 2x2
 block of outputs, where the direct loop makes 36, in the same register
@@ -61,7 +61,7 @@ def winograd_filterbank(
 ) -> np.ndarray:
     """Channels-last 3x3 filterbank on 2-D images by F(2x2, 3x3); returns (batch, H, W,
     C_out). Falls back to ``direct_filterbank`` where an output is not finite."""
-    from .strategies._winograd_kernels import winograd_tiles
+    from ._loops.winograd import winograd_tiles
 
     if not winograd_suits(lay):
         raise ValueError(f"algorithm='winograd' takes 3x3 kernels on 2-D images, got {lay.kshape}")

@@ -33,8 +33,8 @@ from ..borders import NA, Fill
 from ..borders._pad import extend
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import STRATEGIES, make_plan
-from ..filtering.strategies.direct import kernel_gradient_plane
 from ..kernels import Kernel
+from ._kernel_gradient import kernel_gradient, kernel_gradient_plane
 from ._pad_adjoint import fold, fold_frame, frame_covers
 
 __all__ = ["imfilter_vjp"]
@@ -63,8 +63,6 @@ def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
     if g.size == 0:  # an empty output: no gradient reaches the kernel
         return np.zeros(kshape, np.result_type(E, g))
     if taps <= _TAP_LOOP_MAX:  # one threaded pass over the image for all taps
-        from ..filtering.strategies.direct import kernel_gradient
-
         return kernel_gradient(np.ascontiguousarray(E), g, kshape)
     return imfilter(E, Kernel(g, start=(0,) * g.ndim), Fill(0.0), shape="valid", algorithm="fft")
 

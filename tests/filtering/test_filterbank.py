@@ -194,7 +194,7 @@ def test_tiles_equal_torch_on_a_cnn_layer(algorithm, seed, shape, c_in, c_out):
 def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     from imagekit.filtering._filterbank import layout
     from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
-    from imagekit.filtering.strategies._intrinsics import avx512
+    from imagekit.filtering._loops.primitives import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
     cnn = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 256), np.float32))

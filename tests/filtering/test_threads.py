@@ -10,7 +10,7 @@ import pytest
 
 import imagekit
 from imagekit import imfilter, kernels
-from imagekit.filtering.strategies import _parallel, _threads
+from imagekit.filtering.strategies import _threads
 from imagekit.gradients import imfilter_vjp
 
 
@@ -50,7 +50,7 @@ def test_thread_count_follows_the_config():
 
 def test_the_pool_setting_turns_the_twins_off():
     with imagekit.config(threading="pool"):
-        assert not _parallel.available()
+        assert _threads.threading_mode() == "pool"
 
 
 def _twins_and_pool(run):
@@ -63,7 +63,7 @@ def _twins_and_pool(run):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
 @pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
 def test_parallel_twins_equal_the_pool(dtype, border):
-    """The short loops' numba-parallel twins (``_parallel``) split the rows as the pool
+    """The short loops' numba-parallel twins (``_threads.parallel_twin``) split the rows as the pool
     does: the same results, bit for bit (the kernel gradient's sums to rounding)."""
     rng = np.random.default_rng(1)
     image = (rng.random((700, 650)) * 200).astype(dtype)
@@ -91,7 +91,7 @@ def test_parallel_twins_run_where_the_threading_layer_is_safe():
     import numba
 
     if _threads.threads() > 1:
-        assert _parallel.available() == (numba.threading_layer() in ("omp", "tbb"))
+        assert _threads.twins_available() == (numba.threading_layer() in ("omp", "tbb"))
 
 
 def _filter_in_child(queue):
@@ -115,3 +115,48 @@ def test_a_forked_child_filters_without_the_threading_layer():
         child.kill()
     assert child.exitcode == 0
     assert queue.get(timeout=5) == pytest.approx(600 * 600)
+
+
+def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
+    """One place decides how a loop runs: small work on the calling thread; else its
+    twin where the threading layer allows and the ``threading`` setting is not
+    "pool"; else the pool, in pieces that cover the range once."""
+    monkeypatch.setattr(_threads, "_twins", {})
+    monkeypatch.setitem(_threads._layer, "safe", True)
+    calls = []
+
+    def loop(t0, t1):
+        calls.append(("loop", t0, t1))
+
+    @_threads.parallel_twin(loop)
+    def twin(pieces, ntasks):
+        calls.append(("twin", ntasks))
+
+    with imagekit.config(threads=2, threading="auto"):
+        _threads.run_tasks(loop, 10, work=10)
+        assert calls == [("loop", 0, 10)]
+        calls.clear()
+        _threads.run_tasks(loop, 10, work=1e9)
+        assert calls == [("twin", 10)]
+    for pool_only in ("setting", "unsafe layer"):
+        calls.clear()
+        if pool_only == "unsafe layer":
+            monkeypatch.setitem(_threads._layer, "safe", False)
+        with imagekit.config(threads=2, threading="pool" if pool_only == "setting" else "auto"):
+            _threads.run_tasks(loop, 10, work=1e9)
+        assert all(kind == "loop" for kind, *_ in calls) and len(calls) > 1
+        assert sorted(t for _, t0, t1 in calls for t in range(t0, t1)) == list(range(10))
+
+
+def test_the_short_loops_have_twins():
+    from imagekit.filtering._loops import box, filterbank, plane, winograd
+    from imagekit.gradients._loops import kernel_gradient
+
+    for loop in (
+        plane.dense3_rows,
+        box.box8_rows,
+        filterbank.bank_tiles,
+        winograd.winograd_tiles,
+        kernel_gradient.vjp2_dense3_rows,
+    ):
+        assert loop in _threads._twins

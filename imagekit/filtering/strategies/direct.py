@@ -21,12 +21,12 @@ from ...borders import Border, Fill
 from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .._costs import fused_dtypes, plane_axes
+from .._loops.runs import correlate_runs
 from .._plan import Plan
-from ._correlate_kernels import correlate_runs
 from ._readonly import readonly
 from ._threads import run_tasks
 
-__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "kernel_gradient", "run_geometry"]
+__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "run_geometry"]
 _ws = Workspace(__name__)  # this module's temporaries
 
 # `correlate` accepts an `out` of any real dtype and casts into it.
@@ -51,7 +51,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype).
 
     A kernel over two adjacent axes (images, channels-last colour, slices)
-    runs in place on the image (``_direct2_kernels``), casting into ``out``;
+    runs in place on the image (``_loops.plane``), casting into ``out``;
     any other goes through the extended window and the run loop.
     """
     if out.size == 0:
@@ -170,65 +170,9 @@ def _plane_kernel(dense3: bool):
 def _loops():
     """``(dense3_rows, direct2_rows)``, imported on first use (numba loads with them):
     an import statement on every call cost 1.5 us of a small call's ~18."""
-    from ._dense3_kernels import dense3_rows
-    from ._direct2_kernels import direct2_rows
+    from .._loops.plane import dense3_rows, direct2_rows
 
     return dense3_rows, direct2_rows
-
-
-def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
-    """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
-    kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
-    kernel over two adjacent axes."""
-    a0 = _plane_axes(plan)
-    dtype = plan.compute_dtype
-    if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
-        return None
-    k = plan.kernel
-    my, mx = k.shape[a0], k.shape[a0 + 1]
-    img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, dtype)
-    g = np.ascontiguousarray(grad, dtype)
-    g3 = g.reshape(batch, g.shape[a0], math.prod(g.shape[a0 + 1 :]))
-    tasks = batch * -(-g.shape[a0] // _BLOCK)
-    partial = np.zeros((max(tasks, 1), my * mx), np.float64)
-    args = (readonly(img3), rowmap, readonly(fillrow), colmap, dtype.type(fill), readonly(g3))
-    return tasks, (*args, dx, my, inner, _BLOCK, partial), partial, (my, mx) == (3, 3)
-
-
-def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=None):
-    """``dw[j] = sum_i grad[i] ext[i + j]`` for a kernel over two adjacent axes, reading
-    the image in place (no extended copy); None when the plan is not such a kernel.
-
-    ``fuse=(plan2, image2, out2)``: also run ``correlate(image2, plan2, out2)`` in the
-    same pass over rows when it is a 2-D loop with the same rows (a vjp's image
-    gradient beside the kernel's: one hand-off to the threads, rows shared in cache).
-    """
-    from . import _kgrad2_kernels as kg2
-
-    kg = _kgrad_args(image, plan, grad)
-    if kg is None:
-        return None
-    tasks, args, partial, three = kg
-    k = plan.kernel
-    fwd = None
-    if fuse is not None:
-        plan2, image2, out2 = fuse
-        a0, dtypes = _plane_dtypes(plan2, image2.dtype, out2.dtype)
-        if dtypes is not None and out2.flags.c_contiguous and out2.size:
-            fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
-    work = grad.size * math.prod(k.shape)
-    if fwd is not None and fwd[0] == tasks:
-        if fwd[3]:  # a full 3x3 (and so is the kernel)
-            both = kg2.vjp2_dense3_rows
-        else:
-            both = kg2.vjp2_rows3 if three else kg2.vjp2_rows
-        run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
-    else:
-        if fwd is not None:
-            run_tasks(_plane_kernel(fwd[3]), fwd[0], *fwd[1], work=fwd[2])
-        kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
-        run_tasks(kgrad, tasks, *args, work=work)
-    return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
 
 def needs_extension(image: np.ndarray, window, dtype) -> bool:
@@ -288,30 +232,6 @@ def run_geometry(src: np.ndarray, origin, kshape, out_shape):
         pos = (origin[d] + np.arange(out_shape[d], dtype=np.int64)) * strides[d]
         bases = (pos[:, None] + bases[None, :]).ravel()
     return deltas, bases, run
-
-
-def kernel_gradient(src: np.ndarray, grad: np.ndarray, kshape) -> np.ndarray:
-    """``dw[j] = sum_i grad[i] src[i + j]`` for a kernel of ``kshape`` over a C-contiguous
-    extended window ``src`` (float32/float64), in one threaded pass."""
-    from ._correlate_kernels import correlate_runs_adjoint
-
-    deltas, bases, run = run_geometry(src, (0,) * src.ndim, kshape, grad.shape)
-    per_row = -(-run // _CHUNK)
-    partial = np.empty((bases.size * per_row, deltas.size), src.dtype)
-    g = np.ascontiguousarray(grad, src.dtype)
-    run_tasks(
-        correlate_runs_adjoint,
-        partial.shape[0],
-        readonly(src.reshape(-1)),
-        bases,
-        deltas,
-        g.reshape(-1),
-        run,
-        _CHUNK,
-        partial,
-        work=grad.size * deltas.size,
-    )
-    return partial.sum(axis=0).reshape(kshape)
 
 
 def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:

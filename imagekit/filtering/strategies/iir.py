@@ -74,8 +74,8 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ...borders import Border, Fill, Pad
+from .._loops.iir import gaussian_lines
 from .._plan import Plan
-from ._iir_kernels import gaussian_lines
 from ._readonly import readonly
 from ._threads import run_tasks
 

@@ -10,7 +10,7 @@ earlier passes applied to ``c``, i.e. ``c * prod(sum(previous factors))``.
 Two flat scratch buffers serve every pass: one holds the extended input of
 the pass, the other the intermediate result between passes. A kernel over
 two adjacent axes (images, channels-last colour, slices of volumes) runs
-instead as one fused sweep (``_separable2_kernels``) that also casts into
+instead as one fused sweep (``_loops.separable``) that also casts into
 integer outputs: small integer images are read and written in their own
 type, with no full-size intermediate.
 """
@@ -145,7 +145,7 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     column-pass result; so the image is never copied (unless its layout or
     dtype needs it once).
     """
-    from ._separable2_kernels import separable2_rows
+    from .._loops.separable import separable2_rows
 
     (a0, fy), (a1, fx) = plan.factors
     key = ("fused", np.dtype(src_dtype), np.dtype(acc_dtype), out.dtype)
@@ -241,7 +241,7 @@ def _box8_setup(plan: Plan):
 
 
 def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
-    """A normalised box over a uint8 image in 16-bit integer lanes (``_box8_kernels``);
+    """A normalised box over a uint8 image in 16-bit integer lanes (``_loops.box``);
     whether it ran. Outputs: integers (rounded, clipped) or float32."""
     if out.dtype.kind not in "iu" and out.dtype != np.float32:
         return False
@@ -250,7 +250,7 @@ def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
     setup = plan.derived("box8", lambda: _box8_setup(plan))
     if setup is None:
         return False
-    from ._box8_kernels import box8_rows
+    from .._loops.box import box8_rows
 
     rowmap, fillrow, colmap, off, fill_sum, my, mx = setup
     (a0, _), (a1, _) = plan.factors

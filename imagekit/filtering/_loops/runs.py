@@ -10,12 +10,15 @@ C-contiguous array, each non-zero tap is a flat offset ``delta`` and a
 weight, and ``dst[r, x] = sum_t w[t] * src[base[r] + delta[t] + x]``.
 The inner loop over ``x`` is unit-stride in both arrays, so LLVM
 vectorises it; runs are cut into ``chunk``-long pieces that stay in L1 and
-are spread over the threads (``_threads.run_tasks``).
+are spread over the threads (``_threads.run_tasks``). The kernel's gradient over
+the same layout is ``gradients._loops.kernel_gradient.correlate_runs_adjoint``.
 """
 
 from __future__ import annotations
 
 from numba import njit
+
+__all__ = ["correlate_runs"]
 
 
 # fastmath "contract" only: multiply-adds may fuse (one rounding instead of
@@ -58,28 +61,3 @@ def correlate_runs(
             for x in range(n):
                 acc[x] += w * row[x]
             t += 1
-
-
-# "reassoc" lets LLVM vectorise the dot products (a sum in a different order:
-# rounding-level differences); NaN and inf still propagate.
-@njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
-def correlate_runs_adjoint(
-    t0, t1, src, bases, deltas, grad, run, chunk, partial
-):  # pragma: no cover
-    """The kernel's gradient: ``partial[task, t] = sum_x grad[r, x] * src[base[r] + delta[t] + x]``
-    over each task's piece of run; the caller sums ``partial`` over tasks. One pass
-    over the image however many taps (the same layout as ``correlate_runs``)."""
-    per_row = (run + chunk - 1) // chunk
-    ntaps = deltas.shape[0]
-    for task in range(t0, t1):
-        r = task // per_row
-        x0 = (task - r * per_row) * chunk
-        n = min(chunk, run - x0)
-        s = bases[r] + x0
-        gr = grad[r * run + x0 : r * run + x0 + n]
-        for t in range(ntaps):
-            row = src[s + deltas[t] : s + deltas[t] + n]
-            total = 0.0
-            for x in range(n):
-                total += gr[x] * row[x]
-            partial[task, t] = total

@@ -1,24 +1,39 @@
-"""Numba loops for the gradient of a dense kernel over two adjacent axes.
+"""Numba loops for the gradient of a kernel: ``dw[j] = sum_o grad[o] * ext[o + j]``.
 
-``kernel_gradient2_rows``: ``dw[j, i] = sum_o grad[o] * ext[o + (j, i)]``, reading
-the image in place through the same row and column maps as ``direct2_rows``
-(a 3x3 kernel takes all nine sums in one sweep). ``vjp2_rows`` and
-``vjp2_dense3_rows`` run a forward loop (the image's gradient) and the
-kernel's gradient task by task, over the same row blocks.
+``correlate_runs_adjoint``: over contiguous runs of an extended window, the
+layout of ``filtering._loops.runs.correlate_runs`` (any number of axes).
+
+Over two adjacent axes, ``kernel_gradient2_rows``: ``dw[j, i] = sum_o grad[o] *
+ext[o + (j, i)]``, reading the image in place through the same row and column
+maps as ``direct2_rows`` (a 3x3 kernel takes all nine sums in one sweep).
+``vjp2_rows``, ``vjp2_rows3`` and ``vjp2_dense3_rows`` run a forward loop (the
+image's gradient) and the kernel's gradient task by task, over the same row
+blocks.
 
 The 3x3 sums take rows through the border with the same loop as runs of
 image rows (``_kgrad3_run``, from three 2-D sources and row indices, as
 ``dense3_rows`` does): a separate row-by-row loop had been 0.5 s of a cold
-first ``imfilter_vjp``.
+first ``imfilter_vjp``. ``vjp2_dense3_rows`` has a numba-parallel twin (see
+``filtering.strategies._threads``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
-from ._dense3_kernels import dense3_rows, three_rows
-from ._direct2_kernels import _row, direct2_rows, edge_col, run_end
+from ...filtering._loops.plane import dense3_rows, direct2_rows
+from ...filtering._loops.primitives import edge_col, row, run_end, three_rows
+from ...filtering.strategies._threads import parallel_twin
+
+__all__ = [
+    "correlate_runs_adjoint",
+    "kernel_gradient2_rows",
+    "kernel_gradient3_rows",
+    "vjp2_dense3_rows",
+    "vjp2_rows",
+    "vjp2_rows3",
+]
 
 
 @njit(no_cpython_wrapper=True)
@@ -139,7 +154,7 @@ def kernel_gradient2_rows(
         for y in range(y0, min(y0 + block, h)):
             gr = grad[b, y]
             for j in range(my):
-                r = _row(img, b, rowmap[y + j], fillrow)
+                r = row(img, b, rowmap[y + j], fillrow)
                 i = 0
                 while i < mx:  # up to four taps per sweep: each load of gr serves them all
                     k = min(4, mx - i)
@@ -241,3 +256,46 @@ def vjp2_dense3_rows(t0, t1, fwd, kgrad):  # pragma: no cover - numba
     for task in range(t0, t1):
         dense3_rows(task, task + 1, *fwd)
         kernel_gradient3_rows(task, task + 1, *kgrad)
+
+
+@parallel_twin(vjp2_dense3_rows)
+@njit(cache=True, parallel=True, nogil=True)
+def vjp2_dense3_rows_parallel(pieces, ntasks, fwd, kgrad):  # pragma: no cover - numba
+    """What ``vjp2_dense3_rows`` does, over ``pieces`` slices of ``[0, ntasks)``, one per
+    thread. (The argument tuples are unpacked outside ``prange``: a parallel loop
+    cannot take a tuple holding arrays.)"""
+    f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14 = fwd
+    k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10 = kgrad
+    for p in prange(pieces):
+        f = (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14)
+        k = (k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10)
+        # vjp2_dense3_rows's loop, not a call of it: one layer fewer for LLVM to
+        # optimise and lower again
+        for task in range(ntasks * p // pieces, ntasks * (p + 1) // pieces):
+            dense3_rows(task, task + 1, *f)
+            kernel_gradient3_rows(task, task + 1, *k)
+
+
+# "reassoc" lets LLVM vectorise the dot products (a sum in a different order:
+# rounding-level differences); NaN and inf still propagate.
+@njit(cache=True, nogil=True, fastmath={"contract", "reassoc"})
+def correlate_runs_adjoint(
+    t0, t1, src, bases, deltas, grad, run, chunk, partial
+):  # pragma: no cover
+    """The kernel's gradient: ``partial[task, t] = sum_x grad[r, x] * src[base[r] + delta[t] + x]``
+    over each task's piece of run; the caller sums ``partial`` over tasks. One pass
+    over the image however many taps (the same layout as ``correlate_runs``)."""
+    per_row = (run + chunk - 1) // chunk
+    ntaps = deltas.shape[0]
+    for task in range(t0, t1):
+        r = task // per_row
+        x0 = (task - r * per_row) * chunk
+        n = min(chunk, run - x0)
+        s = bases[r] + x0
+        gr = grad[r * run + x0 : r * run + x0 + n]
+        for t in range(ntaps):
+            row = src[s + deltas[t] : s + deltas[t] + n]
+            total = 0.0
+            for x in range(n):
+                total += gr[x] * row[x]
+            partial[task, t] = total

@@ -9,15 +9,19 @@ width of shifted column sums, and the quotient by the box's size in float32
 gives the output: a multiply by the inverse for odd sizes (no ties, and its
 rounding error is far below a quotient's distance from the nearest half), an
 exact division for even sizes (so ties round half to even as they should).
-The view is ``(batch, rows, cols * inner)``.
+The view is ``(batch, rows, cols * inner)``. Its calls are short, so it has a
+numba-parallel twin, ``box8_rows_parallel`` (see ``_threads``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint16
+from numba import njit, prange, uint16
 
-from ._direct2_kernels import _row  # an image row, or the fill row
+from ..strategies._threads import parallel_twin
+from .primitives import row
+
+__all__ = ["box8_rows"]
 
 
 @njit(cache=True, nogil=True)
@@ -67,12 +71,12 @@ def box8_rows(
             elif y == y0:  # the block's first row: every kernel row
                 col[:] = 0
                 for j in range(my):
-                    r = _row(img, b, rowmap[y + j], fillrow)
+                    r = row(img, b, rowmap[y + j], fillrow)
                     for x in range(col.shape[0]):
                         col[x] = col[x] + uint16(r[x])
             else:  # slide down one row, through the fill row
-                rrow = _row(img, b, ra, fillrow)
-                srow = _row(img, b, rowmap[y - 1], fillrow)
+                rrow = row(img, b, ra, fillrow)
+                srow = row(img, b, rowmap[y - 1], fillrow)
                 for x in range(col.shape[0]):
                     col[x] = col[x] + uint16(rrow[x]) - uint16(srow[x])
             for x in range(z, span):  # a loop: numba's slice copy is element-wise
@@ -123,3 +127,11 @@ def box8_rows(
             else:
                 for x in range(z, un):
                     dst[b, y, x] = np.float32(acc[x]) / size
+
+
+@parallel_twin(box8_rows)
+@njit(cache=True, parallel=True, nogil=True)
+def box8_rows_parallel(pieces, ntasks, *args):  # pragma: no cover - numba
+    """``box8_rows`` over ``pieces`` slices of ``[0, ntasks)``, one per thread."""
+    for p in prange(pieces):
+        box8_rows(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)

@@ -10,7 +10,7 @@ C_in times C_in x C_out. That is 16 multiply-adds per channel and output
 for four outputs, where the direct loop makes 36: 2.25x fewer.
 
 The products run in the direct strategy's register tile
-(``_bank_kernels._tile``: six tiles by 64 outputs, one "tap"), each
+(``primitives.register_tile``: six tiles by 64 outputs, one "tap"), each
 thread on its share of (block of 64 outputs, six tiles) units:
 
 - ``_transform_bank``: ``U = G g G^T`` for a block's 64 outputs, once per
@@ -29,10 +29,12 @@ loop, whose NaNs stay where the windows put them.
 from __future__ import annotations
 
 import numpy as np
-from numba import carray, njit
+from numba import carray, njit, prange
 
-from ._bank_kernels import OB, PB, _tile
-from ._intrinsics import stack_tile, wide_vectors
+from ..strategies._threads import parallel_twin
+from .primitives import OB, PB, register_tile, stack_tile, wide_vectors
+
+__all__ = ["winograd_tiles"]
 
 XI = 16  # elements of the 4x4 transform
 
@@ -207,10 +209,18 @@ def winograd_tiles(
             for xi in range(XI):
                 r = xi * PB
                 g = (r, r + 1, r + 2, r + 3, r + 4, r + 5)
-                _tile(vt, 0, r, g, ub[xi], tap, cnext, mt, 0, ub[xi], False)
+                register_tile(vt, 0, r, g, ub[xi], tap, cnext, mt, 0, ub[xi], False)
             _output_tiles(mt, b, k0, ntile, tx_n, h, w, out, block * OB, chk)
         s = chk[0]
         for o in range(OB):
             s += chk[o]
         if s != 0:
             status[piece] = 1
+
+
+@parallel_twin(winograd_tiles)
+@njit(cache=True, parallel=True, nogil=True)
+def winograd_tiles_parallel(pieces, ntasks, *args):  # pragma: no cover - numba
+    """``winograd_tiles`` over ``pieces`` slices of ``[0, ntasks)``, one per thread."""
+    for p in prange(pieces):
+        winograd_tiles(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)

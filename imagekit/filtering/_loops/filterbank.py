@@ -29,13 +29,12 @@ block's weights stay in its cache.
 
 from __future__ import annotations
 
-import numpy as np
-from numba import carray, njit
+from numba import njit, prange
 
-from ._intrinsics import stack_tile, wide_vectors
+from ..strategies._threads import parallel_twin
+from .primitives import OB, PB, register_tile
 
-PB = 6  # positions per tile
-OB = 64  # outputs per tile (weights per packed row)
+__all__ = ["bank_tiles"]
 
 
 @njit(no_cpython_wrapper=True)
@@ -113,52 +112,6 @@ def _plane_bases(p, n, geo):  # pragma: no cover - numba
     return kind, (g0, g1, g2, g3, g4, g5)
 
 
-@njit(fastmath={"contract"}, no_cpython_wrapper=True)
-def _tile(src, b, p, g, wb, deltas, cnext, out, o0, bank, pack):  # pragma: no cover - numba
-    """Outputs ``o0 : o0 + 64`` of output positions ``p : p + 6`` (those there are),
-    position ``p + q`` reading ``src`` from ``g[q] + deltas[t]`` for tap ``t``.
-
-    The weights come from ``wb``, the block's packed copy; with ``pack`` they
-    come from ``bank`` itself and are written into ``wb`` on the way (a
-    block's first tile: the copy hides behind the multiply-adds, where a
-    separate packing pass took 50-100 us of W7a's call). Each position reads
-    from its own base, so a tile may run over the end of an output row into
-    the next: no position of the grid's extension width is computed and
-    dropped (a 32² image's grid is 34 wide: 6% of W7a's work; a 7x7 CNN
-    layer's 22%)."""
-    wide_vectors()
-    acc = carray(stack_tile(384, wb.dtype), (PB, OB))  # 384 = PB * OB
-    z, width, n_c = np.uint64(0), np.uint64(OB), np.uint64(wb.shape[1])
-    first = np.uint64(o0)
-    n = out.shape[1]
-    g0, g1, g2, g3, g4, g5 = g
-    for q in range(PB):
-        for o in range(OB):
-            acc[q, o] = 0
-    for t in range(wb.shape[0]):
-        dt = deltas[t]
-        c = z
-        while c < n_c:
-            x0, x1, x2 = src[b, g0 + dt, c], src[b, g1 + dt, c], src[b, g2 + dt, c]
-            x3, x4, x5 = src[b, g3 + dt, c], src[b, g4 + dt, c], src[b, g5 + dt, c]
-            if pack:  # the block's first tile: its weights, packed on the way
-                for o in range(z, width):
-                    wb[t, c, o] = bank[t, c, first + o]
-            for o in range(z, width):
-                w = wb[t, c, o]
-                acc[0, o] += x0 * w
-                acc[1, o] += x1 * w
-                acc[2, o] += x2 * w
-                acc[3, o] += x3 * w
-                acc[4, o] += x4 * w
-                acc[5, o] += x5 * w
-            c = cnext[c]
-    n_o = min(OB, out.shape[2] - o0)
-    for q in range(min(PB, n - p)):
-        for o in range(n_o):
-            out[b, p + q, o0 + o] = acc[q, o]
-
-
 @njit(no_cpython_wrapper=True)
 def _finite(out, b, p, o0):  # pragma: no cover - numba
     """Whether a tile's outputs are all finite (``x - x`` is 0 exactly for them)."""
@@ -216,6 +169,15 @@ def bank_tiles(
             # one call site: LLVM inlines the tile into each (five: +0.65 s of compile)
             src = img if kind == 0 else (grid if kind == 1 else (bottom if kind == 2 else side))
             dt = deltas[0] if kind == 0 else (deltas[2] if kind == 3 else deltas[1])
-            _tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh)
+            register_tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh)
             if fresh and not _finite(out, b, p, block * OB):
                 status[piece] = 1
+
+
+@parallel_twin(bank_tiles)
+@njit(cache=True, parallel=True, nogil=True)
+def bank_tiles_parallel(pieces, ntasks, *args):  # pragma: no cover - numba
+    """``bank_tiles`` over ``pieces`` slices of ``[0, ntasks)``, one per thread: equal
+    halves, where the pool's first-come pieces left one thread a piece behind."""
+    for p in prange(pieces):
+        bank_tiles(ntasks * p // pieces, ntasks * (p + 1) // pieces, *args)
