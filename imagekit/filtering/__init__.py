@@ -1,4 +1,4 @@
-"""Filtering: imfilter, imgradients, and the planner that picks a strategy."""
+"""Filtering: imfilter, filterbank, imgradients, and plans you can keep."""
 
 from ._filterbank import filterbank
 from ._imfilter import imfilter

@@ -21,6 +21,7 @@ image) - corr(g N / D**2, mask)``.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,7 +29,7 @@ import numpy as np
 from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
 from ..borders import NA, Fill, extend
 from ..filtering._imfilter import imfilter
-from ..filtering._plan import STRATEGIES, make_plan
+from ..filtering._plan import make_plan
 from ..filtering._recycle import empty as recycled_empty
 from ..filtering.backends import is_device_array
 from ..filtering.strategies._scratch import scratch
@@ -37,6 +38,10 @@ from ..kernels import Kernel
 from ._pad_adjoint import fold, fold_frame, frame_covers
 
 __all__ = ["imfilter_vjp"]
+
+# The image gradient's plan for each forward plan (g has its shape and dtype),
+# kept beside the forward plan for as long as it lives.
+_mirror_plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 # Kernels with more taps than this get their gradient through an FFT correlation.
 _TAP_LOOP_MAX = 64
@@ -51,7 +56,7 @@ def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
     rev = w[(slice(None, None, -1),) * w.ndim]
     plan = make_plan(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
     out = scratch(plan.out_shape, plan.compute_dtype, slot=5)
-    STRATEGIES[plan.strategy].run(g, plan, out)
+    plan.run_real(g, out)
     return out
 
 
@@ -166,8 +171,9 @@ def _fused_grads(a, plan, g, w):
         return None, None
     fuse = None
     if _folds_frame(plan):
-        # the image gradient's plan, made once per forward plan (g has its shape and dtype)
-        mplan = plan.derived("vjp_mirror", lambda: make_plan(g, _mirrored(plan, w), Fill(0.0)))
+        mplan = _mirror_plans.get(plan)
+        if mplan is None:
+            mplan = _mirror_plans[plan] = make_plan(g, _mirrored(plan, w), Fill(0.0))
         if mplan.strategy == "direct":
             gi = recycled_empty(mplan.out_shape, mplan.out_dtype)  # a result: see _recycle
             fuse = (mplan, g, gi)
