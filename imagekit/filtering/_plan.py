@@ -33,14 +33,14 @@ from . import _execute
 from ._options import (
     as_image,
     embed_kernel,
+    kept_image,
     normalize_algorithm,
     normalize_axes,
     normalize_kernel,
     normalize_shape,
 )
-from ._registry import STRATEGIES, _on_change, strategies
+from ._registry import STRATEGIES, _on_change, describe, rank, strategies
 from ._strategy import Prepared, Strategy
-from .backends import is_dask_array, is_device_array
 
 __all__ = ["STRATEGIES", "Plan", "Strategy", "derive", "make_plan", "plan"]
 
@@ -106,8 +106,8 @@ class Plan:
     costs: Mapping[str, float]
     loop: str = ""
     asked_dtype: np.dtype | None = None
-    # (name, cost or None, why not or None, exact) per registered strategy, and why the
-    # chosen one won: what explain() reports
+    # the registry's ranking rows (see _registry.rank) and why the chosen one won:
+    # what explain() reports
     _ranking: tuple = field(default=(), repr=False)
     # the chosen strategy's Prepared for (image_dtype, output dtype), or, for NA
     # borders, the zero-fill plans the composition runs; None for complex plans
@@ -117,17 +117,7 @@ class Plan:
 
     def __call__(self, image: ArrayLike, out: np.ndarray | None = None) -> np.ndarray:
         """Filter ``image`` (of the plan's shape and dtype); ``out`` as for imfilter."""
-        if is_dask_array(image) or is_device_array(image):
-            raise TypeError(
-                "a kept plan runs on NumPy arrays; call imagekit.imfilter for Dask and CuPy arrays"
-            )
-        a = np.asarray(image)
-        if a.shape != self.image_shape or a.dtype != self.image_dtype:
-            raise ValueError(
-                f"this plan was made for images of shape {self.image_shape} and dtype "
-                f"{self.image_dtype}, got shape {a.shape} and dtype {a.dtype}; "
-                "make another plan for it"
-            )
+        a = kept_image(image, self.image_shape, self.image_dtype, "imagekit.imfilter")
         return _execute.apply(self, a, out)
 
     def window(self, kernel: Kernel | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -206,49 +196,24 @@ class Plan:
 
 def _explain(p: Plan) -> str:
     shape = "x".join(str(n) for n in p.kernel.shape)
-    lines = [
+    head = (
         f"imfilter on {p.image_shape} {p.image_dtype} -> {p.out_shape} {p.out_dtype}, "
-        f"kernel {shape}, border {p.border!r}, shape={p.shape!r}",
-        f"algorithm={p.algorithm!r}"
-        + (": the cheapest exact strategy that applies" if p.algorithm == "auto" else ""),
-    ]
+        f"kernel {shape}, border {p.border!r}, shape={p.shape!r}"
+    )
     rows, why = p._ranking
-    for name, cost, reason, exact in rows:
-        mark = "  <- chosen" if name == p.strategy else ""
-        if reason is not None:
-            text = f"not a candidate: {reason}"
-        elif not exact:
-            text = f"{cost:.3g} s predicted, approximate: runs only when asked for"
-        else:
-            text = f"{cost:.3g} s predicted"
-        lines.append(f"  {name:<12} {text}{mark}")
-    lines.append(f"chosen: {p.strategy}, {why}")
-    lines.append(f"loop: {p.loop}")
-    return "\n".join(lines)
+    return "\n".join([head, *describe(rows, p.algorithm, p.strategy, why, p.loop)])
 
 
 def _rank(p: Plan):
-    """Each registered strategy's cost or reason it does not apply, the chosen one and
-    why it was chosen; ValueError when the asked one does not apply."""
-    table = strategies("imfilter")
-    rows, costs = [], {}
-    for name, s in table.items():
-        reason = s.why_not(p)
-        if reason is None:
-            costs[name] = s.cost(p)
-        rows.append((name, costs.get(name), reason, s.exact))
-    if p.algorithm == "auto":
-        recipe = p.kernel.recipe
-        if recipe is not None and recipe[0] == "iir_gaussian" and "iir" in costs:
-            return rows, costs, "iir", "the kernel (kernels.factored.iir_gaussian) asks for it"
-        exact = {n: c for n, c in costs.items() if table[n].exact}
-        return rows, costs, min(exact, key=exact.get), "the cheapest exact strategy"
+    """The registry's ranking for ``p`` (see ``_registry.rank``), with imfilter's two
+    rules: a kernel from ``kernels.factored.iir_gaussian`` asks for the recursive
+    Gaussian, and ``'separable'`` on a kernel along one axis is the direct pass."""
     if p.algorithm == "separable" and not _extends_along_two_axes(p.kernel):
+        rows, costs, _, _ = rank("imfilter", p, "auto")
         return rows, costs, "direct", "the kernel extends along one axis: one pass either way"
-    if p.algorithm not in costs:
-        reason = {row[0]: row[2] for row in rows}.get(p.algorithm, "is not registered")
-        raise ValueError(f"algorithm={p.algorithm!r} {reason}")
-    return rows, costs, p.algorithm, "asked for"
+    recipe = p.kernel.recipe
+    preferred = "iir" if recipe is not None and recipe[0] == "iir_gaussian" else None
+    return rank("imfilter", p, p.algorithm, preferred)
 
 
 def _choose(p: Plan) -> Plan:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from ._strategy import Strategy
 
-__all__ = ["BUILTIN", "STRATEGIES", "register", "strategies", "unregister"]
+__all__ = ["BUILTIN", "STRATEGIES", "describe", "rank", "register", "strategies", "unregister"]
 
 # One line per strategy: the module and the object in it.
 BUILTIN = (
@@ -24,6 +24,10 @@ BUILTIN = (
     ".strategies.separable:SEPARABLE",
     ".strategies.fft:FFT",
     ".strategies.iir:IIR",
+    ".strategies.bank:BANK_TILES",
+    ".strategies.bank:BANK_WINOGRAD",
+    ".strategies.bank:BANK_GEMM",
+    ".strategies.bank:BANK_FFT",
 )
 
 _registry: dict[str, dict[str, Strategy]] = {}
@@ -79,6 +83,59 @@ def unregister(strategy: Strategy | str, operation: str = "imfilter") -> None:
 def _changed() -> None:
     for callback in _on_change:
         callback()
+
+
+def rank(operation: str, plan, algorithm: str, preferred: str | None = None):
+    """Rank ``operation``'s strategies for ``plan``: the one place a strategy is chosen.
+
+    Returns ``(rows, costs, chosen, why)``: a row ``(name, cost or None, why not,
+    why not for auto)`` per strategy, the predicted costs of those that apply,
+    the chosen name and the reason it won. ``'auto'`` takes ``preferred`` when it
+    applies, else the cheapest candidate for auto; another ``algorithm`` takes the
+    strategy it names (ValueError, with the reason, when that one does not apply).
+    """
+    table = strategies(operation)
+    rows, costs = [], {}
+    for name, s in table.items():
+        reason = s.why_not(plan)
+        auto = None
+        if reason is None:
+            costs[name] = s.cost(plan)
+            auto = s.why_not_auto(plan)
+        rows.append((name, costs.get(name), reason, auto))
+    if algorithm == "auto":
+        if preferred is not None and preferred in costs:
+            return rows, costs, preferred, "the kernel asks for it"
+        auto = {row[0]: row[1] for row in rows if row[2] is None and row[3] is None}
+        return rows, costs, min(auto, key=auto.get), "the cheapest exact strategy"
+    named = [name for name, s in table.items() if s.algorithm == algorithm]
+    if not named:
+        raise ValueError(f"algorithm={algorithm!r} names no registered {operation} strategy")
+    name = named[0]
+    if name not in costs:
+        raise ValueError(f"algorithm={algorithm!r} {rows[list(table).index(name)][2]}")
+    return rows, costs, name, "asked for"
+
+
+def describe(rows, algorithm: str, chosen: str, why: str, loop: str) -> list[str]:
+    """The lines of ``explain()`` for a ranking made by :func:`rank`."""
+    lines = [
+        f"algorithm={algorithm!r}"
+        + (": the cheapest exact strategy that applies" if algorithm == "auto" else "")
+    ]
+    for name, cost, reason, auto in rows:
+        mark = "  <- chosen" if name == chosen else ""
+        if reason is not None:
+            text = f"not a candidate: {reason}"
+        elif auto is not None and algorithm == "auto":
+            text = f"{cost:.3g} s predicted, {auto}"
+        elif auto is not None:
+            text = f"{cost:.3g} s predicted ({auto})"
+        else:
+            text = f"{cost:.3g} s predicted"
+        lines.append(f"  {name:<12} {text}{mark}")
+    lines += [f"chosen: {chosen}, {why}", f"loop: {loop}"]
+    return lines
 
 
 class _Imfilter(Mapping):

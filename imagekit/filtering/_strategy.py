@@ -5,12 +5,18 @@ the registry (``_registry.py``) offers:
 
 - ``why_not(plan)``: ``None`` when it can compute the call, else the reason
   it cannot, in the user's words (``applies`` is ``why_not(...) is None``);
+  ``why_not_auto(plan)`` likewise for ``algorithm='auto'`` (an approximate
+  strategy runs only when asked for);
 - ``cost(plan)``: its predicted seconds for the call;
 - ``prepare(plan, image_dtype, out_dtype)``: a :class:`Prepared` holding
   everything that depends on the call but not on the image's values (weights
   in the compute dtype, index maps, fill rows, an FFT kernel spectrum) and
   the name of the concrete loop it will run (``direct/3x3-rows``);
 - ``run(prepared, image, out)``: that loop, on a real image, into ``out``.
+
+filterbank's strategies (``strategies/bank.py``) differ in ``run`` only:
+``run(prepared, image_cl, bank, border)`` returns the channels-last result,
+the bank coming with each call (see that module).
 
 ``plan`` here is the resolved call (a :class:`~imagekit.filtering.Plan`
 whose ``strategy`` is not yet chosen); it has a real kernel and a ``Pad`` or
@@ -61,7 +67,7 @@ class Strategy:
     Class attributes: ``name`` (its registry name, unique per operation),
     ``operation`` (``'imfilter'`` or ``'filterbank'``), ``algorithm`` (the
     ``algorithm=`` value that asks for it), ``exact`` (``algorithm='auto'``
-    chooses among exact strategies only) and ``writes_any_dtype`` (``run``
+    chooses among exact strategies only, see ``why_not_auto``) and ``writes_any_dtype`` (``run``
     casts into an output of any real dtype; otherwise it receives one of the
     compute dtype and the caller casts).
     """
@@ -79,6 +85,11 @@ class Strategy:
     def applies(self, plan: Plan) -> bool:
         """Whether the strategy can compute ``plan``."""
         return self.why_not(plan) is None
+
+    def why_not_auto(self, plan: Plan) -> str | None:
+        """``None`` when ``algorithm='auto'`` may choose it (where it applies), else why
+        not: an approximate strategy runs only when asked for."""
+        return None if self.exact else "approximate: runs only when asked for"
 
     def cost(self, plan: Plan) -> float:
         """Predicted seconds for ``plan``."""
