@@ -28,6 +28,9 @@ BUILTIN = (
     ".strategies.bank:BANK_WINOGRAD",
     ".strategies.bank:BANK_GEMM",
     ".strategies.bank:BANK_FFT",
+    ".backends.cupy:DEVICE_DIRECT",
+    ".backends.cupy:DEVICE_SEPARABLE",
+    ".backends.cupy:DEVICE_FFT",
 )
 
 _registry: dict[str, dict[str, Strategy]] = {}

@@ -234,3 +234,22 @@ def test_thresholds_are_parameters_of_the_strategy():
     assert Separable(running_sums=False).prepare(q, u8.dtype, np.uint8).loop == (
         "separable/2d-sweep"
     )
+
+
+@pytest.mark.parametrize(
+    ("kernel", "expected"),
+    [
+        (np.eye(3), "direct"),  # 3 taps
+        (np.ones((7, 7)), "separable"),  # 14 taps in passes < 49
+        (np.random.default_rng(0).random((7, 7)), "direct"),  # 49 taps: the limit
+        (np.random.default_rng(0).random((8, 8)), "fft"),  # 64 taps
+        (kernels.gaussian(8.0), "separable"),
+    ],
+)
+def test_device_strategies_rank_by_tap_count(kernel, expected):
+    from imagekit.filtering.backends.cupy import choose
+
+    p = plan(np.zeros((64, 64), np.float32), kernel)
+    assert choose(p) == expected
+    asked = plan(np.zeros((64, 64), np.float32), kernel, algorithm="fft")
+    assert choose(asked) == "fft"
