@@ -28,8 +28,8 @@ from .._dtypes import compute_dtype, natural_dtype, output_dtype
 from .._typing import ArrayLike, BorderLike, KernelLike
 from ..borders import NA, Border, Fill, normalize_border
 from ..kernels import Kernel
-from ..kernels._separable import rank1_factors
 from . import _execute
+from ._geometry import axis_factors, extends_along_two_axes, geometry
 from ._options import (
     as_image,
     embed_kernel,
@@ -208,7 +208,7 @@ def _rank(p: Plan):
     """The registry's ranking for ``p`` (see ``_registry.rank``), with imfilter's two
     rules: a kernel from ``kernels.factored.iir_gaussian`` asks for the recursive
     Gaussian, and ``'separable'`` on a kernel along one axis is the direct pass."""
-    if p.algorithm == "separable" and not _extends_along_two_axes(p.kernel):
+    if p.algorithm == "separable" and not extends_along_two_axes(p.kernel):
         rows, costs, _, _ = rank("imfilter", p, "auto")
         return rows, costs, "direct", "the kernel extends along one axis: one pass either way"
     recipe = p.kernel.recipe
@@ -246,47 +246,11 @@ def _choose(p: Plan) -> Plan:
     return dataclasses.replace(p, loop=prepared.loop, _prepared=prepared)
 
 
-def _extends_along_two_axes(kernel: Kernel) -> bool:
-    return sum(n > 1 or s != 0 for n, s in zip(kernel.shape, kernel.start)) >= 2
-
-
-def _axis_factors(kernel: Kernel) -> tuple[tuple[int, Kernel], ...] | None:
-    """Per-axis 1-D factors of a real kernel over the axes it extends along."""
-    # Axes with more than one tap, or a single tap at a non-zero offset (a shift).
-    if not _extends_along_two_axes(kernel):
-        return None
-    big = [d for d, (n, s) in enumerate(zip(kernel.shape, kernel.start)) if n > 1 or s != 0]
-    if kernel._factors is not None:
-        scale = np.prod([f.weights[0] for d, f in enumerate(kernel._factors) if d not in big])
-        fs = [kernel._factors[d].weights for d in big]
-        fs[0] = fs[0] * scale
-    else:
-        fs = rank1_factors(kernel.weights.reshape([kernel.shape[d] for d in big]))
-        if fs is None:
-            return None
-    return tuple((d, Kernel(f, start=(kernel.start[d],))) for d, f in zip(big, fs))
-
-
-def _geometry(image_shape, kernel: Kernel, shape: str):
-    """Output shape and the image position of its first element, per axis."""
-    lo, out_shape = [], []
-    for n, s, m in zip(image_shape, kernel.start, kernel.shape):
-        if shape == "same":
-            first, length = 0, n
-        elif shape == "valid":
-            first, length = -s, max(n - m + 1, 0)
-        else:  # full
-            first, length = -(s + m - 1), n + m - 1
-        lo.append(first)
-        out_shape.append(length)
-    return tuple(out_shape), tuple(lo)
-
-
 def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = None) -> Plan:
     """The plan with another (real, full-ndim) kernel or border; strategy re-chosen."""
     changes = {}
     if kernel is not None:
-        changes.update(kernel=kernel, factors=_axis_factors(kernel))
+        changes.update(kernel=kernel, factors=axis_factors(kernel))
     if border is not None:
         changes["border"] = border
     return _choose(dataclasses.replace(plan, **changes))
@@ -380,7 +344,7 @@ def _make_plan(
         # Small integers in and out: float32 holds every sum to well within the
         # final rounding, and is twice as fast as float64.
         real = np.dtype(np.float32)
-    out_shape, out_lo = _geometry(a.shape, k, shape)
+    out_shape, out_lo = geometry(a.shape, k, shape)
     p = Plan(
         strategy="direct",
         algorithm=algorithm,

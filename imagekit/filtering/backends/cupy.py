@@ -27,6 +27,7 @@ import numpy as np
 
 from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
+from .._geometry import extends_along_two_axes
 from .._registry import rank, strategies
 from .._strategy import Prepared, Strategy
 
@@ -127,9 +128,7 @@ def choose(plan) -> str:
     if plan.algorithm == "iir":
         raise ValueError("algorithm='iir' (the recursive Gaussian) runs on NumPy arrays only")
     if plan.algorithm == "separable" and plan.factors is None:
-        from .._plan import _extends_along_two_axes
-
-        if not _extends_along_two_axes(plan.kernel):
+        if not extends_along_two_axes(plan.kernel):
             return "direct"  # one pass either way, as in memory
     _, _, name, _ = rank("imfilter-device", plan, plan.algorithm)
     return strategies("imfilter-device")[name].algorithm

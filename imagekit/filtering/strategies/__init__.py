@@ -1,8 +1,9 @@
 """Filtering strategies: one module each, with one :class:`Strategy` object.
 
 Each object (``direct.DIRECT``, ``separable.SEPARABLE``, ``fft.FFT``,
-``iir.IIR``) owns its applicability (``why_not``), its cost model, what it
-prepares once per plan and the loops it runs (see
+``iir.IIR``; filterbank's in ``bank.py``) owns its applicability
+(``why_not``), its cost model, what it prepares once per plan and the loops
+it runs (see
 ``imagekit/filtering/_strategy.py``); ``_registry.BUILTIN`` lists them. The
 ``_*_kernels`` modules hold the numba loops.
 """
