@@ -13,8 +13,8 @@ The output is cut into tiles of ``B`` values per transformed axis
 the transform work per output value; small outputs are one tile. All the
 tiles of a slab are transformed in one batched call, with the kernel's
 spectrum computed once at the tile size. Slabs along the first transformed
-axis bound memory to a few times the slab size (``slab_bytes``: an eighth of
-the image, from 1 to 8 MB), so the peak stays under 4x the input. Axes the kernel does not
+axis bound memory to a few times the slab size (``Fft.slab_bytes``: an eighth
+of the image, from 1 to 8 MB), so the peak stays under 4x the input. Axes the kernel does not
 extend along (channels, unfiltered axes) are batched, not transformed.
 
 The slabs run on all threads, each slab's transforms on one (scipy.fft and
@@ -50,18 +50,7 @@ from .direct import DIRECT
 if TYPE_CHECKING:
     from .._plan import Plan
 
-__all__ = ["FFT", "SLAB_BYTES", "Fft", "correlate", "fft_shape", "tile_lengths"]
-
-# Extended input per slab, in bytes: bounds the strategy's working memory (a few
-# slabs: tiles, spectra, results) to a fraction of the image beside the output —
-# an eighth of the image, between 1 and 8 MB (larger slabs measured slower: cache).
-SLAB_BYTES = 8 * 2**20
-MIN_SLAB_BYTES = 2**20
-
-
-def slab_bytes(image_bytes: int) -> int:
-    """Extended input per slab for an image of ``image_bytes``."""
-    return int(min(SLAB_BYTES, max(MIN_SLAB_BYTES, image_bytes // 8)))
+__all__ = ["FFT", "Fft", "correlate", "fft_shape", "tile_lengths"]
 
 
 class Fft(Strategy):
@@ -72,12 +61,23 @@ class Fft(Strategy):
     spectrum_bytes : int
         The kernel's spectrum is prepared with the plan when it takes at most
         this many bytes (a plan keeps it); a larger one is made on each call.
+    max_slab_bytes, min_slab_bytes : int
+        Extended input per slab: an eighth of the image, within these bounds.
+        This bounds the working memory (a few slabs: tiles, spectra, results)
+        to a fraction of the image beside the output; larger slabs run slower
+        (cache).
     """
 
     name = algorithm = "fft"
 
-    def __init__(self, spectrum_bytes=4 * 2**20):
+    def __init__(self, spectrum_bytes=4 * 2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
         self.spectrum_bytes = spectrum_bytes
+        self.max_slab_bytes = max_slab_bytes
+        self.min_slab_bytes = min_slab_bytes
+
+    def slab_bytes(self, image_bytes: int) -> int:
+        """Extended input per slab for an image of ``image_bytes``."""
+        return int(min(self.max_slab_bytes, max(self.min_slab_bytes, image_bytes // 8)))
 
     def cost(self, plan: Plan) -> float:
         k = plan.kernel
@@ -109,7 +109,8 @@ class Fft(Strategy):
         if size <= self.spectrum_bytes:
             spectrum = _spectrum(k, axes, lengths, out_dtype)
             spectrum.flags.writeable = False
-        state = (axes, lengths, tuple(B for _, B in tiles), spectrum)
+        image_bytes = math.prod(plan.image_shape) * image_dtype.itemsize
+        state = (axes, lengths, tuple(B for _, B in tiles), spectrum, self.slab_bytes(image_bytes))
         return Prepared("fft/overlap-save", plan, image_dtype, out_dtype, state)
 
     def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
@@ -210,7 +211,7 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     FFT.run(FFT.prepare(plan, image.dtype, out.dtype), image, out)
 
 
-def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum) -> None:
+def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> None:
     """The tiles of every slab into ``out``."""
     k = plan.kernel
     lo, hi = plan.window()
@@ -231,7 +232,6 @@ def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum) -> None:
             ]
         )
     )
-    budget = slab_bytes(image.size * image.dtype.itemsize)
     rows_per_slab = max(1, int(budget // max(row_bytes, 1)))
     spans = [b + k.shape[d] - 1 for d, b in zip(axes, blocks)]  # each tile's window
     starts = list(range(0, counts[0], rows_per_slab))
