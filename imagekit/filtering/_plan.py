@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._dtypes import compute_dtype, natural_dtype, output_dtype
-from .._typing import ArrayLike, BorderLike, KernelLike
+from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Border, Fill, normalize_border
 from ..kernels import Kernel
 from . import _execute
@@ -371,11 +371,11 @@ def plan(
     kernel: KernelLike,
     border: BorderLike = "reflect",
     *,
-    shape: str = "same",
-    algorithm: str = "auto",
+    shape: ShapeMode = "same",
+    algorithm: Algorithm = "auto",
     channel_axis: int | None = None,
-    axes=None,
-    dtype=None,
+    axes: Sequence[int] | None = None,
+    dtype: DTypeLike = None,
 ) -> Plan:
     """A plan you can keep: :func:`imagekit.imfilter`'s call, resolved and prepared once.
 
