@@ -384,7 +384,7 @@ def plan(
     not read) and returns an immutable :class:`Plan`. ``p(image, out=None)``
     then filters any image of that shape and dtype, equal to ``imfilter``
     with the same arguments, with the factors, weights, index maps, fill rows,
-    scratch sizes and (where it fits in a few MB) the FFT kernel spectrum
+    scratch sizes and (up to 1 MB) the FFT kernel spectrum
     prepared once. Another shape or dtype raises a ``ValueError``.
     ``p.strategy``, ``p.loop`` and ``p.costs`` say what runs and what each
     applicable strategy is predicted to cost; ``p.explain()`` says why.

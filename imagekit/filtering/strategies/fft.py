@@ -24,7 +24,7 @@ small enough to be reused rather than faulted in afresh.
 
 The loop is ``fft/overlap-save`` (``fft/scaled-copy`` for a single tap);
 its tile lengths, and the kernel's spectrum when it is at most
-``SPECTRUM_BYTES``, are prepared with the plan. NaN or inf in the image
+``Fft.spectrum_bytes``, are prepared with the plan. NaN or inf in the image
 would spread over the whole output through the transform; such images are
 filtered by the direct strategy instead, so they stay local
 (ImageFiltering.jl guards the same way): the one choice made on the
@@ -60,7 +60,8 @@ class Fft(Strategy):
     ----------
     spectrum_bytes : int
         The kernel's spectrum is prepared with the plan when it takes at most
-        this many bytes (a plan keeps it); a larger one is made on each call.
+        this many bytes (a plan keeps it, and imfilter keeps up to 256 plans);
+        a larger one is made on each call.
     max_slab_bytes, min_slab_bytes : int
         Extended input per slab: an eighth of the image, within these bounds.
         This bounds the working memory (a few slabs: tiles, spectra, results)
@@ -70,7 +71,7 @@ class Fft(Strategy):
 
     name = algorithm = "fft"
 
-    def __init__(self, spectrum_bytes=4 * 2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
+    def __init__(self, spectrum_bytes=2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
         self.spectrum_bytes = spectrum_bytes
         self.max_slab_bytes = max_slab_bytes
         self.min_slab_bytes = min_slab_bytes
