@@ -120,7 +120,7 @@ def _sobel():
 
 
 def info() -> int:
-    """Versions, threads, and which optional backends import."""
+    """Versions, the settings (``imagekit.config``), and which optional backends import."""
     import importlib
 
     import numba
@@ -135,15 +135,21 @@ def info() -> int:
         f"pillow {PIL.__version__}"
     )
     print(f"python {sys.version.split()[0]}")
-    from .filtering.strategies._threads import threads
+    from ._config import config
 
-    print(f"threads: {threads()} (IMAGEKIT_NUM_THREADS, else NUMBA_NUM_THREADS, else cores)")
+    settings = config()
+    print(
+        f"threads: {settings.threads} (imagekit.config; from IMAGEKIT_NUM_THREADS, else "
+        "NUMBA_NUM_THREADS, else the cores)"
+    )
     from .filtering.strategies import _parallel
 
     if _parallel.available():
         print(f"short loops: numba's {numba.threading_layer()} threading layer")
+    elif settings.threading == "pool":
+        print("short loops: Python thread pool (threading='pool'; IMAGEKIT_THREADING)")
     else:
-        print("short loops: Python thread pool (IMAGEKIT_THREADING=pool, or no OpenMP/TBB)")
+        print("short loops: Python thread pool (no OpenMP/TBB threading layer)")
     from .filtering.strategies._intrinsics import avx512
 
     print(
@@ -151,13 +157,12 @@ def info() -> int:
         if avx512()
         else "filter banks: BLAS matrix products (no AVX-512 for the register tiles)"
     )
-    from .filtering._recycle import keep_bytes
-
-    keep = keep_bytes() // 2**20
+    keep = settings.keep_outputs_mb
     print(
-        f"large results: freed ones kept for reuse up to {keep} MiB (IMAGEKIT_KEEP_OUTPUTS_MB)"
+        f"large results: freed ones kept for reuse up to {keep:g} MiB "
+        "(keep_outputs_mb; IMAGEKIT_KEEP_OUTPUTS_MB)"
         if keep
-        else "large results: fresh memory each call (IMAGEKIT_KEEP_OUTPUTS_MB=0)"
+        else "large results: fresh memory each call (keep_outputs_mb=0; IMAGEKIT_KEEP_OUTPUTS_MB)"
     )
     for name in ("cupy", "dask", "distributed", "torch", "cv2", "skimage"):
         try:

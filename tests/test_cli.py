@@ -50,6 +50,20 @@ def test_info_names_versions_threads_and_backends():
         assert backend in r.stdout
 
 
+def test_info_shows_the_settings_from_the_environment():
+    import os
+
+    env = dict(os.environ, IMAGEKIT_NUM_THREADS="3", IMAGEKIT_THREADING="pool")
+    env["IMAGEKIT_KEEP_OUTPUTS_MB"] = "0"
+    r = subprocess.run(
+        [sys.executable, "-m", "imagekit", "info"], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 0, r.stderr
+    assert "threads: 3 " in r.stdout
+    assert "short loops: Python thread pool (threading='pool'" in r.stdout
+    assert "large results: fresh memory each call" in r.stdout
+
+
 def test_warmup_shows_each_step_and_the_total_time():
     from imagekit._cli_warmup import STEPS
 

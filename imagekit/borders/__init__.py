@@ -1,16 +1,9 @@
-"""Borders: how an image continues past its edges, and padding by them."""
+"""Borders: how an image continues past its edges.
+
+Values only: border specs and their normalisation. Padding an image is
+:func:`imagekit.padarray`; the engine's padding helpers live in ``_pad``.
+"""
 
 from ._border import BORDER_NAMES, NA, Border, Fill, Pad, normalize_border
-from ._pad import extend, pad_indices, padarray
 
-__all__ = [
-    "BORDER_NAMES",
-    "NA",
-    "Border",
-    "Fill",
-    "Pad",
-    "extend",
-    "normalize_border",
-    "pad_indices",
-    "padarray",
-]
+__all__ = ["BORDER_NAMES", "NA", "Border", "Fill", "Pad", "normalize_border"]

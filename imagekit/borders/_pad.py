@@ -1,10 +1,11 @@
-"""Padding: index maps per border, and the extension of an image past its edges.
+"""Padding a NumPy image: index maps per border, and the extension past its edges.
 
 Every filter that needs values outside the image asks :func:`extend` for a
 window ``[lo, hi)`` of the image continued by its border. The window may
 reach any distance past the edges (pads larger than the image repeat like
 ``numpy.pad``) and may also start or end inside the image (offset kernels
-crop one side while padding the other).
+crop one side while padding the other). These helpers are the engine's:
+it imports them from here; ``imagekit.borders`` exports only border values.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def pad_indices(n: int, lo: int, hi: int, border: Border) -> np.ndarray:
 
     Examples
     --------
-    >>> from imagekit.borders import Pad, pad_indices
+    >>> from imagekit.borders import Pad
+    >>> from imagekit.borders._pad import pad_indices
     >>> pad_indices(4, -3, 7, Pad("reflect")).tolist()
     [2, 1, 0, 0, 1, 2, 3, 3, 2, 1]
     >>> pad_indices(4, -3, 7, Pad("mirror")).tolist()
@@ -195,44 +197,8 @@ def _as_pad(pad, ndim: int) -> list[tuple[int, int]]:
 def padarray(
     image: ArrayLike, border: BorderLike, pad: int | Sequence[tuple[int, int]]
 ) -> np.ndarray:
-    """The image padded by ``border``: ``pad`` pixels before and after each axis.
-
-    Parameters
-    ----------
-    image : ndarray
-        Any numeric N-D array (not modified).
-    border : str, number or Border
-        See :func:`imagekit.borders.normalize_border`. ``NA`` pads with NaN
-        (integer images are promoted to float64 for it); a fill value the
-        image dtype cannot hold exactly promotes the result's dtype.
-    pad : int or sequence of (int, int)
-        One int for every side, or ``(before, after)`` per axis. Pads
-        larger than the image repeat the pattern, as ``numpy.pad`` does.
-
-    Returns
-    -------
-    ndarray
-        C-contiguous, shape ``image.shape + before + after``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from imagekit import padarray
-    >>> padarray(np.array([1, 2, 3, 4]), "reflect", 2)
-    array([2, 1, 1, 2, 3, 4, 4, 3])
-    >>> padarray(np.array([1, 2, 3, 4]), "mirror", 2)
-    array([3, 2, 1, 2, 3, 4, 3, 2])
-    """
-    from ..filtering.backends import is_dask_array, is_device_array
-
-    if is_dask_array(image):  # a lazy result
-        from ..filtering.backends.dask import padarray as dask_padarray
-
-        return dask_padarray(image, border, pad)
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from ..filtering.backends.cupy import padarray as device_padarray
-
-        return device_padarray(image, border, pad)
+    """:func:`imagekit.padarray` of a NumPy image (the public function dispatches
+    other array types first)."""
     a = np.asarray(image)
     if a.dtype == object or a.dtype.kind not in "biufc":
         raise TypeError(f"image must be a numeric array, got dtype {a.dtype}")

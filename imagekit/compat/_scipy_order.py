@@ -23,7 +23,7 @@ import functools
 import numpy as np
 from numba import njit
 
-from ..borders import padarray
+from ..borders._pad import padarray
 
 __all__ = ["correlate", "correlate1d", "symmetry", "uniform1d"]
 

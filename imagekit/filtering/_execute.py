@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._dtypes import cast_into
+from .._recycle import empty
 from ..borders import NA, Fill
 from ._options import normalize_out
-from ._recycle import empty
 
 __all__ = ["apply", "cast_into", "filter_with_plan"]
 

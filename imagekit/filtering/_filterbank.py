@@ -20,7 +20,8 @@ import numbers
 import numpy as np
 
 from .._dtypes import compute_dtype
-from ..borders import NA, Fill, extend, normalize_border
+from ..borders import NA, Fill, normalize_border
+from ..borders._pad import extend
 from ._options import as_image, normalize_shape
 
 __all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "gemm_filterbank", "layout"]

@@ -31,13 +31,16 @@ import math
 
 import numpy as np
 
-from ..borders import NA, Fill, extend
+from .._recycle import empty
+from .._workspace import Workspace
+from ..borders import NA, Fill
+from ..borders._pad import extend
 from ._filterbank import FilterbankLayout, check_finite_bank, extended_flat, shifted_geometry
-from ._recycle import empty
-from .strategies._scratch import readonly, scratch
+from .strategies._readonly import readonly
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
 __all__ = ["Geometry", "blocked_bank", "direct_filterbank", "direct_suits"]
+_ws = Workspace(__name__)  # this module's temporaries
 
 _PB = 6  # positions per tile (``_bank_kernels.PB``, without importing numba)
 _OB = 64  # outputs per tile (``_bank_kernels.OB``)
@@ -52,18 +55,6 @@ def direct_suits(lay: FilterbankLayout) -> bool:
     from .strategies._intrinsics import avx512
 
     return lay.dtype == np.float32 and lay.c_out >= 48 and avx512()
-
-
-def _aligned(shape, dtype, slot: int) -> np.ndarray:
-    """This thread's scratch ``slot`` (``strategies._scratch``), starting on a 64-byte
-    boundary (a cache line): the tiles load 64 bytes of weights at a time, and
-    numpy's 16-byte alignment makes every such load straddle two lines (W7a on
-    one core: 3.1-3.3 ms aligned, 4.0 ms not)."""
-    dtype = np.dtype(dtype)
-    nbytes = math.prod(shape) * dtype.itemsize
-    raw = scratch((nbytes + 64,), np.uint8, slot=slot)
-    start = -raw.ctypes.data % 64
-    return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
 class Geometry:
@@ -162,7 +153,8 @@ def direct_filterbank(
     else:
         grid = extended_flat(image_cl, lay, geo.deltas[0], 0, border)
         img = bottom = side = readonly(grid[:, :0])
-    wscr = _aligned((pieces, geo.taps, lay.c_in, _OB), lay.dtype, slot=6)
+    # on a cache line: the tiles load 64 bytes of weights at a time
+    wscr = _ws.buffer("weights", (pieces, geo.taps, lay.c_in, _OB), lay.dtype, align=64)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
         bank_tiles, pieces, pieces, img, grid, bottom, side, geo.deltas, geo.geo, geo.oshape,

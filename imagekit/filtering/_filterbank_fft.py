@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft as sfft
 
-from ..borders import NA, Fill, extend
+from ..borders import NA, Fill
+from ..borders._pad import extend
 
 __all__ = ["bank_spectrum", "fft_filterbank", "spectrum_bytes"]
 

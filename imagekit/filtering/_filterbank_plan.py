@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from .._dispatch import route
 from .._dtypes import cast_into, output_dtype
 from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode
 from ..borders import NA
@@ -25,7 +26,6 @@ from ._filterbank import ALGORITHMS, FilterbankLayout, check_finite_bank, layout
 from ._options import kept_image
 from ._registry import _on_change, describe, rank, strategies
 from ._strategy import Strategy
-from .backends import is_dask_array, is_device_array
 
 __all__ = [
     "FilterbankPlan",
@@ -271,17 +271,9 @@ def filterbank(
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
-    if is_dask_array(image):  # a lazy result, block by block
-        from .backends.dask import filterbank as dask_filterbank
-
-        return dask_filterbank(
-            image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
-            shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
-        )  # fmt: skip
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from .backends.cupy_filterbank import filterbank as device_filterbank
-
-        return device_filterbank(
+    backend = route("filterbank", image)  # Dask: lazy, block by block; CuPy & co: on device
+    if backend is not None:
+        return backend(
             image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip

@@ -16,18 +16,20 @@ import math
 
 import numpy as np
 
-from ..borders import NA, Fill, extend
+from .._recycle import empty
+from .._workspace import Workspace
+from ..borders import NA, Fill
+from ..borders._pad import extend
 from ._filterbank import FilterbankLayout
 from ._filterbank_direct import (
-    _aligned,
     _channel_table,
     blocked_bank,
     direct_filterbank,
 )
-from ._recycle import empty
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
 __all__ = ["Geometry", "winograd_filterbank", "winograd_suits"]
+_ws = Workspace(__name__)  # this module's temporaries
 
 _PB, _OB, _XI = 6, 64, 16  # tiles per register tile, outputs per block, transform size
 
@@ -83,9 +85,9 @@ def winograd_filterbank(
     lo = [0, *geo.first, 0]
     hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
     grid = extend(image_cl, border, lo, hi, dtype=lay.dtype).reshape(nb, cells, lay.c_in)
-    uscr = _aligned((pieces, _XI, 1, lay.c_in, _OB), lay.dtype, slot=6)
-    vscr = _aligned((pieces, 1, _XI * _PB, lay.c_in), lay.dtype, slot=8)
-    mscr = _aligned((pieces, 1, _XI * _PB, _OB), lay.dtype, slot=9)
+    uscr = _ws.buffer("u", (pieces, _XI, 1, lay.c_in, _OB), lay.dtype, align=64)
+    vscr = _ws.buffer("v", (pieces, 1, _XI * _PB, lay.c_in), lay.dtype, align=64)
+    mscr = _ws.buffer("m", (pieces, 1, _XI * _PB, _OB), lay.dtype, align=64)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
         winograd_tiles, pieces, pieces, grid, geo.geo, bank3, uscr, vscr, mscr, geo.tap,

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._dispatch import route
 from .._docstrings import docfiller
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ._execute import apply, filter_with_plan
 from ._plan import make_plan
-from .backends import is_dask_array, is_device_array
 
 __all__ = ["filter_with_plan", "imfilter"]
 
@@ -125,12 +125,7 @@ def imfilter(
     options = dict(
         shape=shape, algorithm=algorithm, channel_axis=channel_axis, axes=axes, dtype=dtype
     )
-    if is_dask_array(image):  # a lazy result, block by block
-        from .backends.dask import imfilter as dask_imfilter
-
-        return dask_imfilter(image, kernel, border, out=out, **options)
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from .backends.cupy import imfilter as device_imfilter
-
-        return device_imfilter(image, kernel, border, out=out, **options)
+    backend = route("imfilter", image)  # Dask: lazy, block by block; CuPy & co: on device
+    if backend is not None:
+        return backend(image, kernel, border, out=out, **options)
     return apply(make_plan(image, kernel, border, **options), np.asarray(image), out)

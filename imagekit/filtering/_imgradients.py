@@ -6,13 +6,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._dispatch import array_kind, route
 from .._docstrings import docfiller
 from .._typing import ArrayLike, BorderLike
 from ..kernels import Kernel
 from ..kernels._derivatives import GRADIENT_FACTORS, gradient_factors
 from ._imfilter import imfilter
 from ._options import as_image, normalize_axes
-from .backends import is_dask_array, is_device_array
 
 __all__ = ["imgradients", "magnitude"]
 
@@ -61,7 +61,7 @@ def imgradients(
     (2.0, 1.0)
     """
     # Dask: lazy gradients; CuPy & co: on the array's device
-    a = image if is_dask_array(image) or is_device_array(image) else as_image(image)
+    a = image if array_kind(image) != "numpy" else as_image(image)
     axes = normalize_axes(a.ndim, channel_axis, None)
     if callable(kernel):
         make = kernel
@@ -90,15 +90,9 @@ def magnitude(gradients: Sequence[ArrayLike]) -> np.ndarray:
     """
     if not len(gradients):
         raise ValueError("gradients must hold at least one array")
-    if any(is_dask_array(g) for g in gradients):  # lazy, as the gradients are
-        import dask.array as da
-
-        return da.sqrt(sum(abs(g) ** 2 for g in gradients))
-    if any(is_device_array(g) for g in gradients):  # on their device
-        from .backends.cupy import namespace
-
-        xp = namespace(gradients[0])
-        return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))
+    backend = route("magnitude", *gradients)  # Dask: lazy; CuPy & co: on their device
+    if backend is not None:
+        return backend(gradients)
     gs = [np.asarray(g) for g in gradients]
     total = np.zeros(np.broadcast_shapes(*(g.shape for g in gs)), np.result_type(*gs, np.float32))
     for g in gs:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dispatch import route
 from .._typing import ArrayLike, BorderLike, ShapeMode
 from ..borders import NA, Fill
 from ..filtering._filterbank import (
@@ -25,7 +26,6 @@ from ..filtering._filterbank import (
     layout,
     shifted_geometry,
 )
-from ..filtering.backends import is_device_array
 from ._pad_adjoint import fold
 
 __all__ = ["filterbank_vjp"]
@@ -97,10 +97,9 @@ def filterbank_vjp(
     ((4, 4, 2), (3, 3, 2, 1), 16.0)
     """
     options = dict(shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from ._xp_vjp import filterbank_vjp as device_vjp
-
-        return device_vjp(image, bank, grad_out, border, **options)
+    backend = route("filterbank_vjp", image)  # CuPy & co: on their device
+    if backend is not None:
+        return backend(image, bank, grad_out, border, **options)
     lay = layout(image, bank, border, **options)
     g = np.asarray(grad_out, lay.dtype)
     if g.shape != lay.out_shape:

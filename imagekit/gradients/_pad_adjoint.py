@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..borders import NA, Border, Fill, pad_indices
+from ..borders import NA, Border, Fill
+from ..borders._pad import pad_indices
 from ..kernels import Kernel
 
 __all__ = ["fold", "fold_frame", "frame_covers"]

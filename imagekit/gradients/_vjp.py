@@ -26,18 +26,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._dispatch import route
+from .._recycle import empty as recycled_empty
 from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
-from ..borders import NA, Fill, extend
+from .._workspace import Workspace
+from ..borders import NA, Fill
+from ..borders._pad import extend
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import make_plan
-from ..filtering._recycle import empty as recycled_empty
-from ..filtering.backends import is_device_array
-from ..filtering.strategies._scratch import scratch
 from ..filtering.strategies.direct import kernel_gradient_plane
 from ..kernels import Kernel
 from ._pad_adjoint import fold, fold_frame, frame_covers
 
 __all__ = ["imfilter_vjp"]
+_ws = Workspace(__name__)  # this module's temporaries
 
 # The image gradient's plan for each forward plan (g has its shape and dtype),
 # kept beside the forward plan for as long as it lives.
@@ -55,7 +57,7 @@ def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
     """
     rev = w[(slice(None, None, -1),) * w.ndim]
     plan = make_plan(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
-    out = scratch(plan.out_shape, plan.compute_dtype, slot=5)
+    out = _ws.buffer("window_grad", plan.out_shape, plan.compute_dtype)
     plan.run_real(g, out)
     return out
 
@@ -128,10 +130,9 @@ def imfilter_vjp(
     >>> g_kernel  # sum of the image under each tap
     array([ 6., 10., 10.])
     """
-    if is_device_array(image):  # CuPy (or another array-API library): on its device
-        from ._xp_vjp import imfilter_vjp as device_vjp
-
-        return device_vjp(
+    backend = route("imfilter_vjp", image)  # CuPy & co: on their device
+    if backend is not None:
+        return backend(
             image, kernel, grad_out, border, shape=shape, channel_axis=channel_axis, axes=axes
         )
     plan = make_plan(image, kernel, border, shape=shape, channel_axis=channel_axis, axes=axes)
@@ -157,7 +158,7 @@ def imfilter_vjp(
                 lo,
                 hi,
                 dtype=plan.compute_dtype,
-                out=scratch(shape, plan.compute_dtype, slot=4),
+                out=_ws.buffer("extended", shape, plan.compute_dtype),
             )
             gk = _kernel_grad(E, g, plan.kernel.shape)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imagekit import padarray
-from imagekit.borders import NA, Fill, Pad, extend, pad_indices
+from imagekit.borders import NA, Fill, Pad
+from imagekit.borders._pad import extend, pad_indices
 from tests._oracles import NUMPY_PAD_MODE
 
 MODES = list(NUMPY_PAD_MODE)

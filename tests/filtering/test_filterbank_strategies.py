@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import imagekit
 from imagekit import filterbank
 from tests.filtering.test_filterbank import double_loop
 from tests.test_cross_strategy import TOLERANCE
@@ -46,8 +47,8 @@ def test_every_filterbank_strategy_gives_one_result(case):
         # every call split among the threads drawn, however little its work
         for module in (_filterbank_direct, _filterbank_winograd):
             mp.setattr(module, "SERIAL_WORK", 0)
-        mp.setenv("IMAGEKIT_NUM_THREADS", case["threads"])
-        check_strategies(case)
+        with imagekit.config(threads=int(case["threads"])):
+            check_strategies(case)
 
 
 def check_strategies(case):

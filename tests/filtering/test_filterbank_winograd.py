@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import imagekit
 from imagekit import filterbank
 from tests._oracles import BORDERS, assert_close
 from tests.filtering.test_filterbank import check_against_double_loop
@@ -26,23 +27,20 @@ def test_winograd_equals_the_double_loop(border, shape, spatial):
     check_against_double_loop("winograd", image, bank, border, shape)
 
 
-@pytest.mark.parametrize("threading", ["twin", "pool"])
-@pytest.mark.parametrize("n_threads", ["2", "3"])
+@pytest.mark.parametrize("threading", ["auto", "pool"])
+@pytest.mark.parametrize("n_threads", [2, 3])
 @pytest.mark.parametrize("border", [0, 1.5, "reflect"])
 def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch):
     # each thread takes an equal share of (block of 64 outputs, six tiles) units
     # with its own transformed bank
     from imagekit.filtering import _filterbank_winograd
-    from imagekit.filtering.strategies import _parallel
 
     monkeypatch.setattr(_filterbank_winograd, "SERIAL_WORK", 0)
-    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", n_threads)
-    if threading == "pool":
-        monkeypatch.setattr(_parallel, "available", lambda: False)
     rng = np.random.default_rng(13)
     image = rng.random((2, 13, 10, 5)).astype(np.float32)
     bank = (rng.random((3, 3, 5, 230)) - 0.5).astype(np.float32)
-    got = filterbank(image, bank, border, batch_axis=0, algorithm="winograd")
+    with imagekit.config(threads=n_threads, threading=threading):
+        got = filterbank(image, bank, border, batch_axis=0, algorithm="winograd")
     assert_close(got, filterbank(image, bank, border, batch_axis=0, algorithm="gemm"))
 
 

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+import imagekit
 from imagekit import imfilter, kernels
 from imagekit.filtering.strategies import _parallel, _threads
 from imagekit.gradients import imfilter_vjp
@@ -37,27 +38,31 @@ def test_eight_threads_at_once(kernel, border, algorithm, size):
                 np.testing.assert_array_equal(g, e)
 
 
-def test_thread_count_follows_the_environment(monkeypatch):
-    monkeypatch.setenv("IMAGEKIT_NUM_THREADS", "3")
-    assert _threads.threads() == 3
-    monkeypatch.delenv("IMAGEKIT_NUM_THREADS")
-    monkeypatch.setenv("NUMBA_NUM_THREADS", "1")
-    assert _threads.threads() == 1
-    calls = []
-    _threads.run_tasks(lambda a, b: calls.append((a, b)), 10)
-    assert calls == [(0, 10)]
+def test_thread_count_follows_the_config():
+    with imagekit.config(threads=3):
+        assert _threads.threads() == 3
+    with imagekit.config(threads=1):
+        assert _threads.threads() == 1
+        calls = []
+        _threads.run_tasks(lambda a, b: calls.append((a, b)), 10)
+        assert calls == [(0, 10)]
 
 
-def _twins_and_pool(monkeypatch, run):
+def test_the_pool_setting_turns_the_twins_off():
+    with imagekit.config(threading="pool"):
+        assert not _parallel.available()
+
+
+def _twins_and_pool(run):
     """``run()`` with the numba-parallel twins, then with the Python pool only."""
     twins = run()
-    monkeypatch.setitem(_parallel._state, "ok", False)
-    return twins, run()
+    with imagekit.config(threading="pool"):
+        return twins, run()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
 @pytest.mark.parametrize("border", ["reflect", "mirror", 0.5])
-def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
+def test_parallel_twins_equal_the_pool(dtype, border):
     """The short loops' numba-parallel twins (``_parallel``) split the rows as the pool
     does: the same results, bit for bit (the kernel gradient's sums to rounding)."""
     rng = np.random.default_rng(1)
@@ -72,7 +77,7 @@ def test_parallel_twins_equal_the_pool(monkeypatch, dtype, border):
         g = imfilter_vjp(image.astype(np.float64), dense, image.astype(np.float64), 0)
         return a, b, *g
 
-    twins, pool = _twins_and_pool(monkeypatch, run)
+    twins, pool = _twins_and_pool(run)
     for t, p in zip(twins[:3], pool[:3]):  # the filters and the image gradient
         np.testing.assert_array_equal(t, p)
     # The kernel gradient's sums are vectorised with reassociation, and the twin's

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft
 
-from ...borders import padarray
+from ...borders._pad import padarray
 from ._float import channel_count, supported_float_type
 
 __all__ = ["butterworth"]

@@ -40,6 +40,7 @@ __all__ = [
     "extend",
     "finish",
     "imfilter",
+    "magnitude",
     "namespace",
     "padarray",
 ]
@@ -120,6 +121,12 @@ def padarray(image, border, pad):
     lo = [-p for p, _ in pads]
     hi = [n + q for n, (_, q) in zip(image.shape, pads)]
     return extend(xp, a, b, lo, hi, fill)
+
+
+def magnitude(gradients):
+    """:func:`imagekit.magnitude` on the gradients' own device."""
+    xp = namespace(gradients[0])
+    return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))
 
 
 def choose(plan) -> str:

@@ -20,10 +20,11 @@ import functools
 
 import numpy as np
 
+from ..._config import current, using
 from ...borders import NA, Border, Fill, normalize_border
 from ...borders._pad import _fill_dtype, index_runs, pad_indices
 
-__all__ = ["extend", "imfilter", "padarray"]
+__all__ = ["extend", "filterbank", "imfilter", "magnitude", "padarray"]
 
 
 def _extend_axis(x, axis: int, lo: int, hi: int, border: Border, fill):
@@ -49,7 +50,7 @@ def _extend_axis(x, axis: int, lo: int, hi: int, border: Border, fill):
 def extend(x, border, lo, hi):
     """The window ``[lo, hi)`` of a Dask image continued by ``border`` (lazy).
 
-    Like :func:`imagekit.borders.extend`: ``NA`` continues with NaN (integer
+    Like the in-memory ``extend`` (``imagekit.borders._pad``): ``NA`` continues with NaN (integer
     images become float64), a fill the dtype cannot hold promotes it.
     """
     b = normalize_border(border)
@@ -75,6 +76,13 @@ def padarray(image, border, pad):
     lo = [-p for p, _ in pads]
     hi = [n + q for n, (_, q) in zip(image.shape, pads)]
     return extend(image, border, lo, hi)
+
+
+def magnitude(gradients):
+    """:func:`imagekit.magnitude` of Dask gradients: a lazy Dask array."""
+    import dask.array as da
+
+    return da.sqrt(sum(abs(g) ** 2 for g in gradients))
 
 
 def _chunks_like(chunks, n: int):
@@ -123,8 +131,9 @@ def _window(chunks, positions, fill, dtype):
     return window
 
 
-def _run_window(func, fill, dtype, positions, chunks):
-    return func(_window(chunks, positions, fill, dtype))
+def _run_window(func, settings, fill, dtype, positions, chunks):
+    with using(settings):  # the settings of the call that made the graph
+        return func(_window(chunks, positions, fill, dtype))
 
 
 def _nested(name, grid):
@@ -162,14 +171,17 @@ def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label
     axes = [
         _axis_plan(m, c, o, h) for m, c, o, h in zip(index_maps, image.chunks, out_chunks, halo)
     ]
-    name = f"imagekit-{label}-" + tokenize(image, index_maps, border, halo, out_chunks, func)
+    settings = current()
+    name = f"imagekit-{label}-" + tokenize(
+        image, index_maps, border, halo, out_chunks, func, settings
+    )
     graph = {}
     for index in np.ndindex(*(len(c) for c in out_chunks)):
         parts = [axes[d][i] for d, i in enumerate(index)]
         grid = [t for t, _ in parts]
         positions = [p for _, p in parts]
         keys = _nested(image.name, grid) if image.ndim else (image.name,)
-        graph[(name, *index)] = (_run_window, func, fill, src, positions, keys)
+        graph[(name, *index)] = (_run_window, func, settings, fill, src, positions, keys)
     hlg = HighLevelGraph.from_collections(name, graph, dependencies=[image])
     return da.Array(
         hlg, name, chunks=out_chunks, dtype=dtype, meta=np.empty((0,) * image.ndim, dtype)

@@ -24,6 +24,7 @@ import threading
 import numba
 from numba import njit, prange
 
+from ..._config import current
 from ._bank_kernels import bank_tiles
 from ._box8_kernels import box8_rows
 from ._dense3_kernels import dense3_rows
@@ -39,21 +40,22 @@ def _forked() -> None:
 
 
 def available() -> bool:
-    """Whether the twins may run here: probed once (starting numba's threading layer)."""
+    """Whether the twins may run here: not with the ``threading="pool"`` setting
+    (``imagekit.config``); else probed once (starting numba's threading layer)."""
+    if current().threading == "pool":
+        return False
     if _state["ok"] is None:
         with _lock:
             if _state["ok"] is None:
-                ok = os.environ.get("IMAGEKIT_THREADING", "auto") != "pool"
-                if ok:
-                    # start numba's threading layer (what its first parallel call does,
-                    # without compiling one) and ask which it is
-                    from numba.np.ufunc.parallel import _launch_threads
+                # start numba's threading layer (what its first parallel call does,
+                # without compiling one) and ask which it is
+                from numba.np.ufunc.parallel import _launch_threads
 
-                    try:
-                        _launch_threads()
-                        ok = numba.threading_layer() in ("omp", "tbb")
-                    except (ValueError, RuntimeError):  # no threading layer loads
-                        ok = False
+                try:
+                    _launch_threads()
+                    ok = numba.threading_layer() in ("omp", "tbb")
+                except (ValueError, RuntimeError):  # no threading layer loads
+                    ok = False
                 _state["ok"] = ok
                 os.register_at_fork(after_in_child=_forked)
     return bool(_state["ok"])

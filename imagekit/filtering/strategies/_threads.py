@@ -18,13 +18,12 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ..._config import current
+
 __all__ = ["run_tasks", "threads"]
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
-
-
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def _after_fork_in_child() -> None:
@@ -39,13 +38,8 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def threads() -> int:
-    """Threads a filter uses: ``IMAGEKIT_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else the
-    cores this process may run on."""
-    for name in ("IMAGEKIT_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        value = os.environ.get(name)
-        if value and value.isdigit() and int(value) > 0:
-            return int(value)
-    return _CORES or 1
+    """Threads a filter uses: the ``threads`` setting (``imagekit.config``)."""
+    return current().threads
 
 
 def _get_pool(n: int) -> ThreadPoolExecutor:

@@ -18,19 +18,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..._dtypes import cast_into
-from ...borders import Border, Fill, extend, pad_indices
+from ..._workspace import Workspace
+from ...borders import Border, Fill
+from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
 from .._strategy import Prepared, Strategy
 from ._correlate_kernels import correlate_runs
-from ._scratch import readonly
-from ._scratch import scratch as pooled
+from ._readonly import readonly
 from ._threads import run_tasks
 
 if TYPE_CHECKING:
     from .._plan import Plan
 
 __all__ = ["DIRECT", "Direct", "correlate", "correlate_window", "kernel_gradient", "run_geometry"]
+
+_ws = Workspace(__name__)  # this module's temporaries
 
 # Elements per task: a run piece and its source rows stay in L1/L2.
 _CHUNK = 4096
@@ -153,7 +156,7 @@ class Direct(Strategy):
             tasks, args, work = _row_args(image, plan, out, r)
             run_tasks(_rows_loop(r.dense3), tasks, *args, work=work)
         elif out.dtype != plan.compute_dtype:
-            buffer = pooled(out.shape, plan.compute_dtype, slot=3)
+            buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
             correlate_window(image, plan.kernel, plan.border, plan.window(), buffer)
             cast_into(buffer, out)
         else:
@@ -300,7 +303,7 @@ def correlate_window(
         if scratch is not None and scratch.size >= size:
             buf = scratch[:size].reshape(shape)
         else:
-            buf = pooled(shape, out.dtype, slot=0)
+            buf = _ws.buffer("extended", shape, out.dtype)
         src = extend(image, border, lo, hi, dtype=out.dtype, out=buf)
         origin = (0,) * image.ndim
     else:

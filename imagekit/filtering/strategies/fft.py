@@ -41,7 +41,7 @@ import numpy as np
 import scipy.fft as sfft
 from numpy.lib.stride_tricks import as_strided
 
-from ...borders import extend
+from ...borders._pad import extend
 from .._costs import COST, cast_cost, scale
 from .._strategy import Prepared, Strategy
 from ._threads import run_tasks, threads

@@ -76,7 +76,7 @@ import numpy as np
 from ...borders import Border, Fill, Pad
 from .._costs import COST
 from .._strategy import Prepared, Strategy
-from ._scratch import readonly
+from ._readonly import readonly
 from ._threads import run_tasks
 
 if TYPE_CHECKING:

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..._dtypes import cast_into
-from ...borders import Fill, extend, pad_indices
+from ..._workspace import Workspace
+from ...borders import Fill
+from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, scale
 from .._strategy import Prepared, Strategy
-from ._scratch import readonly, scratch
+from ._readonly import readonly
 from ._threads import run_tasks
 from .direct import correlate_window, needs_extension
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from .._plan import Plan
 
 __all__ = ["SEPARABLE", "Separable", "correlate"]
+
+_ws = Workspace(__name__)  # this module's temporaries
 
 
 class Separable(Strategy):
@@ -144,7 +148,7 @@ class Separable(Strategy):
         else:
             sums = tuple(self.is_running_sum(f) for _, f in plan.factors)
             if out.dtype != plan.compute_dtype:
-                buffer = scratch(out.shape, plan.compute_dtype, slot=3)
+                buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
                 _passes_into(image, plan, buffer, sums)
                 cast_into(buffer, out)
             else:
@@ -270,7 +274,12 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> 
         lo, hi = window
         shape = tuple(b - a for a, b in zip(lo, hi))
         img = extend(
-            image, plan.border, lo, hi, dtype=src_dtype, out=scratch(shape, src_dtype, slot=0)
+            image,
+            plan.border,
+            lo,
+            hi,
+            dtype=src_dtype,
+            out=_ws.buffer("extended", shape, src_dtype),
         )
     batch = math.prod(img.shape[:a0])
     inner = math.prod(img.shape[a1 + 1 :])
@@ -393,8 +402,10 @@ def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray, sums) -> None:
     """One pass per factor (``sums[i]``: factor ``i`` as a running sum) into ``out``."""
     passes = list(_passes(plan, image.shape))
     sizes = [int(np.prod([b - a for a, b in zip(*w)])) for _, w, _, _ in passes]
-    extended = scratch((max(sizes),), out.dtype, slot=0)  # extended input of a pass
-    between = scratch((max(int(np.prod(s)) for _, _, s, _ in passes[:-1]),), out.dtype, slot=1)
+    extended = _ws.buffer("extended", (max(sizes),), out.dtype)  # extended input of a pass
+    between = _ws.buffer(
+        "between", (max(int(np.prod(s)) for _, _, s, _ in passes[:-1]),), out.dtype
+    )
     spare = None  # a second intermediate, only if a pass reads its input in place
     cur = image
     for i, (kernel, window, shape, border) in enumerate(passes):
@@ -406,7 +417,7 @@ def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray, sums) -> None:
                 # This pass reads `cur` (in `between`) without copying it out:
                 # write the result elsewhere.
                 if spare is None:
-                    spare = scratch(between.shape, out.dtype, slot=2)
+                    spare = _ws.buffer("spare", between.shape, out.dtype)
                 between, spare = spare, between
             dst = between[:size].reshape(shape)
         axis = plan.factors[i][0]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import imagekit as ik
-from imagekit.filtering import _recycle
+from imagekit import _recycle
 
 SHAPE = (2048, 4096)  # float32: 32 MiB, a recycled size (from 4 MiB)
 
@@ -27,10 +27,10 @@ def leased(a: np.ndarray) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def empty_pool(monkeypatch):
-    monkeypatch.delenv("IMAGEKIT_KEEP_OUTPUTS_MB", raising=False)
+def empty_pool():
     _recycle.release()
-    yield
+    with ik.config(keep_outputs_mb=256):  # the default, whatever the environment says
+        yield
     _recycle.release()
 
 
@@ -74,9 +74,9 @@ def test_only_blocks_of_a_close_size_are_taken():
     assert len(_recycle._free) == 1
 
 
-def test_the_cap_drops_the_oldest_blocks(monkeypatch):
-    monkeypatch.setenv("IMAGEKIT_KEEP_OUTPUTS_MB", "64")
-    arrays = [_recycle.empty(SHAPE, np.float32) for _ in range(3)]
+def test_the_cap_drops_the_oldest_blocks():
+    with ik.config(keep_outputs_mb=64):
+        arrays = [_recycle.empty(SHAPE, np.float32) for _ in range(3)]
     addresses = [address(a) for a in arrays]
     del arrays
     gc.collect()
@@ -85,9 +85,9 @@ def test_the_cap_drops_the_oldest_blocks(monkeypatch):
     assert len(kept) == 2
 
 
-def test_zero_turns_recycling_off(monkeypatch):
-    monkeypatch.setenv("IMAGEKIT_KEEP_OUTPUTS_MB", "0")
-    a = _recycle.empty(SHAPE, np.float32)
+def test_zero_turns_recycling_off():
+    with ik.config(keep_outputs_mb=0):
+        a = _recycle.empty(SHAPE, np.float32)
     assert a.base is None
     del a
     assert not _recycle._free
