@@ -33,6 +33,8 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     for name in ("W1", "W2", "W3", "W4", "W5", "W6", "W9"):
         assert f"\n{name} " in r.stdout
     assert "DISAGREES" not in r.stdout
+    assert "compat drop-ins on 64² integer images" in r.stdout
+    assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "DIFFERS" not in r.stdout
     assert "W8 is " in r.stdout and "x imagekit's forward alone (same rounds)" in r.stdout
     assert "first imfilter (cold cache: compile)" in r.stdout
     assert (tmp_path / "x.png").stat().st_size > 1000
@@ -73,3 +75,22 @@ def test_workload_modules_register_in_one_list(monkeypatch):
     built = workloads.build(smoke=True)
     assert built[-1].name == "X1" and built[-1].description == "extra, sizes / 8"
     assert [w.name for w in built[:2]] == ["W1", "W2"]
+
+
+def test_compat_section_skips_scikit_image_rows_when_it_is_missing(tmp_path):
+    blocked = tmp_path / "blocked"  # skimage fails to import, as if not installed
+    (blocked / "skimage").mkdir(parents=True)
+    (blocked / "skimage" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    path = os.pathsep.join(filter(None, [str(blocked), str(ROOT), os.environ.get("PYTHONPATH")]))
+    r = subprocess.run(
+        [sys.executable, "-m", "imagekit.benchmarks", "--smoke", "--only", "compat"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "scikit-image is not installed: the skimage.filters rows are skipped" in r.stdout
+    assert 'pip install "imagekit[bench]"' in r.stdout
+    assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "skimage.sobel" not in r.stdout

@@ -24,6 +24,7 @@ import tempfile
 
 import numpy as np
 
+from . import compat_int
 from ._timing import block_medians, median_time
 from .workloads import PEERS, build, missing_peers
 
@@ -124,7 +125,9 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
         prog=prog, description="imagekit against its peers, timed in one process."
     )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat (for CI)")
-    parser.add_argument("--only", help="comma-separated workload names, e.g. W1,W4")
+    parser.add_argument(
+        "--only", help="comma-separated workload names, e.g. W1,W4 ('compat': the drop-ins)"
+    )
     parser.add_argument("--repeat", type=int, default=None, help="timed calls per measurement")
     parser.add_argument("--plot", help="also draw the direct/FFT crossover into this PNG")
     parser.add_argument("--json", help="also write the results to this JSON file")
@@ -181,6 +184,10 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
         if r["fastest_peer"]:
             peer, ratio = r["fastest_peer"]
             print(f"  {r['workload']:4} {ratio:6.2f}  vs {peer}")
+    compat_rows = []
+    if not args.only or "compat" in args.only.split(","):
+        compat_rows, differ = compat_int.run(args.smoke, repeat, warmup, rounds)
+        failures += differ
     print("\ntime to first result (fresh processes):")
     firsts = first_result_times()
     for what, t in firsts.items():
@@ -191,7 +198,9 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
         crossover_plot(args.plot, args.smoke)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"results": results, "first_result": firsts}, f, indent=1)
+            json.dump(
+                {"results": results, "compat": compat_rows, "first_result": firsts}, f, indent=1
+            )
     if failures:
         print(f"\n{failures} peer result(s) disagree with imagekit", file=sys.stderr)
         return 1

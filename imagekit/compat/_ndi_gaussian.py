@@ -15,6 +15,7 @@ from ._support import (
     get_output,
     normalize_sequence,
     over_axes,
+    sqrt_in_place,
     square_and_add,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "gaussian_filter1d",
     "gaussian_gradient_magnitude",
     "gaussian_laplace",
+    "gaussian_passes",
     "gaussian_weights",
 ]
 
@@ -125,18 +127,23 @@ def gaussian_filter(
     """
     input = as_input(input)
     output = get_output(output, input)
-    axes = check_axes(axes, input.ndim)
+    passes = gaussian_passes(input.ndim, sigma, order, mode, truncate, radius, axes)
+    return run_passes(input, passes, output, cval)
+
+
+def gaussian_passes(ndim, sigma, order, mode, truncate, radius, axes) -> list[Pass]:
+    """The 1-D passes of ``gaussian_filter`` on an image of ``ndim`` axes, in scipy's order."""
+    axes = check_axes(axes, ndim)
     n = len(axes)
     orders = normalize_sequence(order, n, "order")
     sigmas = normalize_sequence(sigma, n, "sigma")
     modes = normalize_sequence(mode, n, "mode")
     radii = normalize_sequence(radius, n, "radius")
-    passes = [
+    return [
         _gaussian_pass(s, ax, o, m, truncate, r)
         for ax, s, o, m, r in zip(axes, sigmas, orders, modes, radii)
         if s > 1e-15
     ]
-    return run_passes(input, passes, output, cval)
 
 
 def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, **kwargs):
@@ -203,5 +210,5 @@ def gaussian_gradient_magnitude(
 
     output = over_axes(input, derivative, output, mode, cval, axes, square_and_add)
     if check_axes(axes, input.ndim):
-        np.sqrt(output, output, casting="unsafe")
+        sqrt_in_place(output)
     return output

@@ -59,7 +59,7 @@ def _close(ours, ref, rtol):
 def test_roberts_filters_match(image, data):
     mask = data.draw(st.none() | hnp.arrays(bool, image.shape))
     for name in ("roberts", "roberts_pos_diag", "roberts_neg_diag"):
-        compare(name, image, mask=mask, gain=4.0)
+        compare(name, image, mask=mask)
 
 
 # -- Gabor ----------------------------------------------------------------------

@@ -1,25 +1,27 @@
 """scikit-image's edge filters (Sobel, Scharr, Prewitt, Farid, Roberts, Laplace) on imagekit.
 
-The filtering is imagekit's engine (``imfilter`` or ``compat.ndimage.convolve``).
-
 scikit-image convolves with ``edge ⊗ smooth ⊗ ...`` (edge ``[1, 0, -1]``);
 as a correlation that is imagekit's factored kernel with the difference
 factor doubled: imagekit's factors give 1 on a unit slope (difference
 ``[-1, 0, 1] / 2``, smoothing summing to 1, the same smoothing as
-scikit-image's). Farid's difference is the paper's, which gives
-``_FARID_SLOPE`` (0.9918) on a unit slope.
+scikit-image's). Farid's profiles are the paper's values as scikit-image
+has them (not normalised: the difference gives ``_FARID_SLOPE``, 0.9918,
+on a unit slope).
+
+The N-D kernel is multiplied out in scikit-image's order and correlated by
+:func:`imagekit.compat.ndimage.correlate`, which sums as scipy does: the
+results are scikit-image's bit for bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ...borders import Fill
 from ...filtering import imfilter
 from ...kernels import Kernel, factored, laplacian
 from .. import ndimage
-from .._support import as_float64, border_for
-from ._float import check_2d, img_as_float, supported_float_type
+from .._engine import correlate_nd
+from ._float import check_2d, img_as_float, supported_float_type, unsigned_scale
 
 __all__ = [
     "farid",
@@ -43,7 +45,10 @@ __all__ = [
 # Farid & Simoncelli's 5-tap derivative as scikit-image has it, correlated
 # with a unit slope: 2 * (2 * 0.109603762960254 + 0.276690988455557).
 _FARID_SLOPE = 0.991797028752130
-_FACTORS = {"sobel": 2.0, "scharr": 2.0, "prewitt": 2.0, "farid": _FARID_SLOPE}
+# The paper's 5-tap profiles (correlation weights), unnormalised as in scikit-image.
+_D1, _D2 = 0.109603762960254, 0.276690988455557
+_S1, _S2, _S3 = 0.0376593171958126, 0.249153396177344, 0.426374573253687
+_FARID = (np.array([-_D1, -_D2, 0.0, _D2, _D1]), np.array([_S1, _S2, _S3, _S2, _S1]))
 
 
 def _float_image(image) -> np.ndarray:
@@ -53,39 +58,54 @@ def _float_image(image) -> np.ndarray:
     return img_as_float(image)
 
 
-def _factors(name: str, edge_dim: int, ndim: int) -> list[np.ndarray]:
-    """Per-axis correlation weights of scikit-image's kernel for ``edge_dim``.
+def _profiles(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-image's (difference, smoothing) correlation weights for ``name``."""
+    if name == "farid":
+        return _FARID
+    diff, smooth = (f.weights for f in getattr(factored, name)(0, 2))
+    return diff * 2.0, smooth
+
+
+def _kernel(name: str, edge_dim: int, ndim: int) -> np.ndarray:
+    """scikit-image's kernel for ``edge_dim`` as correlation weights, multiplied in its order.
 
     scikit-image multiplies the edge profile (on ``edge_dim``) by the
     smoothing on every axis in ``set(range(ndim)) - {edge_dim}``; for a
     negative ``edge_dim`` that set holds the edge axis too, and the two
     profiles multiply there element by element. Reproduced as given.
     """
-    diff, smooth = (f.weights for f in getattr(factored, name)(0, 2))
-    per_axis = [np.ones(1) for _ in range(ndim)]
-    per_axis[edge_dim] = diff * _FACTORS[name]
+    diff, smooth = _profiles(name)
+
+    def along(profile, axis):
+        shape = [1] * ndim
+        shape[axis] = -1
+        return profile.reshape(shape)
+
+    kernel = along(diff, edge_dim)
     for d in set(range(ndim)) - {edge_dim}:
-        per_axis[d] = per_axis[d] * smooth
-    return per_axis
+        kernel = kernel * along(smooth, d)
+    return kernel
 
 
-def _convolve(image: np.ndarray, factors, mode, cval) -> np.ndarray:
-    """``ndi.convolve(image, outer(factors reflected))``, in ``image``'s dtype."""
+def _float_source(image) -> tuple[np.ndarray, float | None]:
+    """``(array, scale)``: an unsigned image as it is with ``img_as_float``'s factor
+    (applied as the filter reads it), anything else as scikit-image converts it."""
+    image = np.asarray(image)
+    scale = unsigned_scale(image.dtype)
+    if scale is None or image.ndim == 0:
+        return _float_image(image), None
+    return image, scale
+
+
+def _convolve(image: np.ndarray, weights: np.ndarray, mode, cval, scale) -> np.ndarray:
+    """``ndi.convolve`` as scikit-image calls it, as the correlation it is: in ``image``'s
+    dtype, or of ``image * scale`` into float64."""
     if not isinstance(mode, str) and np.iterable(mode):
         raise RuntimeError("A sequence of modes is not supported by convolve")
-    border = border_for(mode, cval)
-    value = border.value if isinstance(border, Fill) else 0.0
-    if not (np.isfinite(image).all() and np.isfinite(value)):
-        # Non-finite pixels: scipy's order decides where NaN appears.
-        weights = factors[0]
-        for f in factors[1:]:
-            weights = np.multiply.outer(weights, f)
+    if scale is None:
         return ndimage.correlate(image, weights, mode=mode, cval=cval)
-    kernels = tuple(Kernel(f) for f in factors)
-    kernel = kernels if len(kernels) > 1 else kernels[0]
-    algorithm = "separable" if sum(f.size > 1 for f in factors) > 1 else "direct"
-    result = imfilter(as_float64(image), kernel, border, algorithm=algorithm)
-    return result.astype(image.dtype, copy=False)
+    out = np.empty(image.shape, np.float64)
+    return correlate_nd(image, weights, [0] * image.ndim, mode, cval, out, scale)
 
 
 def _mask(result: np.ndarray, mask) -> np.ndarray:
@@ -104,7 +124,7 @@ def _mask(result: np.ndarray, mask) -> np.ndarray:
 
 
 def _edge_filter(name, image, mask, axis, mode, cval):
-    image = _float_image(image)
+    image, scale = _float_source(image)
     ndim = image.ndim
     if axis is None:
         axes = list(range(ndim))
@@ -113,14 +133,22 @@ def _edge_filter(name, image, mask, axis, mode, cval):
     else:
         axes = axis
     magnitude = len(axes) > 1
-    output = np.zeros(image.shape, dtype=image.dtype)
+    # scikit-image's sum 0.0 + term + term ..., in place in the first term's array
+    output = None
     for edge_dim in axes:
-        ax_output = _convolve(image, _factors(name, edge_dim, ndim), mode, cval)
+        ax_output = _convolve(image, _kernel(name, edge_dim, ndim), mode, cval, scale)
         if magnitude:
-            ax_output *= ax_output
-        output += ax_output
+            np.multiply(ax_output, ax_output, out=ax_output)
+        if output is None:
+            output = ax_output
+            output += 0.0  # as scikit-image's zeros + term: -0.0 becomes 0.0
+        else:
+            output += ax_output
+    if output is None:
+        output = np.zeros(image.shape, np.float64 if scale else image.dtype)
     if magnitude:  # scikit-image divides by sqrt(ndim), however many axes
-        output = np.sqrt(output) / np.sqrt(ndim, dtype=output.dtype)
+        np.sqrt(output, out=output)
+        np.divide(output, np.sqrt(ndim, dtype=output.dtype), out=output)
     return _mask(output, mask)
 
 
@@ -240,14 +268,11 @@ def laplace(image, ksize=3, mask=None):
     >>> filters.laplace(np.array([0.0, 1.0, 4.0, 9.0, 16.0]))
     array([-1., -2., -2., -2.,  7.])
     """
-    image = _float_image(image)
+    image, scale = _float_source(image)
     if ksize < 3:
         raise ValueError(f"could not broadcast the 3-wide Laplacian into ksize={ksize}")
     weights = -np.asarray(laplacian(image.ndim).weights)
-    if not np.isfinite(image).all():
-        return _mask(ndimage.correlate(image, weights), mask)
-    result = imfilter(as_float64(image), Kernel(weights), "reflect", algorithm="direct")
-    return _mask(result.astype(image.dtype, copy=False), mask)
+    return _mask(_convolve(image, weights, "reflect", 0.0, scale), mask)
 
 
 # Roberts' cross as scikit-image convolves it: ``[[1, 0], [0, -1]]`` and

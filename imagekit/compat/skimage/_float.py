@@ -17,6 +17,7 @@ __all__ = [
     "convert_to_float",
     "img_as_float",
     "supported_float_type",
+    "unsigned_scale",
 ]
 
 # scikit-image's new_float_type: float32/64 and complex kept, float16 -> float32,
@@ -57,11 +58,22 @@ def img_as_float(image) -> np.ndarray:
     if kind == "b":
         return image.astype(np.float64)
     if kind in "iu" and image.dtype.itemsize <= 8:
-        scaled = np.multiply(image, 1.0 / np.iinfo(image.dtype).max, dtype=np.float64)
+        scale = unsigned_scale(image.dtype) or 1.0 / np.iinfo(image.dtype).max
+        scaled = np.multiply(image, scale, dtype=np.float64)
         if kind == "i":
             np.maximum(scaled, -1.0, out=scaled)
         return scaled
     raise ValueError(f"Cannot convert from {image.dtype} to float64.")
+
+
+def unsigned_scale(dtype) -> float | None:
+    """``img_as_float``'s factor ``1 / max`` for an unsigned integer dtype, else None.
+
+    ``img_as_float(image)`` is then ``image * scale`` in float64, which the compat
+    filters compute as they read each pixel instead of making that array first.
+    """
+    dtype = np.dtype(dtype)
+    return 1.0 / np.iinfo(dtype).max if dtype.kind == "u" else None
 
 
 def convert_to_float(image, preserve_range: bool) -> np.ndarray:

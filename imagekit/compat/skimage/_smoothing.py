@@ -6,8 +6,17 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .._engine import run_passes
+from .._ndi_gaussian import gaussian_passes
+from .._support import get_output
 from ..ndimage import gaussian_filter
-from ._float import channel_count, convert_to_float, img_as_float, supported_float_type
+from ._float import (
+    channel_count,
+    convert_to_float,
+    img_as_float,
+    supported_float_type,
+    unsigned_scale,
+)
 
 __all__ = ["difference_of_gaussians", "gaussian", "unsharp_mask"]
 
@@ -52,11 +61,18 @@ def gaussian(
         if len(sigma) == image.ndim - 1:
             sigma = list(sigma)
             sigma.insert(channel_axis % image.ndim, 0)
-    image = convert_to_float(image, preserve_range)
-    image = image.astype(supported_float_type(image.dtype), copy=False)
+    scale = None if preserve_range else unsigned_scale(image.dtype)
+    if scale is None:
+        image = convert_to_float(image, preserve_range)
+        image = image.astype(supported_float_type(image.dtype), copy=False)
     if out is not None and not np.issubdtype(out.dtype, np.floating):
         raise ValueError(f"dtype of `out` must be float; got {out.dtype!r}.")
-    return gaussian_filter(image, sigma, output=out, mode=mode, cval=cval, truncate=truncate)
+    if scale is None:
+        return gaussian_filter(image, sigma, output=out, mode=mode, cval=cval, truncate=truncate)
+    # img_as_float fused into the first pass: the same values, one array fewer
+    output = np.zeros(image.shape, np.float64) if out is None else get_output(out, image)
+    passes = gaussian_passes(image.ndim, sigma, 0, mode, truncate, None, None)
+    return run_passes(image, passes, output, cval, scale)
 
 
 def _per_axis_sigma(sigma, spatial_dims: int, name: str) -> np.ndarray:
@@ -88,7 +104,9 @@ def difference_of_gaussians(
     >>> bool(np.abs(filters.difference_of_gaussians(flat, 1)).max() < 1e-12)  # rounding
     True
     """
-    image = img_as_float(image)
+    image = np.asarray(image)
+    if unsigned_scale(image.dtype) is None:  # unsigned: gaussian converts as it reads
+        image = img_as_float(image)
     low_sigma = np.array(low_sigma, dtype="float", ndmin=1)
     if high_sigma is None:
         high_sigma = low_sigma * 1.6
@@ -141,7 +159,13 @@ def unsharp_mask(image, radius=1.0, amount=1.0, preserve_range=False, *, channel
         sigma = list(sigma)
         sigma.insert(channel_axis % image.ndim, 0)
     blurred = gaussian(fimg, sigma=sigma, mode="reflect")
-    result = fimg + (fimg - blurred) * amount
+    if np.result_type(blurred, amount) == blurred.dtype:
+        # fimg + (fimg - blurred) * amount, each step in place (the same roundings)
+        result = np.subtract(fimg, blurred, out=blurred)
+        np.multiply(result, amount, out=result)
+        np.add(fimg, result, out=result)
+    else:  # an amount that promotes the result's dtype
+        result = fimg + (fimg - blurred) * amount
     if vrange is not None:
         result = np.clip(result, vrange[0], vrange[1], out=result)
     if channel_axis is not None:  # scikit-image gathers the channels in float_dtype
