@@ -1,8 +1,18 @@
-"""Filtering: imfilter, imgradients, and the planner that picks a strategy."""
+"""Filtering: imfilter, filterbank, imgradients, and plans you can keep."""
 
-from ._filterbank import filterbank
+from ._filterbank_plan import FilterbankPlan, filterbank, plan_filterbank
 from ._imfilter import imfilter
 from ._imgradients import imgradients, magnitude
 from ._plan import STRATEGIES, Plan, plan
 
-__all__ = ["STRATEGIES", "Plan", "filterbank", "imfilter", "imgradients", "magnitude", "plan"]
+__all__ = [
+    "STRATEGIES",
+    "FilterbankPlan",
+    "Plan",
+    "filterbank",
+    "imfilter",
+    "imgradients",
+    "magnitude",
+    "plan",
+    "plan_filterbank",
+]

@@ -1,11 +1,11 @@
-"""The planner's cost model, and which in-place loops a plan can use.
+"""The units of the strategies' cost models, and what several strategies share.
 
-Each strategy has a cost function: predicted seconds for a plan, from the
-constants in ``COST`` (fitted on the project's 2-core machine; refit with
-``imagekit bench fit-costs``). The helpers here also tell the
-strategies which fused, in-place loops apply (dtype combinations, a kernel
-over two adjacent axes, long box factors), so the cost model and the
-strategies agree on what will run.
+Each strategy's ``cost`` predicts seconds for a plan from the constants in
+``COST`` (fitted on the project's 2-core machine; refit with ``imagekit
+bench fit-costs``). The helpers here say which fused, in-place loops a
+plan's dtypes and kernel axes allow; the direct and separable strategies use
+them both to predict their cost and to prepare their loop, so the cost
+model and the loop that runs agree.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..borders import Fill
-from ..kernels import Kernel
 
 if TYPE_CHECKING:
     from ._plan import Plan
@@ -36,7 +35,8 @@ COST = {
 }
 
 
-def _scale(plan: Plan) -> float:
+def scale(plan: Plan) -> float:
+    """Cost per element relative to float32 (float64 costs twice as much)."""
     return plan.compute_dtype.itemsize / 4.0
 
 
@@ -52,14 +52,20 @@ FUSED_TYPES = (
 )
 
 
-_FUSED = {tuple(np.dtype(name) for name in names) for names in FUSED_TYPES}
+def _as_dtypes(types) -> set:
+    return {tuple(np.dtype(name) for name in names) for names in types}
 
 
-def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
+_FUSED = _as_dtypes(FUSED_TYPES)
+
+
+def fused_dtypes(
+    plan: Plan, image_dtype, out_dtype, types=FUSED_TYPES
+) -> tuple[np.dtype, np.dtype] | None:
     """(source, accumulator) dtypes of the in-place loops for these dtypes, else None.
 
     A small-integer image is read as it is when the border's fill fits it;
-    the combination must be in ``FUSED_TYPES``.
+    the combination must be in ``types`` (names, as ``FUSED_TYPES``).
     """
     acc = np.dtype(plan.compute_dtype)
     image_dtype = np.dtype(image_dtype)
@@ -69,31 +75,10 @@ def fused_dtypes(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype
         fits = np.isreal(v) and np.isfinite(v) and float(np.real(v)).is_integer()
         if not (fits and 0 <= np.real(v) <= np.iinfo(src).max):
             src = acc
-    if (src, acc, np.dtype(out_dtype)) not in _FUSED:
+    allowed = _FUSED if types is FUSED_TYPES else _as_dtypes(types)
+    if (src, acc, np.dtype(out_dtype)) not in allowed:
         return None
     return src, acc
-
-
-# A constant 1-D factor at least this long runs as a running sum (cost
-# independent of its length) rather than tap by tap.
-RUNNING_SUM_MIN = 16
-
-
-def is_running_sum(factor: Kernel) -> bool:
-    """Whether a 1-D factor is a box long enough for the running-sum pass."""
-    w = factor.weights
-    return w.size >= RUNNING_SUM_MIN and w.dtype.kind == "f" and bool(np.all(w == w[0]))
-
-
-def fused_types(plan: Plan, image_dtype, out_dtype) -> tuple[np.dtype, np.dtype] | None:
-    """``fused_dtypes`` when the separable sweep applies: two factors on adjacent axes
-    (none of them a long box, which the running sum does better)."""
-    fs = plan.factors
-    if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
-        return None
-    if any(is_running_sum(f) for _, f in fs):
-        return None
-    return fused_dtypes(plan, image_dtype, out_dtype)
 
 
 def plane_axes(plan: Plan) -> int | None:
@@ -108,72 +93,8 @@ def plane_axes(plan: Plan) -> int | None:
     return a0 if a0 + 1 < k.ndim else a0 - 1
 
 
-def _cast_cost(plan: Plan) -> float:
+def cast_cost(plan: Plan) -> float:
     """Rounding, clipping and casting a compute-dtype result into another dtype."""
     if plan.out_dtype == plan.compute_dtype:
         return 0.0
-    return 3 * COST["copy"] * _scale(plan) * float(np.prod(plan.out_shape))
-
-
-def _direct_cost(plan: Plan) -> float:
-    n_out = float(np.prod(plan.out_shape))
-    n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
-    in_place = plane_axes(plan) is not None and fused_dtypes(plan, plan.image_dtype, plan.out_dtype)
-    if in_place:  # the 2-D loop reads the image itself and casts into the output
-        taps = float(np.count_nonzero(plan.kernel.weights))
-        return COST["call"] + _scale(plan) * COST["tap"] * n_out * taps
-    taps = float(np.count_nonzero(plan.kernel.weights))
-    work = COST["copy"] * n_in + COST["tap"] * n_out * taps
-    return COST["call"] + _scale(plan) * work + _cast_cost(plan)
-
-
-def _separable_cost(plan: Plan) -> float:
-    n = float(max(np.prod(plan.image_shape), np.prod(plan.out_shape)))
-    taps = sum(np.count_nonzero(f.weights) for _, f in plan.factors)
-    # The fused sweep: one read (of small integers, if they are), no intermediate;
-    # streaming the image once costs about 0.3 "copy" per element (measured).
-    if fused_types(plan, plan.image_dtype, plan.out_dtype) is not None:
-        read = 0.3 * COST["copy"] * n * (0.25 if plan.image_dtype.itemsize == 1 else 1.0)
-        return COST["call"] + _scale(plan) * (read + COST["tap"] * n * taps)
-    total = _cast_cost(plan)
-    for _, f in plan.factors:
-        if is_running_sum(f):  # extend, cumulative sum, difference: a few copies
-            total += COST["call"] + 8 * COST["copy"] * n
-            continue
-        taps = np.count_nonzero(f.weights)
-        total += COST["call"] + _scale(plan) * (COST["copy"] * n + COST["tap"] * n * taps)
-    return total
-
-
-def _fft_cost(plan: Plan) -> float:
-    from .strategies.fft import tile_lengths  # scipy.fft is imported only when planning FFT
-
-    k = plan.kernel
-    axes = [d for d, m in enumerate(k.shape) if m > 1]
-    if not axes:
-        return _direct_cost(plan)
-    lo, hi = plan.window()
-    window = [b - a for a, b in zip(lo, hi)]
-    n_fft, tiles = 1.0, 1.0
-    for d in axes:
-        L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes))
-        n_fft *= L
-        tiles *= -(-plan.out_shape[d] // B)
-    batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
-    n_in = float(np.prod(window))
-    work = COST["copy"] * n_in + COST["fft"] * batch * tiles * n_fft * np.log2(n_fft)
-    return COST["fft_call"] + _scale(plan) * work + _cast_cost(plan)
-
-
-def _iir_cost(plan: Plan) -> float:
-    sigmas = plan.kernel.recipe[1]
-    passes = sum(1 for s in sigmas if s > 0)
-    n = float(np.prod(plan.image_shape))
-    return COST["call"] + COST["iir"] * n * passes
-
-
-def _is_gaussian(plan: Plan) -> bool:
-    r = plan.kernel.recipe
-    if r is None or r[0] not in ("gaussian", "iir_gaussian"):
-        return False
-    return r[0] == "iir_gaussian" or not any(r[2])
+    return 3 * COST["copy"] * scale(plan) * float(np.prod(plan.out_shape))

@@ -16,18 +16,15 @@ only, see ``_loops/filterbank``).
 from __future__ import annotations
 
 import numbers
-from typing import Literal
 
 import numpy as np
 
-from .._dispatch import route
-from .._dtypes import cast_into, compute_dtype, output_dtype
-from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode
+from .._dtypes import compute_dtype
 from ..borders import NA, Fill, normalize_border
 from ..borders._pad import extend
 from ._options import as_image, normalize_shape
 
-__all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "filterbank", "layout"]
+__all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "gemm_filterbank", "layout"]
 
 ALGORITHMS = ("auto", "direct", "winograd", "gemm", "fft")
 
@@ -97,9 +94,6 @@ class FilterbankLayout:
         self._order = (*lead, *self.spatial, self.channel_axis)  # channels-last axes
         self._inverse = tuple(int(i) for i in np.argsort(self._order))
         self._moved = self._order != tuple(range(a.ndim))
-        # what the strategies derive from the layout alone, computed once (a layout
-        # is cached per shapes and arguments: see ``layout``)
-        self.derived: dict = {}
 
     def to_channels_last(self, a: np.ndarray) -> np.ndarray:
         """(batch, *spatial, channels) view of an image-layout array."""
@@ -236,131 +230,3 @@ def gemm_filterbank(
     grid = result.reshape(nb, lay.out_spatial[0], *ext_sizes[1:], lay.c_out)
     crop = (slice(None), slice(None), *(slice(0, o) for o in lay.out_spatial[1:]))
     return grid[crop]
-
-
-def filterbank(
-    image: ArrayLike,
-    bank: ArrayLike,
-    border: BorderLike = "reflect",
-    *,
-    shape: ShapeMode = "same",
-    channel_axis: int = -1,
-    algorithm: Literal["auto", "direct", "winograd", "gemm", "fft"] = "auto",
-    out: np.ndarray | None = None,
-    batch_axis: int | None = None,
-    dtype: DTypeLike = None,
-) -> np.ndarray:
-    """Filter a multichannel image with a bank of filters: ``C_in`` channels in, ``C_out`` out.
-
-    ``out[x, o] = sum_c sum_j bank[j, c, o] * image[x + j, c]`` — correlation
-    over the spatial axes (kernel centred: element ``size // 2`` is offset 0),
-    summed over input channels, one output channel per filter. This is what a
-    double loop of ``imfilter`` calls over input and output channels computes
-    (``out[..., o] = sum over c of imfilter(image[..., c], bank[..., c, o])``),
-    in one call: a CNN layer.
-
-    Parameters
-    ----------
-    image : ndarray
-        Spatial axes (1-D, 2-D, 3-D, ...) and a channel axis of ``C_in``
-        values; optionally a batch axis.
-    bank : ndarray
-        Shape ``(*kernel, C_in, C_out)``: one kernel axis per spatial axis,
-        in order, then the input and output channels.
-    border : str, number or Border, optional
-        As for :func:`imagekit.imfilter` (every border, NA included).
-    shape : {'same', 'valid', 'full'}, optional
-        As for :func:`imagekit.imfilter`, over the spatial axes.
-    channel_axis : int, optional
-        The channel axis of the image and of the output (default -1:
-        channels last).
-    algorithm : {'auto', 'direct', 'gemm', 'fft'}, optional
-        ``'direct'``: tiles of six positions by 64 outputs kept in
-        registers over every tap and input channel (numba; sized for
-        AVX-512). ``'winograd'``: for 3x3 kernels on 2-D images,
-        Winograd's F(2x2, 3x3) in the same tiles, 2.25x fewer
-        multiply-adds (a call with a non-finite output is recomputed by
-        the direct loop). ``'gemm'``: one BLAS matrix product per tap,
-        accumulated in place. ``'fft'``: one transform per input and
-        output channel and a complex matrix product per frequency, for
-        large kernels. ``'auto'`` picks by a cost model: the tiles for
-        float32 on AVX-512 CPUs with 48 or more outputs (through Winograd
-        for wide 3x3 layers), else the GEMM, and the FFT where it is
-        cheaper than either.
-    out : ndarray, optional
-        Written in place and returned.
-    batch_axis : int, optional
-        An axis of independent images, kept in the output.
-    dtype : dtype, optional
-        Output dtype (integers rounded and clipped).
-
-    Returns
-    -------
-    ndarray
-        The image's spatial shape (per ``shape``), ``C_out`` channels at
-        ``channel_axis``. float32 images give float32.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from imagekit import filterbank, imfilter
-    >>> rng = np.random.default_rng(0)
-    >>> A, ker = rng.random((32, 32, 4)), rng.random((3, 3, 4, 5))
-    >>> B = filterbank(A, ker, 0)
-    >>> B.shape
-    (32, 32, 5)
-    >>> loop = sum(imfilter(A[:, :, c], ker[:, :, c, 1], 0) for c in range(4))
-    >>> bool(np.allclose(B[:, :, 1], loop))
-    True
-    """
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
-    backend = route("filterbank", image)  # Dask: lazy, block by block; CuPy & co: on device
-    if backend is not None:
-        return backend(
-            image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
-            shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
-        )  # fmt: skip
-    lay = layout(
-        image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
-        check_finite=False,
-    )  # fmt: skip
-    a = np.asarray(image)
-    b = np.asarray(bank)
-    cl = lay.to_channels_last(a)
-    if algorithm == "auto":
-        algorithm = lay.derived.get("auto")
-        if algorithm is None:
-            from ._filterbank_choice import choose_filterbank_strategy
-
-            algorithm = lay.derived["auto"] = choose_filterbank_strategy(lay, cl.shape[0])
-    if algorithm == "fft":
-        from ._filterbank_fft import fft_filterbank as run
-    elif algorithm == "direct":  # checks the bank's values itself, as it runs
-        from ._filterbank_direct import direct_filterbank as run
-    elif algorithm == "winograd":  # likewise (through the direct loop)
-        from ._filterbank_winograd import winograd_filterbank as run
-    else:
-        run = gemm_filterbank
-    if algorithm not in ("direct", "winograd"):
-        check_finite_bank(b)
-    if isinstance(lay.border, NA):
-        missing = np.isnan(cl)
-        values = np.where(missing, 0, cl)
-        num = run(values, b, lay)
-        den = run((~missing).astype(lay.dtype), b, lay)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res = num / den
-        res[den == 0] = np.nan
-    else:
-        res = run(cl, b, lay)
-    res = lay.from_channels_last(res)
-    target = output_dtype(dtype) if dtype is not None else lay.dtype
-    if out is None:
-        if res.dtype == target:
-            return res if res.flags.c_contiguous else np.ascontiguousarray(res)
-        out = np.empty(lay.out_shape, target)
-    elif out.shape != lay.out_shape:
-        raise ValueError(f"out has shape {out.shape}, expected {lay.out_shape}")
-    cast_into(res, out)
-    return out

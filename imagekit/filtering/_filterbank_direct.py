@@ -8,7 +8,7 @@ measured faster than OpenBLAS on every CNN-layer shape tried (W7a 1.9
 against 2.3 ms, W7b 13 against 15 ms). Elsewhere the tile would not fit the
 registers, so ``auto`` keeps the GEMM there.
 
-Where the tiles read (``_Geometry.mode``, the kernel's ``geo[0]``):
+Where the tiles read (``Geometry.mode``, the kernel's ``geo[0]``):
 
 - 1: a 2-D image whose extended grid would take 2 MB or more is read in
   place where the windows lie inside it; only the grid's rows above and
@@ -39,7 +39,7 @@ from ._filterbank import FilterbankLayout, check_finite_bank, extended_flat, shi
 from .strategies._readonly import readonly
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
-__all__ = ["direct_filterbank", "direct_suits"]
+__all__ = ["Geometry", "blocked_bank", "direct_filterbank", "direct_suits"]
 _ws = Workspace(__name__)  # this module's temporaries
 
 _PB = 6  # positions per tile (``_loops.primitives.PB``, without importing numba)
@@ -57,10 +57,13 @@ def direct_suits(lay: FilterbankLayout) -> bool:
     return lay.dtype == np.float32 and lay.c_out >= 48 and avx512()
 
 
-class _Geometry:
-    """What a direct call derives from its layout alone."""
+class Geometry:
+    """What a direct call derives from its layout alone: tiles, tap offsets, and whether
+    a 2-D image is read in place (``mode`` 1: when its extended grid would take at
+    least ``in_place_bytes``)."""
 
-    def __init__(self, lay: FilterbankLayout, nb: int):
+    def __init__(self, lay: FilterbankLayout, nb: int, in_place_bytes: int = _IN_PLACE_BYTES):
+        self.in_place_bytes = in_place_bytes
         self.n_out, self.taps = math.prod(lay.out_spatial), math.prod(lay.kshape)
         self.blocks = -(-lay.c_out // _OB)
         self.units = self.blocks * nb * -(-self.n_out // _PB)
@@ -85,22 +88,13 @@ class _Geometry:
         ya, yb = max(0, -oy), min(h, h_img - kh + 1 - oy)
         xa, xb = max(0, -ox), min(w, w_img - kw + 1 - ox)
         w_ext = w + kw - 1
-        if yb - ya < 4 or xb - xa < kw + 4 * _PB or self.grid_bytes < _IN_PLACE_BYTES:
+        if yb - ya < 4 or xb - xa < kw + 4 * _PB or self.grid_bytes < self.in_place_bytes:
             return False
         left, right = xa + _PB - 1 + kw - 1, w_ext - (xb - _PB + 1)
         dy, dx = np.divmod(np.arange(kh * kw, dtype=np.int64), kw)
         self.deltas = np.stack([dy * w_img + dx, dy * w_ext + dx, dy * (left + right) + dx])
         self.geo = np.array([1, h, w, ya, yb, xa, xb, oy, ox, w_img, w_ext, left, right], np.int64)
         return True
-
-
-def _geometry(lay: FilterbankLayout, nb: int) -> _Geometry:
-    """The call's ``_Geometry``, kept with the layout."""
-    key = ("direct", _IN_PLACE_BYTES)  # (tests change the threshold)
-    geometry = lay.derived.get(key)
-    if geometry is None:
-        geometry = lay.derived[key] = _Geometry(lay, nb)
-    return geometry
 
 
 def _plane_sources(image_cl, lay: FilterbankLayout, border, geo: np.ndarray):
@@ -129,12 +123,18 @@ def _plane_sources(image_cl, lay: FilterbankLayout, border, geo: np.ndarray):
 
 
 def direct_filterbank(
-    image_cl: np.ndarray, bank: np.ndarray, lay: FilterbankLayout, border=None
+    image_cl: np.ndarray,
+    bank: np.ndarray,
+    lay: FilterbankLayout,
+    border=None,
+    geo: Geometry | None = None,
+    bank3: np.ndarray | None = None,
 ) -> np.ndarray:
     """Channels-last filterbank by register tiles; returns (batch, *out_spatial, C_out).
 
-    Raises the layout's ValueError for a non-finite bank (checked here, from the
-    tiles' outputs, rather than by a pass over the bank before)."""
+    ``geo`` and ``bank3`` (``blocked_bank``), when a plan has prepared them, are
+    used as they are. Raises the layout's ValueError for a non-finite bank (checked
+    here, from the tiles' outputs, rather than by a pass over the bank before)."""
     from ._loops.filterbank import bank_tiles
 
     border = lay.border if border is None else border
@@ -144,8 +144,8 @@ def direct_filterbank(
     if out.size == 0:
         check_finite_bank(bank)
         return out
-    geo = _geometry(lay, nb)
-    bank3 = blocked_bank(bank, lay, geo.taps)
+    geo = Geometry(lay, nb) if geo is None else geo
+    bank3 = blocked_bank(bank, lay, geo.taps) if bank3 is None else bank3
     # one piece per thread (``run_tasks`` runs each on its own), one for little work
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
     if geo.mode == 1:

@@ -17,7 +17,7 @@ import scipy.fft as sfft
 from ..borders import NA, Fill
 from ..borders._pad import extend
 
-__all__ = ["fft_filterbank", "spectrum_bytes"]
+__all__ = ["bank_spectrum", "fft_filterbank", "spectrum_bytes"]
 
 
 def _window(lay):
@@ -28,14 +28,29 @@ def _window(lay):
 
 def spectrum_bytes(lay) -> int:
     """Memory of the bank's spectra: the strategy's largest buffer."""
-    first, last = _window(lay)
-    shape = [sfft.next_fast_len(b - a, real=True) for a, b in zip(first, last)]
+    shape = fft_shape(lay)
     shape[-1] = shape[-1] // 2 + 1
     return int(np.prod(shape)) * lay.c_in * lay.c_out * 2 * np.dtype(lay.dtype).itemsize
 
 
-def fft_filterbank(image_cl: np.ndarray, bank: np.ndarray, lay, border=None) -> np.ndarray:
-    """Channels-last filterbank through scipy.fft; returns (batch, *out_spatial, C_out)."""
+def fft_shape(lay) -> list[int]:
+    """Transform lengths along the spatial axes."""
+    first, last = _window(lay)
+    return [sfft.next_fast_len(b - a, real=True) for a, b in zip(first, last)]
+
+
+def bank_spectrum(bank: np.ndarray, lay) -> np.ndarray:
+    """The reversed bank's spectra, ``(*F, C_in, C_out)``."""
+    n = len(lay.kshape)
+    rev = np.ascontiguousarray(bank[(slice(None, None, -1),) * n], lay.dtype)
+    return sfft.rfftn(rev, s=fft_shape(lay), axes=tuple(range(n)), workers=-1)
+
+
+def fft_filterbank(
+    image_cl: np.ndarray, bank: np.ndarray, lay, border=None, spectrum=None
+) -> np.ndarray:
+    """Channels-last filterbank through scipy.fft; returns (batch, *out_spatial, C_out).
+    ``spectrum``: ``bank_spectrum(bank, lay)`` when a plan has prepared it."""
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
     first, last = _window(lay)
@@ -43,9 +58,8 @@ def fft_filterbank(image_cl: np.ndarray, bank: np.ndarray, lay, border=None) -> 
     ext = extend(image_cl, border, [0, *first, 0], [nb, *last, lay.c_in], dtype=lay.dtype)
     n = len(lay.kshape)
     axes = tuple(range(1, n + 1))
-    fshape = [sfft.next_fast_len(b - a, real=True) for a, b in zip(first, last)]
-    rev = np.ascontiguousarray(bank[(slice(None, None, -1),) * n], lay.dtype)
-    K = sfft.rfftn(rev, s=fshape, axes=tuple(range(n)), workers=-1)  # (*F, C_in, C_out)
+    fshape = fft_shape(lay)
+    K = bank_spectrum(bank, lay) if spectrum is None else spectrum  # (*F, C_in, C_out)
     X = sfft.rfftn(ext, s=fshape, axes=axes, workers=-1)  # (nb, *F, C_in)
     Y = np.matmul(X[..., None, :], K)[..., 0, :]  # (nb, *F, C_out)
     y = sfft.irfftn(Y, s=fshape, axes=axes, workers=-1)

@@ -28,7 +28,7 @@ from ._filterbank_direct import (
 )
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
 
-__all__ = ["winograd_filterbank", "winograd_suits"]
+__all__ = ["Geometry", "winograd_filterbank", "winograd_suits"]
 _ws = Workspace(__name__)  # this module's temporaries
 
 _PB, _OB, _XI = 6, 64, 16  # tiles per register tile, outputs per block, transform size
@@ -39,7 +39,7 @@ def winograd_suits(lay: FilterbankLayout) -> bool:
     return lay.kshape == (3, 3)
 
 
-class _Geometry:
+class Geometry:
     """What a Winograd call derives from its layout alone."""
 
     def __init__(self, lay: FilterbankLayout, nb: int):
@@ -57,10 +57,16 @@ class _Geometry:
 
 
 def winograd_filterbank(
-    image_cl: np.ndarray, bank: np.ndarray, lay: FilterbankLayout, border=None
+    image_cl: np.ndarray,
+    bank: np.ndarray,
+    lay: FilterbankLayout,
+    border=None,
+    geo: Geometry | None = None,
+    bank3: np.ndarray | None = None,
 ) -> np.ndarray:
     """Channels-last 3x3 filterbank on 2-D images by F(2x2, 3x3); returns (batch, H, W,
-    C_out). Falls back to ``direct_filterbank`` where an output is not finite."""
+    C_out). ``geo`` and ``bank3`` as prepared by a plan, else made here. Falls back to
+    ``direct_filterbank`` where an output is not finite."""
     from ._loops.winograd import winograd_tiles
 
     if not winograd_suits(lay):
@@ -72,10 +78,8 @@ def winograd_filterbank(
     out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
     if out.size == 0:
         return direct_filterbank(image_cl, bank, lay, call_border)
-    geo = lay.derived.get("winograd")
-    if geo is None:
-        geo = lay.derived["winograd"] = _Geometry(lay, nb)
-    bank3 = blocked_bank(bank, lay, 9)
+    geo = Geometry(lay, nb) if geo is None else geo
+    bank3 = blocked_bank(bank, lay, 9) if bank3 is None else bank3
     pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
     cells = math.prod(geo.ext)
     lo = [0, *geo.first, 0]

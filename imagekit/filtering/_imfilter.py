@@ -1,11 +1,9 @@
-"""imfilter: the public N-D correlation, as a staged pipeline.
+"""imfilter: the public N-D correlation, a thin call through a (cached) plan.
 
-1. resolve the call into a Plan (options, dtypes, geometry, factors, strategy);
-2. check ``out=``;
-3. compose: NA borders become a ratio of two zero-filled filters, complex
-   inputs become real filters of their parts;
-4. run the plan's strategy on real arrays;
-5. cast into the output (rounded and clipped for integers).
+The call is resolved into a :class:`~imagekit.filtering.Plan` (options,
+dtypes, geometry, factors, strategy and its prepared loop; equal calls share
+one), which then runs on the image (``_execute.py``). Dask and CuPy arrays
+go to their backends.
 """
 
 from __future__ import annotations
@@ -16,88 +14,11 @@ import numpy as np
 
 from .._dispatch import route
 from .._docstrings import docfiller
-from .._dtypes import cast_into
-from .._recycle import empty
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
-from ..borders import NA, Fill
-from ._options import normalize_out
-from ._plan import STRATEGIES, Plan, derive, make_plan
+from ._execute import apply, filter_with_plan
+from ._plan import make_plan
 
 __all__ = ["filter_with_plan", "imfilter"]
-
-
-def _filter_real(image: np.ndarray, plan: Plan, out: np.ndarray | None = None) -> np.ndarray:
-    """Run the plan's strategy on a real image; ``out`` is a C-contiguous buffer or None."""
-    if out is None:
-        out = empty(plan.out_shape, plan.compute_dtype)
-    STRATEGIES[plan.strategy].run(image, plan, out)
-    return out
-
-
-def _parts(x):
-    """(real, imag) of an array or scalar; imag is None when it is real."""
-    if np.iscomplexobj(x):
-        return np.real(x), np.imag(x)
-    return x, None
-
-
-def _filter_complex(image: np.ndarray, plan: Plan) -> np.ndarray:
-    """Complex correlation as real ones: (a + ib) * (p + iq) = (ap - bq) + i(aq + bp)."""
-    a, b = _parts(image)
-    fill = plan.border.value if isinstance(plan.border, Fill) else None
-    fr, fi = _parts(fill) if fill is not None else (None, None)
-    if fi is not None and b is None:
-        b = np.zeros(image.shape, plan.compute_dtype)
-    p, q = _parts(plan.kernel.weights)
-    kernel = plan.kernel
-
-    def run(img, w, f):
-        k = type(kernel)(w, start=kernel.start)
-        border = Fill(0.0 if f is None else f) if fill is not None else None
-        return _filter_real(img, derive(plan, kernel=k, border=border))
-
-    re = run(a, p, fr)
-    im = np.zeros_like(re)
-    if q is not None:
-        im += run(a, q, fr)
-    if b is not None:
-        im += run(b, p, fi)
-        if q is not None:
-            re -= run(b, q, fi)
-    result = np.empty(plan.out_shape, np.result_type(plan.compute_dtype, np.complex64))
-    result.real, result.imag = re, im
-    return result
-
-
-def _filter_na(image: np.ndarray, plan: Plan) -> np.ndarray:
-    """Normalised filtering: NaN and out-of-image pixels are left out of each sum."""
-    missing = np.isnan(image)
-    values = np.where(missing, 0, image) if missing.any() else image
-    zero = derive(plan, border=Fill(0.0))
-    num = filter_with_plan(values, zero)
-    available = (~missing).astype(plan.compute_dtype)
-    den = filter_with_plan(available, zero)
-    if zero.strategy == "fft":
-        # The transform leaves ~eps residue where no weight was available, where
-        # an exact strategy gives 0 (and so NaN). Find those places exactly: the
-        # number of available taps is an integer, so its FFT rounds back exactly.
-        k = plan.kernel
-        support = type(k)((k.weights != 0).astype(plan.compute_dtype), start=k.start)
-        counts = filter_with_plan(available, derive(zero, kernel=support))
-        den[np.rint(counts) == 0] = 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.divide(num, den, out=num)
-    result[den == 0] = np.nan  # no weight available: not available
-    return result
-
-
-def filter_with_plan(image: np.ndarray, plan: Plan) -> np.ndarray:
-    """The filtered image in the plan's natural dtype (compute precision)."""
-    if isinstance(plan.border, NA):
-        return _filter_na(image, plan)
-    if plan.is_complex:
-        return _filter_complex(image, plan)
-    return _filter_real(image, plan)
 
 
 @docfiller
@@ -207,27 +128,4 @@ def imfilter(
     backend = route("imfilter", image)  # Dask: lazy, block by block; CuPy & co: on device
     if backend is not None:
         return backend(image, kernel, border, out=out, **options)
-    # 1. resolve
-    plan = make_plan(image, kernel, border, **options)
-    a = np.asarray(image)
-    # 2. check out=
-    if out is not None:
-        out = normalize_out(out, plan.out_shape, dtype)
-        if plan.is_complex and out.dtype.kind != "c":
-            raise TypeError(f"out has dtype {out.dtype}, but the result is complex")
-    target = plan.out_dtype if out is None else out.dtype
-    # 3–4. compose and run. Real, non-NA filters run straight into the output
-    # (the strategy casts), unless `out` is strided or overlaps the image.
-    if not plan.is_complex and not isinstance(plan.border, NA):
-        dst = empty(plan.out_shape, target) if out is None else out
-        if dst.flags.c_contiguous and not np.may_share_memory(dst, a):
-            _filter_real(a, plan, dst)
-            return dst
-    result = filter_with_plan(a, plan)
-    # 5. cast
-    if out is None:
-        if result.dtype == target:
-            return result
-        out = empty(plan.out_shape, target)
-    cast_into(result, out)
-    return out
+    return apply(make_plan(image, kernel, border, **options), np.asarray(image), out)

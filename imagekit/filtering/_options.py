@@ -21,6 +21,7 @@ __all__ = [
     "SHAPES",
     "as_image",
     "embed_kernel",
+    "kept_image",
     "normalize_algorithm",
     "normalize_axes",
     "normalize_kernel",
@@ -42,6 +43,20 @@ def as_image(image, name: str = "image") -> np.ndarray:
     check_numeric(a, name)
     if a.ndim == 0:
         raise ValueError(f"{name} must have at least one axis, got a 0-d array")
+    return a
+
+
+def kept_image(image, shape: tuple[int, ...], dtype: np.dtype, call: str) -> np.ndarray:
+    """``image`` as an ndarray, checked against the shape and dtype a kept plan was
+    made for (``call``: the function to use for Dask and CuPy arrays)."""
+    if type(image).__module__.startswith(("cupy", "dask")):
+        raise TypeError(f"a kept plan runs on NumPy arrays; call {call} for Dask and CuPy arrays")
+    a = np.asarray(image)
+    if a.shape != shape or a.dtype != dtype:
+        raise ValueError(
+            f"this plan was made for images of shape {shape} and dtype {dtype}, got shape "
+            f"{a.shape} and dtype {a.dtype}; make another plan for it"
+        )
     return a
 
 

@@ -1,62 +1,66 @@
-"""The plan: every option resolved once, and the choice of strategy.
+"""Plans: a filter call resolved once, its strategy chosen and prepared.
 
 ``make_plan`` is the staged pipeline that :func:`imfilter` runs first:
 
 1. normalise the image, border, shape, algorithm, axes and kernel;
 2. work out the dtypes (compute, output) and the output geometry;
 3. find the kernel's separable factors;
-4. predict each applicable strategy's cost and pick one.
+4. rank the registry's strategies (``_registry.py``) by predicted cost and
+   take the cheapest exact one (or the one asked for);
+5. let it prepare its loop for the plan's dtypes (``Strategy.prepare``).
 
-Strategies are registered in ``STRATEGIES`` with a cost function; each is a
-module exposing ``correlate(image, plan, out)`` (see ``strategies/``).
-Strategies receive plans whose border is ``Pad`` or ``Fill`` and whose
-kernel is real; NA and complex inputs are composed from real runs above them.
+The :class:`Plan` is immutable; its prepared state is made with it and
+never changes. Strategies receive plans whose border is ``Pad`` or ``Fill``
+and whose kernel is real; NA and complex inputs are composed from real runs
+above them (``_execute.py``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import importlib
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._dtypes import cast_into, compute_dtype, natural_dtype, output_dtype
-from .._typing import ArrayLike, BorderLike, KernelLike
-from ..borders import Border, Fill, normalize_border
+from .._dtypes import compute_dtype, natural_dtype, output_dtype
+from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
+from ..borders import NA, Border, Fill, normalize_border
 from ..kernels import Kernel
-from ..kernels._separable import rank1_factors
-from ._costs import (
-    _direct_cost,
-    _fft_cost,
-    _iir_cost,
-    _is_gaussian,
-    _separable_cost,
-)
+from . import _execute
+from ._geometry import axis_factors, extends_along_two_axes, geometry
 from ._options import (
     as_image,
     embed_kernel,
+    kept_image,
     normalize_algorithm,
     normalize_axes,
     normalize_kernel,
     normalize_shape,
 )
+from ._registry import STRATEGIES, _on_change, describe, rank, strategies
+from ._strategy import Prepared, Strategy
 
-__all__ = ["STRATEGIES", "Plan", "Strategy", "choose_strategy", "derive", "make_plan", "plan"]
+__all__ = ["STRATEGIES", "Plan", "Strategy", "derive", "make_plan", "plan"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
-    """A resolved filter call: what to compute, in which dtype, by which strategy.
+    """A filter call resolved once: what to compute, in which dtype, by which loop.
+
+    Call it on images of the shape and dtype it was made for: ``p(image,
+    out=None)`` equals ``imfilter(image, ...)`` with the arguments the plan
+    was made with. Everything that does not depend on the image's values is
+    prepared when the plan is made (see :func:`plan`). Plans are immutable.
 
     Attributes
     ----------
     strategy : str
         The strategy that runs: ``'direct'``, ``'separable'``, ``'fft'`` or
         ``'iir'`` (the recursive Gaussian, approximate: only when asked).
+    loop : str
+        The concrete loop the strategy runs, e.g. ``'direct/3x3-rows'``.
     algorithm : str
         What was asked for (``'auto'`` or a strategy name).
     kernel : Kernel
@@ -77,6 +81,8 @@ class Plan:
         The real floating dtype the strategy computes in.
     out_dtype : numpy.dtype
         The dtype returned (before ``out=``).
+    asked_dtype : numpy.dtype or None
+        The ``dtype=`` argument (``out=`` must then have it).
     is_complex : bool
         Whether the result is complex (complex image, kernel or fill).
     costs : mapping of str to float
@@ -98,23 +104,21 @@ class Plan:
     out_dtype: np.dtype
     is_complex: bool
     costs: Mapping[str, float]
+    loop: str = ""
+    asked_dtype: np.dtype | None = None
+    # the registry's ranking rows (see _registry.rank) and why the chosen one won:
+    # what explain() reports
+    _ranking: tuple = field(default=(), repr=False)
+    # the chosen strategy's Prepared for (image_dtype, output dtype), or, for NA
+    # borders, the zero-fill plans the composition runs; None for complex plans
+    _prepared: object = field(default=None, repr=False)
+    # the chosen Strategy object (a kept plan runs it even if the registry changes)
+    _impl: Strategy | None = field(default=None, repr=False)
 
-    def derived(self, key, make: Callable[[], object]):
-        """``make()``, computed once per plan and kept with it.
-
-        A strategy's set-up that depends on the plan alone (index maps, fill
-        rows, weights in the compute dtype) is made on the first call and
-        reused by every later call that reuses this plan (plans are cached),
-        which saves most of a small call's fixed cost (measured 42 -> 16 us).
-        """
-        store = self.__dict__.get("_derived")
-        if store is None:
-            store = {}
-            object.__setattr__(self, "_derived", store)  # frozen dataclass: a private cache
-        value = store.get(key)
-        if value is None:
-            value = store[key] = make()
-        return value
+    def __call__(self, image: ArrayLike, out: np.ndarray | None = None) -> np.ndarray:
+        """Filter ``image`` (of the plan's shape and dtype); ``out`` as for imfilter."""
+        a = kept_image(image, self.image_shape, self.image_dtype, "imagekit.imfilter")
+        return _execute.apply(self, a, out)
 
     def window(self, kernel: Kernel | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The range ``[lo, hi)`` of (extended) image positions the output reads."""
@@ -123,134 +127,133 @@ class Plan:
         hi = tuple(l_ + n + m - 1 for l_, n, m in zip(lo, self.out_shape, k.shape))
         return lo, hi
 
+    def derive(self, kernel: Kernel | None = None, border: Border | None = None) -> Plan:
+        """This plan with another (real, full-ndim) kernel or border; strategy re-chosen."""
+        return derive(self, kernel, border)
 
-@dataclass(frozen=True)
-class Strategy:
-    """A registered strategy: its module, cost model, and what it needs.
-
-    ``exact`` strategies compute the correlation up to rounding and are the
-    ones ``algorithm="auto"`` chooses among; ``needs`` says, for an error
-    message, what a plan must have for ``applies`` to hold.
-    """
-
-    module: str
-    cost: Callable[[Plan], float]
-    applies: Callable[[Plan], bool]
-    exact: bool = True
-    needs: str = ""
-
-    def run(self, image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-        """Run on ``image`` into ``out`` (C-contiguous; any real output dtype).
-
-        Strategies whose module sets ``WRITES_ANY_DTYPE`` cast into ``out``
-        themselves (fused); for the others the result goes through a buffer
-        of the compute dtype and is cast (rounded and clipped) afterwards.
-        """
-        module = _strategy_module(self.module)
-        if out.dtype == plan.compute_dtype or getattr(module, "WRITES_ANY_DTYPE", False):
-            module.correlate(image, plan, out)
+    def run_real(self, image: np.ndarray, out: np.ndarray) -> None:
+        """Run the chosen strategy on a real image into ``out`` (C-contiguous, any real
+        dtype; not NA, not complex). The prepared loop runs when the dtypes are the
+        plan's; other dtypes (the compositions' parts) are prepared for this call."""
+        if out.size == 0:
             return
-        buffer = np.empty(out.shape, plan.compute_dtype)
-        module.correlate(image, plan, buffer)
-        cast_into(buffer, out)
+        strategy = self._impl
+        target = out.dtype if strategy.writes_any_dtype else self.compute_dtype
+        prepared = self._prepared
+        if (
+            type(prepared) is not Prepared
+            or image.dtype != prepared.image_dtype
+            or target != prepared.out_dtype
+        ):
+            prepared = strategy.prepare(self, image.dtype, target)
+        if target == out.dtype:
+            strategy.run(prepared, image, out)
+            return
+        buffer = np.empty(out.shape, target)
+        strategy.run(prepared, image, buffer)
+        _execute.cast_into(buffer, out)
 
+    def prepared_for(self, image_dtype, out_dtype) -> Prepared:
+        """The chosen strategy's prepared state for these dtypes (kept when they are the
+        plan's, else made now)."""
+        prepared = self._prepared
+        if (
+            type(prepared) is Prepared
+            and prepared.image_dtype == image_dtype
+            and prepared.out_dtype == out_dtype
+        ):
+            return prepared
+        return self._impl.prepare(self, image_dtype, out_dtype)
 
-@functools.cache
-def _strategy_module(name: str):
-    """The strategy's module, imported on first use (once: an import per call cost
-    1.5 us of a small filter's ~15)."""
-    return importlib.import_module(name, __package__)
-
-
-STRATEGIES: dict[str, Strategy] = {
-    "direct": Strategy(".strategies.direct", _direct_cost, lambda p: True),
-    "separable": Strategy(
-        ".strategies.separable",
-        _separable_cost,
-        lambda p: p.factors is not None,
-        needs="a separable kernel (rank one)",
-    ),
-    "fft": Strategy(".strategies.fft", _fft_cost, lambda p: True),
-    "iir": Strategy(
-        ".strategies.iir",
-        _iir_cost,
-        _is_gaussian,
-        exact=False,
-        needs="a Gaussian kernel from kernels.gaussian or kernels.factored.iir_gaussian",
-    ),
-}
-
-
-def choose_strategy(plan: Plan) -> str:
-    """The strategy for ``plan``: the one asked for, or the cheapest for ``'auto'``.
-
-    ``'auto'`` takes the exact strategy (direct, separable, FFT) with the
-    lowest predicted cost in ``plan.costs``; kernels from
-    ``kernels.factored.iir_gaussian`` ask for the recursive Gaussian.
-    """
-    if plan.algorithm == "auto":
-        recipe = plan.kernel.recipe
-        if recipe is not None and recipe[0] == "iir_gaussian":
-            return "iir"
-        exact = {n: c for n, c in plan.costs.items() if STRATEGIES[n].exact}
-        return min(exact, key=exact.get)
-    if plan.algorithm == "separable" and not _extends_along_two_axes(plan.kernel):
-        return "direct"  # a kernel along one axis (or none) is one pass either way
-    if plan.algorithm not in plan.costs:
-        raise ValueError(
-            f"algorithm={plan.algorithm!r} needs {STRATEGIES[plan.algorithm].needs}, "
-            f"but the kernel of shape {plan.kernel.shape} is not one"
+    def __repr__(self) -> str:
+        shape = "x".join(str(n) for n in self.kernel.shape)
+        return (
+            f"<Plan imfilter {self.image_shape} {self.image_dtype} -> {self.out_shape} "
+            f"{self.out_dtype}, kernel {shape}, border {self.border!r}, shape={self.shape!r}, "
+            f"strategy {self.strategy!r}, loop {self.loop!r}>"
         )
-    return plan.algorithm
+
+    def explain(self) -> str:
+        """How the strategy was chosen: the candidates, their predicted costs, and why.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from imagekit.filtering import plan
+        >>> print(plan(np.zeros((512, 512), np.float32), np.ones((9, 9))).explain())
+        ... # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+        imfilter on (512, 512) float32 -> (512, 512) float32, kernel 9x9, ...
+        algorithm='auto': the cheapest exact strategy that applies
+          direct       ...
+          separable    ... <- chosen
+          fft          ...
+          iir          not a candidate: needs a Gaussian kernel ...
+        chosen: separable, the cheapest exact strategy
+        loop: separable/2d-sweep
+        """
+        return _explain(self)
 
 
-def _extends_along_two_axes(kernel: Kernel) -> bool:
-    return sum(n > 1 or s != 0 for n, s in zip(kernel.shape, kernel.start)) >= 2
+def _explain(p: Plan) -> str:
+    shape = "x".join(str(n) for n in p.kernel.shape)
+    head = (
+        f"imfilter on {p.image_shape} {p.image_dtype} -> {p.out_shape} {p.out_dtype}, "
+        f"kernel {shape}, border {p.border!r}, shape={p.shape!r}"
+    )
+    rows, why = p._ranking
+    return "\n".join([head, *describe(rows, p.algorithm, p.strategy, why, p.loop)])
 
 
-def _axis_factors(kernel: Kernel) -> tuple[tuple[int, Kernel], ...] | None:
-    """Per-axis 1-D factors of a real kernel over the axes it extends along."""
-    # Axes with more than one tap, or a single tap at a non-zero offset (a shift).
-    if not _extends_along_two_axes(kernel):
-        return None
-    big = [d for d, (n, s) in enumerate(zip(kernel.shape, kernel.start)) if n > 1 or s != 0]
-    if kernel._factors is not None:
-        scale = np.prod([f.weights[0] for d, f in enumerate(kernel._factors) if d not in big])
-        fs = [kernel._factors[d].weights for d in big]
-        fs[0] = fs[0] * scale
-    else:
-        fs = rank1_factors(kernel.weights.reshape([kernel.shape[d] for d in big]))
-        if fs is None:
-            return None
-    return tuple((d, Kernel(f, start=(kernel.start[d],))) for d, f in zip(big, fs))
+def _rank(p: Plan):
+    """The registry's ranking for ``p`` (see ``_registry.rank``), with imfilter's two
+    rules: a kernel from ``kernels.factored.iir_gaussian`` asks for the recursive
+    Gaussian, and ``'separable'`` on a kernel along one axis is the direct pass."""
+    if p.algorithm == "separable" and not extends_along_two_axes(p.kernel):
+        rows, costs, _, _ = rank("imfilter", p, "auto")
+        return rows, costs, "direct", "the kernel extends along one axis: one pass either way"
+    recipe = p.kernel.recipe
+    preferred = "iir" if recipe is not None and recipe[0] == "iir_gaussian" else None
+    return rank("imfilter", p, p.algorithm, preferred)
 
 
-def _geometry(image_shape, kernel: Kernel, shape: str):
-    """Output shape and the image position of its first element, per axis."""
-    lo, out_shape = [], []
-    for n, s, m in zip(image_shape, kernel.start, kernel.shape):
-        if shape == "same":
-            first, length = 0, n
-        elif shape == "valid":
-            first, length = -s, max(n - m + 1, 0)
-        else:  # full
-            first, length = -(s + m - 1), n + m - 1
-        lo.append(first)
-        out_shape.append(length)
-    return tuple(out_shape), tuple(lo)
+def _choose(p: Plan) -> Plan:
+    """``p`` with its strategy ranked, chosen and prepared."""
+    rows, costs, chosen, why = _rank(p)
+    strategy = strategies("imfilter")[chosen]
+    p = dataclasses.replace(
+        p, strategy=chosen, costs=costs, _ranking=(tuple(rows), why), _impl=strategy
+    )
+    if p.is_complex:
+        return dataclasses.replace(p, loop=f"{chosen} on the real and imaginary parts")
+    if isinstance(p.border, NA):
+        zero = derive(p, border=Fill(0.0))
+        support = None
+        if zero.strategy == "fft":  # its zero-weight places are found by counting taps
+            k = p.kernel
+            ones = type(k)((k.weights != 0).astype(p.compute_dtype), start=k.start)
+            support = derive(zero, kernel=ones)
+        return dataclasses.replace(
+            p,
+            strategy=zero.strategy,
+            loop=f"normalised: {zero.loop}",
+            _prepared=(zero, support),
+            _impl=zero._impl,
+        )
+    if 0 in p.out_shape:
+        return dataclasses.replace(p, loop="nothing to compute: the output is empty")
+    target = p.out_dtype if strategy.writes_any_dtype else p.compute_dtype
+    prepared = strategy.prepare(p, p.image_dtype, target)
+    return dataclasses.replace(p, loop=prepared.loop, _prepared=prepared)
 
 
 def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = None) -> Plan:
     """The plan with another (real, full-ndim) kernel or border; strategy re-chosen."""
     changes = {}
     if kernel is not None:
-        changes.update(kernel=kernel, factors=_axis_factors(kernel))
+        changes.update(kernel=kernel, factors=axis_factors(kernel))
     if border is not None:
         changes["border"] = border
-    p = dataclasses.replace(plan, **changes)
-    costs = {name: s.cost(p) for name, s in STRATEGIES.items() if s.applies(p)}
-    p = dataclasses.replace(p, costs=costs)
-    return dataclasses.replace(p, strategy=choose_strategy(p))
+    return _choose(dataclasses.replace(plan, **changes))
 
 
 # Plans are immutable: repeated calls with the same shapes, dtypes, kernel and
@@ -259,6 +262,7 @@ _CACHE_MAX_TAPS = 4096
 _plan_cache: dict = {}
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 256
+_on_change.append(_plan_cache.clear)  # a registry change can change every choice
 
 
 def _kernel_key(kernel):
@@ -340,7 +344,7 @@ def _make_plan(
         # Small integers in and out: float32 holds every sum to well within the
         # final rounding, and is twice as fast as float64.
         real = np.dtype(np.float32)
-    out_shape, out_lo = _geometry(a.shape, k, shape)
+    out_shape, out_lo = geometry(a.shape, k, shape)
     p = Plan(
         strategy="direct",
         algorithm=algorithm,
@@ -357,20 +361,38 @@ def _make_plan(
         out_dtype=out_dt,
         is_complex=is_complex,
         costs={},
+        asked_dtype=None if dtype is None else np.dtype(dtype),
     )
     return derive(p, kernel=k)
 
 
-def plan(image: ArrayLike, kernel: KernelLike, border: BorderLike = "reflect", **options) -> Plan:
-    """How :func:`imagekit.imfilter` would run this call, without running it.
+def plan(
+    image: ArrayLike,
+    kernel: KernelLike,
+    border: BorderLike = "reflect",
+    *,
+    shape: ShapeMode = "same",
+    algorithm: Algorithm = "auto",
+    channel_axis: int | None = None,
+    axes: Sequence[int] | None = None,
+    dtype: DTypeLike = None,
+) -> Plan:
+    """A plan you can keep: :func:`imagekit.imfilter`'s call, resolved and prepared once.
 
-    Takes the same arguments as :func:`imagekit.imfilter` (except ``out``)
-    and returns the :class:`Plan`, whose ``strategy`` and ``costs`` say
-    which strategy runs and what each applicable one is predicted to cost.
+    Takes the same arguments as :func:`imagekit.imfilter` (except ``out``;
+    ``image`` may be any array of the shape and dtype to come, its values are
+    not read) and returns an immutable :class:`Plan`. ``p(image, out=None)``
+    then filters any image of that shape and dtype, equal to ``imfilter``
+    with the same arguments, with the factors, weights, index maps, fill rows,
+    scratch sizes and (up to 1 MB) the FFT kernel spectrum
+    prepared once. Another shape or dtype raises a ``ValueError``.
+    ``p.strategy``, ``p.loop`` and ``p.costs`` say what runs and what each
+    applicable strategy is predicted to cost; ``p.explain()`` says why.
 
     Examples
     --------
     >>> import numpy as np
+    >>> from imagekit import imfilter
     >>> from imagekit.filtering import plan
     >>> image = np.zeros((512, 512), np.float32)
     >>> plan(image, np.ones((9, 9))).strategy  # rank one: two 9-tap passes
@@ -380,5 +402,24 @@ def plan(image: ArrayLike, kernel: KernelLike, border: BorderLike = "reflect", *
     >>> p = plan(image, np.random.default_rng(0).random((31, 31)))
     >>> p.strategy, sorted(p.costs)
     ('fft', ['direct', 'fft'])
+
+    Keep a plan and run it on many images:
+
+    >>> from imagekit import kernels
+    >>> frames = np.random.default_rng(1).random((3, 128, 128)).astype(np.float32)
+    >>> smooth = plan(frames[0], kernels.gaussian(2.0), "nearest")
+    >>> smooth.loop
+    'separable/2d-sweep'
+    >>> out = np.empty((128, 128), np.float32)
+    >>> all(np.array_equal(smooth(f, out=out), imfilter(f, kernels.gaussian(2.0), "nearest"))
+    ...     for f in frames)
+    True
+    >>> smooth(np.zeros((64, 64), np.float32))
+    Traceback (most recent call last):
+    ...
+    ValueError: this plan was made for images of shape (128, 128) and dtype float32, ...
     """
-    return make_plan(image, kernel, border, **options)
+    return make_plan(
+        image, kernel, border, shape=shape, algorithm=algorithm, channel_axis=channel_axis,
+        axes=axes, dtype=dtype,
+    )  # fmt: skip

@@ -13,16 +13,17 @@ import math
 
 import numpy as np
 
+from ..filtering._costs import plane_axes
 from ..filtering._plan import Plan
+from ..filtering._strategy import Prepared
 from ..filtering.strategies._readonly import readonly
 from ..filtering.strategies._threads import run_tasks
 from ..filtering.strategies.direct import (  # its 2-D loops' preparation, shared here
-    _BLOCK,
-    _plane_args,
-    _plane_axes,
-    _plane_dtypes,
-    _plane_kernel,
-    _plane_maps,
+    DIRECT,
+    _row_args,
+    _Rows,
+    _rows_loop,
+    _view3,
     run_geometry,
 )
 from ._loops import kernel_gradient as kg2
@@ -38,19 +39,30 @@ def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
     """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
     kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
     kernel over two adjacent axes."""
-    a0 = _plane_axes(plan)
+    a0 = plane_axes(plan)
     dtype = plan.compute_dtype
     if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
         return None
     k = plan.kernel
     my, mx = k.shape[a0], k.shape[a0 + 1]
-    img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, dtype)
-    g = np.ascontiguousarray(grad, dtype)
-    g3 = g.reshape(batch, g.shape[a0], math.prod(g.shape[a0 + 1 :]))
-    tasks = batch * -(-g.shape[a0] // _BLOCK)
+    r = _gradient_rows(plan, a0, dtype)
+    img3 = _view3(np.ascontiguousarray(image, dtype), a0)
+    g3 = _view3(np.ascontiguousarray(grad, dtype), a0)
+    inner = math.prod(image.shape[a0 + 2 :])
+    tasks = img3.shape[0] * -(-g3.shape[1] // r.block)
     partial = np.zeros((max(tasks, 1), my * mx), np.float64)
-    args = (readonly(img3), rowmap, readonly(fillrow), colmap, dtype.type(fill), readonly(g3))
-    return tasks, (*args, dx, my, inner, _BLOCK, partial), partial, (my, mx) == (3, 3)
+    args = (readonly(img3), r.rowmap, r.fillrow, r.colmap, dtype.type(r.fill), readonly(g3))
+    return tasks, (*args, r.dx, my, inner, r.block, partial), partial, (my, mx) == (3, 3)
+
+
+def _gradient_rows(plan: Plan, a0: int, dtype) -> _Rows:
+    """The row maps for the kernel gradient: the plan's own when its loop has them."""
+    prepared = plan._prepared
+    if type(prepared) is Prepared and isinstance(prepared.state, _Rows):
+        r = prepared.state
+        if r.a0 == a0 and r.src == dtype:
+            return r
+    return DIRECT.rows(plan, a0, dtype, dtype)
 
 
 def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=None):
@@ -69,9 +81,9 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
     fwd = None
     if fuse is not None:
         plan2, image2, out2 = fuse
-        a0, dtypes = _plane_dtypes(plan2, image2.dtype, out2.dtype)
-        if dtypes is not None and out2.flags.c_contiguous and out2.size:
-            fwd = _plane_args(image2, plan2, out2, a0, *dtypes)
+        r = plan2.prepared_for(image2.dtype, out2.dtype).state
+        if isinstance(r, _Rows) and out2.flags.c_contiguous and out2.size:
+            fwd = (*_row_args(image2, plan2, out2, r), r.dense3)
     work = grad.size * math.prod(k.shape)
     if fwd is not None and fwd[0] == tasks:
         if fwd[3]:  # a full 3x3 (and so is the kernel)
@@ -81,7 +93,7 @@ def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=
         run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
     else:
         if fwd is not None:
-            run_tasks(_plane_kernel(fwd[3]), fwd[0], *fwd[1], work=fwd[2])
+            run_tasks(_rows_loop(fwd[3]), fwd[0], *fwd[1], work=fwd[2])
         kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
         run_tasks(kgrad, tasks, *args, work=work)
     return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)

@@ -21,6 +21,7 @@ image) - corr(g N / D**2, mask)``.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,13 +33,17 @@ from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
 from ..filtering._imfilter import imfilter
-from ..filtering._plan import STRATEGIES, make_plan
+from ..filtering._plan import make_plan
 from ..kernels import Kernel
 from ._kernel_gradient import kernel_gradient, kernel_gradient_plane
 from ._pad_adjoint import fold, fold_frame, frame_covers
 
 __all__ = ["imfilter_vjp"]
 _ws = Workspace(__name__)  # this module's temporaries
+
+# The image gradient's plan for each forward plan (g has its shape and dtype),
+# kept beside the forward plan for as long as it lives.
+_mirror_plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 # Kernels with more taps than this get their gradient through an FFT correlation.
 _TAP_LOOP_MAX = 64
@@ -53,7 +58,7 @@ def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
     rev = w[(slice(None, None, -1),) * w.ndim]
     plan = make_plan(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
     out = _ws.buffer("window_grad", plan.out_shape, plan.compute_dtype)
-    STRATEGIES[plan.strategy].run(g, plan, out)
+    plan.run_real(g, out)
     return out
 
 
@@ -165,8 +170,9 @@ def _fused_grads(a, plan, g, w):
         return None, None
     fuse = None
     if _folds_frame(plan):
-        # the image gradient's plan, made once per forward plan (g has its shape and dtype)
-        mplan = plan.derived("vjp_mirror", lambda: make_plan(g, _mirrored(plan, w), Fill(0.0)))
+        mplan = _mirror_plans.get(plan)
+        if mplan is None:
+            mplan = _mirror_plans[plan] = make_plan(g, _mirrored(plan, w), Fill(0.0))
         if mplan.strategy == "direct":
             gi = recycled_empty(mplan.out_shape, mplan.out_dtype)  # a result: see _recycle
             fuse = (mplan, g, gi)

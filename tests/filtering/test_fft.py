@@ -13,13 +13,17 @@ from tests._oracles import BORDERS, assert_close
 
 @pytest.mark.parametrize("border", [*BORDERS, 1.5])
 @pytest.mark.parametrize("mode", ["same", "valid", "full"])
-def test_tiled_and_slabbed_fft_equals_direct(border, mode, monkeypatch):
-    monkeypatch.setattr(fft, "SLAB_BYTES", 40_000)  # many slabs
+def test_tiled_and_slabbed_fft_equals_direct(border, mode):
+    many_slabs = fft.Fft(max_slab_bytes=40_000, min_slab_bytes=40_000)
     rng = np.random.default_rng(0)
     image = rng.random((150, 70, 2))
     kernel = Kernel(rng.random((9, 6)), start=(-2, -5))
     kw = dict(shape=mode, channel_axis=-1)
-    got = imfilter(image, kernel, border, algorithm="fft", **kw)
+    p = plan(image, kernel, border, algorithm="fft", **kw)
+    got = np.empty(p.out_shape)
+    prepared = many_slabs.prepare(p, image.dtype, got.dtype)
+    assert prepared.state[-1] == 40_000
+    many_slabs.run(prepared, image, got)
     assert_close(got, imfilter(image, kernel, border, algorithm="direct", **kw))
 
 

@@ -193,7 +193,7 @@ def test_tiles_equal_torch_on_a_cnn_layer(algorithm, seed, shape, c_in, c_out):
 
 def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     from imagekit.filtering._filterbank import layout
-    from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
+    from imagekit.filtering._filterbank_plan import choose_filterbank_strategy
     from imagekit.filtering._loops.primitives import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
@@ -222,18 +222,20 @@ def test_direct_strategy_on_fewer_outputs_than_a_tile(spatial):
 @pytest.mark.parametrize("border", [*BORDERS, 1.5])
 @pytest.mark.parametrize("shape", ["same", "valid", "full"])
 @pytest.mark.parametrize("kshape", [(3, 3), (3, 4), (5, 2)])
-def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape, monkeypatch):
+def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape):
     # wide enough for the in-place reads: windows inside the image read it, the
     # rows above and below and the columns near the rows' ends their own grids
-    from imagekit.filtering import _filterbank, _filterbank_direct
+    from imagekit.filtering import plan_filterbank
+    from imagekit.filtering.strategies.bank import BankTiles
 
     rng = np.random.default_rng(8)
     image = rng.random((2, 12, 41, 3)).astype(np.float32)  # a batch of two
-    monkeypatch.setattr(_filterbank_direct, "_IN_PLACE_BYTES", 0)  # small as it is
+    tiles = BankTiles(in_place_bytes=0)  # small as it is
     bank = (rng.random((*kshape, 3, 70)) - 0.5).astype(np.float32)
-    lay = _filterbank.layout(image, bank, border, shape=shape, batch_axis=0)
-    assert _filterbank_direct._geometry(lay, 2).mode == 1
-    got = filterbank(image, bank, border, shape=shape, batch_axis=0, algorithm="direct")
+    p = plan_filterbank(image, bank, border, shape=shape, batch_axis=0, algorithm="direct")
+    prepared = tiles.prepare(p, np.float32, np.float32)
+    assert prepared.loop == "bank-tiles/in-place-2d"
+    got = tiles.run(prepared, p.layout.to_channels_last(image))
     wide = (image.astype(np.float64), bank.astype(np.float64))
     for b in range(2):
         assert_close(got[b], double_loop(wide[0][b], wide[1], border, shape))

@@ -86,7 +86,7 @@ def test_winograd_takes_3x3_kernels_on_2d_images_only(kshape):
 
 def test_auto_picks_winograd_for_wide_3x3_layers():
     from imagekit.filtering._filterbank import layout
-    from imagekit.filtering._filterbank_choice import choose_filterbank_strategy
+    from imagekit.filtering._filterbank_plan import choose_filterbank_strategy
     from imagekit.filtering._loops.primitives import avx512
 
     def pick(n, c_in, c_out, k=3):

@@ -13,8 +13,10 @@ plan as in memory, made for a stand-in of the image's shape and dtype.
 Strategies are array operations, no hand-written kernels: ``direct`` adds
 one shifted, weighted view of the extended image per non-zero tap (each a
 fused device operation), ``separable`` does so along one axis at a time,
-and ``fft`` multiplies real transforms (``xp.fft``). ``auto`` uses a simple
-rule by tap counts (see :func:`choose`), not yet measured on a GPU.
+and ``fft`` multiplies real transforms (``xp.fft``). They are strategies of
+the ``'imfilter-device'`` operation in the same registry as the in-memory
+ones, ranked by the same planner (see :func:`choose`); their costs are tap
+counts, a rule of thumb not yet measured on a GPU.
 """
 
 from __future__ import annotations
@@ -25,13 +27,23 @@ import numpy as np
 
 from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
+from .._geometry import extends_along_two_axes
+from .._registry import rank, strategies
+from .._strategy import Prepared, Strategy
 
-__all__ = ["cast", "choose", "extend", "finish", "imfilter", "magnitude", "namespace", "padarray"]
-
-# 'auto' on a device: direct up to this many non-zero taps, then FFT (unless
-# separable passes need fewer taps). A rule of thumb for launch-bound small
-# kernels and bandwidth-bound large ones, not a measured cost model.
-DIRECT_TAPS = 49
+__all__ = [
+    "DEVICE_DIRECT",
+    "DEVICE_FFT",
+    "DEVICE_SEPARABLE",
+    "cast",
+    "choose",
+    "extend",
+    "finish",
+    "imfilter",
+    "magnitude",
+    "namespace",
+    "padarray",
+]
 
 
 def namespace(x):
@@ -118,22 +130,15 @@ def magnitude(gradients):
 
 
 def choose(plan) -> str:
-    """The device strategy: the one asked for, or for ``'auto'`` a rule by tap counts."""
+    """The device strategy's ``algorithm`` name: the one asked for, or for ``'auto'``
+    the cheapest by the device strategies' tap counts."""
     if plan.algorithm == "iir":
         raise ValueError("algorithm='iir' (the recursive Gaussian) runs on NumPy arrays only")
-    if plan.algorithm != "auto":
-        if plan.algorithm == "separable" and plan.factors is None:
-            from .._plan import _extends_along_two_axes
-
-            if not _extends_along_two_axes(plan.kernel):
-                return "direct"  # one pass either way, as in memory
-            raise ValueError("algorithm='separable' needs a separable kernel")
-        return plan.algorithm
-    taps = int(np.count_nonzero(plan.kernel.weights))
-    passes = sum(k.size for _, k in plan.factors) if plan.factors else taps
-    if plan.factors and passes < taps:
-        return "separable"
-    return "direct" if taps <= DIRECT_TAPS else "fft"
+    if plan.algorithm == "separable" and plan.factors is None:
+        if not extends_along_two_axes(plan.kernel):
+            return "direct"  # one pass either way, as in memory
+    _, _, name, _ = rank("imfilter-device", plan, plan.algorithm)
+    return strategies("imfilter-device")[name].algorithm
 
 
 def _direct(xp, ext, weights: np.ndarray, out_shape):
@@ -186,6 +191,84 @@ def _fft(xp, ext, weights: np.ndarray, out_shape):
     return c[valid]
 
 
+class _Device(Strategy):
+    """A device strategy: array operations in the input's namespace. Its cost is a tap
+    count (a launch-bound rule of thumb); ``run(prepared, xp, ext)`` returns the
+    'valid' correlation of the extended image ``ext``."""
+
+    operation = "imfilter-device"
+
+    def prepare(self, plan, image_dtype, out_dtype):
+        return Prepared(self.name + "/array-ops", plan, np.dtype(image_dtype), np.dtype(out_dtype))
+
+
+class DeviceDirect(_Device):
+    """One shifted, weighted view of the extended image per non-zero tap; for
+    ``'auto'`` up to ``max_taps`` taps."""
+
+    name, algorithm = "device-direct", "direct"
+
+    def __init__(self, max_taps: int = 49):
+        self.max_taps = max_taps
+
+    def why_not_auto(self, plan):
+        if np.count_nonzero(plan.kernel.weights) > self.max_taps:
+            return f"not for auto: more than {self.max_taps} taps, the FFT takes them"
+        return None
+
+    def cost(self, plan):
+        return float(np.count_nonzero(plan.kernel.weights))
+
+    def run(self, prepared, xp, ext):
+        p = prepared.plan
+        return _direct(xp, ext, p.kernel.weights, p.out_shape)
+
+
+class DeviceSeparable(_Device):
+    """The direct loop along one axis at a time."""
+
+    name, algorithm = "device-separable", "separable"
+
+    def why_not(self, plan):
+        if plan.factors is None:
+            return "needs a separable kernel"
+        return None
+
+    def cost(self, plan):
+        return float(sum(k.size for _, k in plan.factors))
+
+    def run(self, prepared, xp, ext):
+        p = prepared.plan
+        return _separable(xp, ext, p.factors, p.out_shape)
+
+
+class DeviceFft(_Device):
+    """Products of transforms (``xp.fft``); for ``'auto'`` past ``DeviceDirect``'s
+    ``max_taps`` taps (its cost counts taps, as the direct one's)."""
+
+    name, algorithm = "device-fft", "fft"
+
+    def why_not_auto(self, plan):
+        if np.count_nonzero(plan.kernel.weights) <= DEVICE_DIRECT.max_taps:
+            return (
+                f"not for auto: {DEVICE_DIRECT.max_taps} taps or fewer, the direct loop takes them"
+            )
+        return None
+
+    def cost(self, plan):
+        return float(np.count_nonzero(plan.kernel.weights))
+
+    def run(self, prepared, xp, ext):
+        p = prepared.plan
+        return _fft(xp, ext, p.kernel.weights, p.out_shape)
+
+
+DEVICE_DIRECT = DeviceDirect()
+DEVICE_SEPARABLE = DeviceSeparable()
+DEVICE_FFT = DeviceFft()
+_BY_ALGORITHM = {s.algorithm: s for s in (DEVICE_DIRECT, DEVICE_SEPARABLE, DEVICE_FFT)}
+
+
 def _filter(xp, a, plan, border, fill, strategy):
     """``a`` (compute dtype, on the device) correlated by the plan's kernel: 'valid'
     over its extension by ``border``."""
@@ -193,11 +276,8 @@ def _filter(xp, a, plan, border, fill, strategy):
     lo = [o + s for o, s in zip(plan.out_lo, k.start)]
     hi = [x + n + m - 1 for x, n, m in zip(lo, plan.out_shape, k.shape)]
     ext = extend(xp, a, border, lo, hi, fill)
-    if strategy == "separable":
-        return _separable(xp, ext, plan.factors, plan.out_shape)
-    if strategy == "fft":
-        return _fft(xp, ext, k.weights, plan.out_shape)
-    return _direct(xp, ext, k.weights, plan.out_shape)
+    runner = _BY_ALGORITHM[strategy]
+    return runner.run(runner.prepare(plan, plan.compute_dtype, plan.compute_dtype), xp, ext)
 
 
 def na_terms(xp, a, plan, strategy):

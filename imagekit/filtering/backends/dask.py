@@ -252,8 +252,8 @@ def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     from functools import partial
 
     from ..._dtypes import output_dtype
-    from .._filterbank import filterbank as run
     from .._filterbank import layout
+    from .._filterbank_plan import filterbank as run
 
     if out is not None:
         raise TypeError("out= is not supported for Dask arrays: the result is lazy")

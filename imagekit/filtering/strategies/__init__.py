@@ -1,7 +1,9 @@
-"""Filtering strategies: each module exposes ``correlate(image, plan, out)``.
+"""Filtering strategies: one module each, with one :class:`Strategy` object.
 
-``image`` is a real array (any layout and numeric dtype), ``plan`` a
-:class:`~imagekit.filtering.Plan` with a real kernel and a ``Pad`` or
-``Fill`` border, ``out`` a C-contiguous float32/float64 array of
-``plan.out_shape``. The planner (``_plan.STRATEGIES``) registers them.
+Each object (``direct.DIRECT``, ``separable.SEPARABLE``, ``fft.FFT``,
+``iir.IIR``; filterbank's in ``bank.py``) owns its applicability
+(``why_not``), its cost model, what it prepares once per plan and the loops
+it runs (see
+``imagekit/filtering/_strategy.py``); ``_registry.BUILTIN`` lists them. The
+``_*_kernels`` modules hold the numba loops.
 """

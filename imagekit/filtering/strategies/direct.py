@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,74 +22,98 @@ from ..._workspace import Workspace
 from ...borders import Border, Fill
 from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
-from .._costs import fused_dtypes, plane_axes
+from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
 from .._loops.runs import correlate_runs
-from .._plan import Plan
+from .._strategy import Prepared, Strategy
 from ._readonly import readonly
 from ._threads import run_tasks
 
-__all__ = ["WRITES_ANY_DTYPE", "correlate", "correlate_window", "run_geometry"]
+if TYPE_CHECKING:
+    from .._plan import Plan
+
+__all__ = ["DIRECT", "Direct", "correlate", "correlate_window", "run_geometry"]
+
 _ws = Workspace(__name__)  # this module's temporaries
-
-# `correlate` accepts an `out` of any real dtype and casts into it.
-WRITES_ANY_DTYPE = True
-# Output rows per task of the in-place 2-D loop.
-_BLOCK = 8
-
-
-def _wide(mx: int, n_cols: int, weights: np.ndarray) -> bool:
-    """Whether to extend each image row once rather than handle edge columns tap by
-    tap: when the edge work (about ``mx * (mx - 1)`` scalar taps per kernel row)
-    outweighs copying the row (measured: 5 edge taps cost about a column's copy).
-    Mostly-zero kernels keep the tap-by-tap path, which skips zeros."""
-    return 5 * mx * (mx - 1) > n_cols and np.count_nonzero(weights) >= 0.75 * weights.size
-
 
 # Elements per task: a run piece and its source rows stay in L1/L2.
 _CHUNK = 4096
 
 
-def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype).
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """What the 2-D in-place loops need but the image: axes, dtypes, maps, weights."""
 
-    A kernel over two adjacent axes (images, channels-last colour, slices)
-    runs in place on the image (``_loops.plane``), casting into ``out``;
-    any other goes through the extended window and the run loop.
+    a0: int
+    src: np.dtype
+    acc: np.dtype
+    rowmap: np.ndarray
+    colmap: np.ndarray
+    dx: np.ndarray
+    fillrow: np.ndarray
+    fill: float
+    weights: np.ndarray
+    dense3: bool
+    wide: bool
+    taps: int
+    bounds: tuple  # (integer, lo, hi) of an integer output, else (None, None, None)
+    block: int
+
+
+class Direct(Strategy):
+    """One N-D pass over the extended image; a kernel over two adjacent axes runs
+    in place on the image, as rows through index maps.
+
+    Loops: ``direct/3x3-rows`` (a full 3x3 kernel), ``direct/2d-rows`` (any
+    other kernel over two adjacent axes; ``-wide`` when each row is extended
+    once rather than its edge columns handled tap by tap), ``direct/runs``
+    (any kernel, on the extended window, in runs of contiguous values).
+
+    Parameters
+    ----------
+    fused_types : tuple of (source, accumulator, output) dtype names
+        The dtype combinations the 2-D loops are compiled for.
+    wide_ratio, wide_density : float
+        Extend each row once when ``wide_ratio * mx * (mx - 1)`` edge taps
+        exceed the row's length and at least ``wide_density`` of the taps
+        are non-zero (mostly-zero kernels keep the edge path, which skips
+        zeros).
+    block : int
+        Output rows per task of the 2-D loops.
     """
-    if out.size == 0:
-        return
-    a0, dtypes = _plane_dtypes(plan, image.dtype, out.dtype)
-    if dtypes is not None and out.flags.c_contiguous:
-        _plane(image, plan, out, a0, *dtypes)
-        return
-    if out.dtype != plan.compute_dtype:
-        buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
-        correlate_window(image, plan.kernel, plan.border, plan.window(), buffer)
-        cast_into(buffer, out)
-        return
-    correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
+    name = algorithm = "direct"
+    writes_any_dtype = True
 
-def _plane_axes(plan: Plan):
-    """``plane_axes(plan)``, kept with the plan (it is on every call's path)."""
-    return plan.derived("plane_axes", lambda: plane_axes(plan))
+    def __init__(self, fused_types=FUSED_TYPES, wide_ratio=5.0, wide_density=0.75, block=8):
+        self.fused_types = fused_types
+        self.wide_ratio = wide_ratio
+        self.wide_density = wide_density
+        self.block = block
 
+    def in_place(self, plan: Plan, image_dtype, out_dtype):
+        """``(a0, (source, accumulator))`` of the 2-D loops for these dtypes, or None."""
+        a0 = plane_axes(plan)
+        if a0 is None:
+            return None
+        dtypes = fused_dtypes(plan, image_dtype, out_dtype, self.fused_types)
+        return None if dtypes is None else (a0, dtypes)
 
-def _plane_dtypes(plan: Plan, image_dtype, out_dtype):
-    """``(a0, (source, accumulator dtypes))`` of the 2-D loops, or ``(a0, None)``, kept
-    with the plan."""
+    def cost(self, plan: Plan) -> float:
+        n_out = float(np.prod(plan.out_shape))
+        taps = float(np.count_nonzero(plan.kernel.weights))
+        if self.in_place(plan, plan.image_dtype, plan.out_dtype) is not None:
+            # the 2-D loop reads the image itself and casts into the output
+            return COST["call"] + scale(plan) * COST["tap"] * n_out * taps
+        n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
+        work = COST["copy"] * n_in + COST["tap"] * n_out * taps
+        return COST["call"] + scale(plan) * work + cast_cost(plan)
 
-    def make():
-        a0 = _plane_axes(plan)
-        return a0, (fused_dtypes(plan, image_dtype, out_dtype) if a0 is not None else None)
+    def _wide(self, mx: int, n_cols: int, weights: np.ndarray) -> bool:
+        dense = np.count_nonzero(weights) >= self.wide_density * weights.size
+        return self.wide_ratio * mx * (mx - 1) > n_cols and bool(dense)
 
-    return plan.derived(("plane", np.dtype(image_dtype), np.dtype(out_dtype)), make)
-
-
-def _plane_geometry(plan: Plan, a0: int, src_dtype):
-    """Row map, column map, column offsets, fill row and fill value of the 2-D loops."""
-
-    def make():
+    def rows(self, plan: Plan, a0: int, src_dtype, acc_dtype) -> _Rows:
+        """The 2-D loops' maps and weights for ``plan`` (see :class:`_Rows`)."""
         a1 = a0 + 1
         k = plan.kernel
         my, mx = k.shape[a0], k.shape[a1]
@@ -97,70 +123,75 @@ def _plane_geometry(plan: Plan, a0: int, src_dtype):
         dx = plan.out_lo[a1] + k.start[a1] + np.arange(mx, dtype=np.int64)
         colmap = pad_indices(shape[a1], int(dx[0]), plan.out_shape[a1] + int(dx[-1]), plan.border)
         fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
-        fillrow = np.full(int(np.prod(shape[a0 + 1 :])), fill, src_dtype)
-        return rowmap, colmap, dx, readonly(fillrow), fill
+        fillrow = readonly(np.full(int(np.prod(shape[a0 + 1 :])), fill, src_dtype))
+        acc_dtype = np.dtype(acc_dtype)
+        return _Rows(
+            a0, np.dtype(src_dtype), acc_dtype, rowmap, colmap, dx, fillrow, fill,
+            k.weights.reshape(my, mx).astype(acc_dtype),
+            (my, mx) == (3, 3) and bool(np.all(k.weights != 0)),
+            self._wide(mx, plan.out_shape[a1], k.weights),
+            int(np.count_nonzero(k.weights)),
+            (None, None, None), self.block,
+        )  # fmt: skip
 
-    return plan.derived(("geometry", a0, np.dtype(src_dtype)), make)
+    def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
+        image_dtype, out_dtype = np.dtype(image_dtype), np.dtype(out_dtype)
+        found = self.in_place(plan, image_dtype, out_dtype)
+        if found is None:
+            return Prepared("direct/runs", plan, image_dtype, out_dtype)
+        a0, (src, acc) = found
+        r = self.rows(plan, a0, src, acc)
+        if out_dtype.kind in "iu":
+            info = np.iinfo(out_dtype)
+            # None: numba leaves out the integer paths and the rounding
+            r = replace(r, bounds=(True, acc.type(info.min), acc.type(info.max)))
+        loop = "direct/3x3-rows" if r.dense3 else "direct/2d-rows" + ("-wide" if r.wide else "")
+        return Prepared(loop, plan, image_dtype, out_dtype, r)
+
+    def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        if out.size == 0:
+            return
+        plan, r = prepared.plan, prepared.state
+        if r is not None and out.flags.c_contiguous:
+            tasks, args, work = _row_args(image, plan, out, r)
+            run_tasks(_rows_loop(r.dense3), tasks, *args, work=work)
+        elif out.dtype != plan.compute_dtype:
+            buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
+            correlate_window(image, plan.kernel, plan.border, plan.window(), buffer)
+            cast_into(buffer, out)
+        else:
+            correlate_window(image, plan.kernel, plan.border, plan.window(), out)
 
 
-def _plane_maps(image: np.ndarray, plan: Plan, a0: int, src_dtype):
-    """The 2-D loops' view of the image, ``(batch, rows, cols * inner)``, and its maps:
-    the image row of each extended row, the image column of each extended column
-    (-1: the fill), the kernel's column offsets, and the fill row."""
-    rowmap, colmap, dx, fillrow, fill = _plane_geometry(plan, a0, src_dtype)
-    img = np.ascontiguousarray(image, dtype=src_dtype)
-    batch = math.prod(img.shape[:a0])
+DIRECT = Direct()
+
+
+def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+    """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype),
+    preparing the loop for this call."""
+    DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
+
+
+def _view3(a: np.ndarray, a0: int) -> np.ndarray:
+    """``a`` as ``(batch, rows, cols * inner)`` around axis ``a0``."""
     # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
-    img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
-    inner = math.prod(img.shape[a0 + 2 :])
-    return img3, rowmap, colmap, dx, fillrow, fill, batch, inner
+    return a.reshape(math.prod(a.shape[:a0]), a.shape[a0], math.prod(a.shape[a0 + 1 :]))
 
 
-def _plane_args(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
-    """``(tasks, args, work, dense3)`` of ``direct2_rows`` or ``dense3_rows`` for this
-    plan (see ``_plane``); ``dense3``: a full 3x3 kernel (``dense3_rows``)."""
-    a1 = a0 + 1
-    k = plan.kernel
-    img3, rowmap, colmap, dx, fillrow, fill, batch, inner = _plane_maps(image, plan, a0, src_dtype)
-    dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
-    integer = out.dtype.kind in "iu"
-    lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-
-    def make():
-        my, mx = k.shape[a0], k.shape[a1]
-        weights = k.weights.reshape(my, mx).astype(acc_dtype)
-        dense3 = (my, mx) == (3, 3) and bool(np.all(k.weights != 0))
-        wide = _wide(mx, plan.out_shape[a1], k.weights)
-        return weights, dense3, wide, np.count_nonzero(k.weights)
-
-    weights, dense3, wide, taps = plan.derived(("weights", a0, np.dtype(acc_dtype)), make)
+def _row_args(image: np.ndarray, plan: Plan, out: np.ndarray, r: _Rows):
+    """``(tasks, args, work)`` of ``direct2_rows`` or ``dense3_rows``."""
+    img3 = _view3(np.ascontiguousarray(image, dtype=r.src), r.a0)
+    dst3 = _view3(out, r.a0)
+    inner = math.prod(image.shape[r.a0 + 2 :])
     args = (
-        readonly(img3),
-        rowmap,
-        fillrow,
-        colmap,
-        acc_dtype.type(fill),
-        weights,  # numba takes it writeable; no kernel writes it
-        dx,
-        dst3,
-        inner,
-        True if integer else None,  # None: numba leaves out the integer paths
-        acc_dtype.type(lo) if integer else None,  # None: numba leaves out the rounding
-        acc_dtype.type(hi) if integer else None,
-        _BLOCK,
-        dense3,
-        wide,
-    )
-    return batch * -(-out.shape[a0] // _BLOCK), args, out.size * taps, dense3
+        readonly(img3), r.rowmap, r.fillrow, r.colmap, r.acc.type(r.fill),
+        r.weights,  # numba takes it writeable; no kernel writes it
+        r.dx, dst3, inner, *r.bounds, r.block, r.dense3, r.wide,
+    )  # fmt: skip
+    return dst3.shape[0] * -(-out.shape[r.a0] // r.block), args, out.size * r.taps
 
 
-def _plane(image: np.ndarray, plan: Plan, out: np.ndarray, a0: int, src_dtype, acc_dtype):
-    """The 2-D in-place loop: rows through an index map, edge columns through another."""
-    tasks, args, work, dense3 = _plane_args(image, plan, out, a0, src_dtype, acc_dtype)
-    run_tasks(_plane_kernel(dense3), tasks, *args, work=work)
-
-
-def _plane_kernel(dense3: bool):
+def _rows_loop(dense3: bool):
     """The 2-D loop: ``dense3_rows`` for a full 3x3 kernel, else ``direct2_rows`` (two
     functions, so a first call compiles only its own)."""
     return _loops()[0 if dense3 else 1]
@@ -168,8 +199,7 @@ def _plane_kernel(dense3: bool):
 
 @functools.cache
 def _loops():
-    """``(dense3_rows, direct2_rows)``, imported on first use (numba loads with them):
-    an import statement on every call cost 1.5 us of a small call's ~18."""
+    """``(dense3_rows, direct2_rows)``, imported on first use (numba loads with them)."""
     from .._loops.plane import dense3_rows, direct2_rows
 
     return dense3_rows, direct2_rows

@@ -13,47 +13,130 @@ The output is cut into tiles of ``B`` values per transformed axis
 the transform work per output value; small outputs are one tile. All the
 tiles of a slab are transformed in one batched call, with the kernel's
 spectrum computed once at the tile size. Slabs along the first transformed
-axis bound memory to a few times the slab size (``slab_bytes``: an eighth of
-the image, from 1 to 8 MB), so the peak stays under 4x the input. Axes the kernel does not
+axis bound memory to a few times the slab size (``Fft.slab_bytes``: an eighth
+of the image, from 1 to 8 MB), so the peak stays under 4x the input. Axes the kernel does not
 extend along (channels, unfiltered axes) are batched, not transformed.
 
 The slabs run on all threads, each slab's transforms on one (scipy.fft and
 numpy release the GIL), so the extension, the spectrum product and the
-untiling copies run in parallel too: W4 (2048², 31x31) went from 26-45 ms,
-with scipy.fft's own threads inside each slab, to 21-24 ms, and the page
-faults of the transforms' outputs (up to 4,500 a call, depending on what the
-process had allocated before) went with it.
+untiling copies run in parallel too, and the transforms' outputs stay
+small enough to be reused rather than faulted in afresh.
 
-NaN or inf in the image would spread over the whole output through the
-transform; such images are filtered by the direct strategy instead, so they
-stay local (ImageFiltering.jl guards the same way).
+The loop is ``fft/overlap-save`` (``fft/scaled-copy`` for a single tap);
+its tile lengths, and the kernel's spectrum when it is at most
+``Fft.spectrum_bytes``, are prepared with the plan. NaN or inf in the image
+would spread over the whole output through the transform; such images are
+filtered by the direct strategy instead, so they stay local
+(ImageFiltering.jl guards the same way): the one choice made on the
+image's values, at run time.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.fft as sfft
 from numpy.lib.stride_tricks import as_strided
 
 from ...borders._pad import extend
-from .._plan import Plan
+from .._costs import COST, cast_cost, scale
+from .._strategy import Prepared, Strategy
 from ._threads import run_tasks, threads
+from .direct import DIRECT
 
-__all__ = ["SLAB_BYTES", "correlate", "fft_shape", "tile_lengths"]
+if TYPE_CHECKING:
+    from .._plan import Plan
 
-# Extended input per slab, in bytes: bounds the strategy's working memory (a few
-# slabs: tiles, spectra, results) to a fraction of the image beside the output —
-# an eighth of the image, between 1 and 8 MB (larger slabs measured slower: cache).
-SLAB_BYTES = 8 * 2**20
-MIN_SLAB_BYTES = 2**20
+__all__ = ["FFT", "Fft", "correlate", "fft_shape", "tile_lengths"]
 
 
-def slab_bytes(image_bytes: int) -> int:
-    """Extended input per slab for an image of ``image_bytes``."""
-    return int(min(SLAB_BYTES, max(MIN_SLAB_BYTES, image_bytes // 8)))
+class Fft(Strategy):
+    """Correlation as a product of real spectra, in overlap-save tiles (see the module).
+
+    Parameters
+    ----------
+    spectrum_bytes : int
+        The kernel's spectrum is prepared with the plan when it takes at most
+        this many bytes (a plan keeps it, and imfilter keeps up to 256 plans);
+        a larger one is made on each call.
+    max_slab_bytes, min_slab_bytes : int
+        Extended input per slab: an eighth of the image, within these bounds.
+        This bounds the working memory (a few slabs: tiles, spectra, results)
+        to a fraction of the image beside the output; larger slabs run slower
+        (cache).
+    """
+
+    name = algorithm = "fft"
+
+    def __init__(self, spectrum_bytes=2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
+        self.spectrum_bytes = spectrum_bytes
+        self.max_slab_bytes = max_slab_bytes
+        self.min_slab_bytes = min_slab_bytes
+
+    def slab_bytes(self, image_bytes: int) -> int:
+        """Extended input per slab for an image of ``image_bytes``."""
+        return int(min(self.max_slab_bytes, max(self.min_slab_bytes, image_bytes // 8)))
+
+    def cost(self, plan: Plan) -> float:
+        k = plan.kernel
+        axes = [d for d, m in enumerate(k.shape) if m > 1]
+        if not axes:
+            return DIRECT.cost(plan)
+        lo, hi = plan.window()
+        window = [b - a for a, b in zip(lo, hi)]
+        n_fft, tiles = 1.0, 1.0
+        for d in axes:
+            L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes))
+            n_fft *= L
+            tiles *= -(-plan.out_shape[d] // B)
+        batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
+        n_in = float(np.prod(window))
+        work = COST["copy"] * n_in + COST["fft"] * batch * tiles * n_fft * np.log2(n_fft)
+        return COST["fft_call"] + scale(plan) * work + cast_cost(plan)
+
+    def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
+        image_dtype, out_dtype = np.dtype(image_dtype), np.dtype(out_dtype)
+        k = plan.kernel
+        axes = [d for d, m in enumerate(k.shape) if m > 1]
+        if not axes:
+            return Prepared("fft/scaled-copy", plan, image_dtype, out_dtype)
+        tiles = [tile_lengths(k.shape[d], plan.out_shape[d], len(axes)) for d in axes]
+        lengths = tuple(L for L, _ in tiles)
+        spectrum = None
+        size = math.prod(lengths[:-1]) * (lengths[-1] // 2 + 1) * 2 * out_dtype.itemsize
+        if size <= self.spectrum_bytes:
+            spectrum = _spectrum(k, axes, lengths, out_dtype)
+            spectrum.flags.writeable = False
+        image_bytes = math.prod(plan.image_shape) * image_dtype.itemsize
+        state = (axes, lengths, tuple(B for _, B in tiles), spectrum, self.slab_bytes(image_bytes))
+        return Prepared("fft/overlap-save", plan, image_dtype, out_dtype, state)
+
+    def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        if out.size == 0:
+            return
+        plan = prepared.plan
+        if image.dtype.kind == "f" and not np.isfinite(image).all():
+            DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
+            return
+        if prepared.state is None:  # a single tap: a scaled, shifted copy
+            lo, hi = plan.window()
+            src = extend(image, plan.border, lo, hi, dtype=out.dtype)
+            np.multiply(src, plan.kernel.weights.reshape(()), out=out)
+            return
+        _overlap_save(image, plan, out, *prepared.state)
+
+
+FFT = Fft()
+
+
+def _spectrum(k, axes, lengths, dtype) -> np.ndarray:
+    """The spectrum of the reversed kernel at the tile lengths."""
+    rev = np.ascontiguousarray(k.weights[(slice(None, None, -1),) * k.ndim], dtype=dtype)
+    rev = rev.reshape([k.shape[d] for d in axes])
+    return sfft.rfftn(rev, s=lengths, workers=-1)
 
 
 def _work_per_output(L: int, B: int, k: int) -> float:
@@ -124,27 +207,18 @@ def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
 
 
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the correlation of ``image`` with ``plan.kernel`` into ``out``."""
-    if out.size == 0:
-        return
-    if image.dtype.kind == "f" and not np.isfinite(image).all():
-        from .direct import correlate as direct
+    """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (float32 or
+    float64), preparing the transform for this call."""
+    FFT.run(FFT.prepare(plan, image.dtype, out.dtype), image, out)
 
-        direct(image, plan, out)
-        return
+
+def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> None:
+    """The tiles of every slab into ``out``."""
     k = plan.kernel
-    axes = [d for d, m in enumerate(k.shape) if m > 1]
     lo, hi = plan.window()
-    if not axes:  # a single tap: a scaled, shifted copy
-        src = extend(image, plan.border, lo, hi, dtype=out.dtype)
-        np.multiply(src, k.weights.reshape(()), out=out)
-        return
-    kk = len(axes)
-    lengths, blocks = zip(*(tile_lengths(k.shape[d], out.shape[d], kk) for d in axes))
     counts = [-(-out.shape[d] // b) for d, b in zip(axes, blocks)]
-    rev = np.ascontiguousarray(k.weights[(slice(None, None, -1),) * k.ndim], dtype=out.dtype)
-    rev = rev.reshape([k.shape[d] for d in axes])
-    spectrum = sfft.rfftn(rev, s=lengths, workers=-1)
+    if spectrum is None or spectrum.dtype != np.result_type(out.dtype, np.complex64):
+        spectrum = _spectrum(k, axes, lengths, out.dtype)
 
     # Slabs: groups of tile rows along the first transformed axis.
     a0 = axes[0]
@@ -159,7 +233,6 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
             ]
         )
     )
-    budget = slab_bytes(image.size * image.dtype.itemsize)
     rows_per_slab = max(1, int(budget // max(row_bytes, 1)))
     spans = [b + k.shape[d] - 1 for d, b in zip(axes, blocks)]  # each tile's window
     starts = list(range(0, counts[0], rows_per_slab))

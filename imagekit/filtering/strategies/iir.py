@@ -69,17 +69,20 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ...borders import Border, Fill, Pad
-from .._loops.iir import gaussian_lines
-from .._plan import Plan
+from .._costs import COST
+from .._strategy import Prepared, Strategy
 from ._readonly import readonly
 from ._threads import run_tasks
 
-__all__ = ["MIN_SIGMA", "correlate", "gaussian_iir", "recursion_coefficients"]
+if TYPE_CHECKING:
+    from .._plan import Plan
+
+__all__ = ["IIR", "MIN_SIGMA", "Iir", "correlate", "gaussian_iir", "recursion_coefficients"]
 
 # Below this the 3rd-order recursion is a poor Gaussian (12 % relative L2
 # error at 0.5, 5 % at 1, 2 % at 2): use the exact (FIR) Gaussian there.
@@ -107,6 +110,8 @@ def recursion_coefficients(sigma: float) -> tuple[np.ndarray, np.ndarray]:
     >>> [round(float(c), 6) for c in coefs]
     [0.182636, 1.473183, -0.833143, 0.177324]
     """
+    from scipy.optimize import brentq  # scipy.optimize takes a second to import
+
     s2 = float(sigma) ** 2
     q = brentq(lambda q: _variance(q) - s2, 0.05, float(sigma) + 1.0, xtol=1e-14, rtol=1e-14)
     p = _POLES ** (-1.0 / q)
@@ -227,6 +232,8 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         src = out
     if out.size == 0:
         return
+    from .._loops.iir import gaussian_lines  # numba compiles it on first use
+
     for axis, sigma in enumerate(sigmas):
         if sigma == 0:
             continue
@@ -253,8 +260,47 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         out[...] = image
 
 
-def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the recursive Gaussian that ``plan.kernel`` stands for into ``out``."""
+class Iir(Strategy):
+    """The recursive Gaussian (approximate: runs only when asked for, or for kernels
+    from ``kernels.factored.iir_gaussian``). Loop: ``iir/recursive-gaussian``."""
+
+    name = algorithm = "iir"
+    exact = False
+
+    def why_not(self, plan: Plan) -> str | None:
+        r = plan.kernel.recipe
+        gaussian = r is not None and (
+            r[0] == "iir_gaussian" or (r[0] == "gaussian" and not any(r[2]))
+        )
+        if gaussian:
+            return None
+        return (
+            "needs a Gaussian kernel from kernels.gaussian or kernels.factored.iir_gaussian, "
+            f"but the kernel of shape {plan.kernel.shape} is not one"
+        )
+
+    def cost(self, plan: Plan) -> float:
+        passes = sum(1 for s in plan.kernel.recipe[1] if s > 0)
+        return COST["call"] + COST["iir"] * float(np.prod(plan.image_shape)) * passes
+
+    def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
+        """The sigmas per axis; a call it cannot compute (another shape, a border or
+        kernel it cannot do) is planned and raises its ValueError when it runs."""
+        try:
+            state = _sigmas(plan)
+        except ValueError as e:
+            state = e
+        loop = "iir/recursive-gaussian"
+        return Prepared(loop, plan, np.dtype(image_dtype), np.dtype(out_dtype), state)
+
+    def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        if isinstance(prepared.state, ValueError):
+            raise ValueError(*prepared.state.args)
+        gaussian_iir(image, prepared.state, prepared.plan.border, out)
+
+
+def _sigmas(plan: Plan) -> tuple[float, ...]:
+    """The sigma per image axis of the plan's Gaussian, or ValueError."""
     if plan.shape != "same":
         raise ValueError(
             f"the recursive Gaussian (algorithm='iir') computes shape='same' only, "
@@ -271,4 +317,13 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
             f"derivatives of Gaussians are not available with algorithm='iir' "
             f"(orders={tuple(recipe[2])}); use algorithm='auto'"
         )
-    gaussian_iir(image, recipe[1], plan.border, out)
+    _border_values(plan.border)  # a border it cannot do raises
+    return _check_sigmas(recipe[1], len(plan.image_shape))
+
+
+IIR = Iir()
+
+
+def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+    """Write the recursive Gaussian that ``plan.kernel`` stands for into ``out``."""
+    IIR.run(IIR.prepare(plan, image.dtype, out.dtype), image, out)

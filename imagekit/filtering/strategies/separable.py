@@ -18,6 +18,7 @@ type, with no full-size intermediate.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,23 +27,141 @@ from ..._workspace import Workspace
 from ...borders import Fill
 from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
-from .._costs import fused_types, is_running_sum
-from .._plan import Plan
+from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, scale
+from .._strategy import Prepared, Strategy
 from ._readonly import readonly
 from ._threads import run_tasks
 from .direct import correlate_window, needs_extension
 
-__all__ = ["WRITES_ANY_DTYPE", "correlate"]
+if TYPE_CHECKING:
+    from .._plan import Plan
+
+__all__ = ["SEPARABLE", "Separable", "correlate"]
+
 _ws = Workspace(__name__)  # this module's temporaries
 
-# `correlate` accepts an `out` of any real dtype and casts into it.
-WRITES_ANY_DTYPE = True
-# Rows per task of the fused sweep.
-_BLOCK = 16
-# Rows per task for running column sums: the first row of a block sums every
-# kernel row, the others update by two.
-_BLOCK_BOX = 64
-RUNNING_SUMS = True  # box rows over small integers by running sums (see separable2_rows)
+
+class Separable(Strategy):
+    """One 1-D pass per axis the kernel extends along, or one fused sweep.
+
+    Loops: ``separable/box-u8-lanes`` (a normalised box over a uint8 image,
+    in 16-bit integer lanes), ``separable/2d-sweep`` (two factors on
+    adjacent axes: both passes and the cast in one sweep over rows;
+    ``-running-sums`` when a box along the rows of small integers runs as
+    running column sums), ``separable/passes`` (one pass per factor through
+    scratch buffers; ``+running-sums`` when a long box factor runs as a
+    difference of cumulative sums).
+
+    Parameters
+    ----------
+    fused_types : tuple of (source, accumulator, output) dtype names
+        The dtype combinations the fused sweep is compiled for.
+    running_sum_min : int
+        A constant factor at least this long runs as a running sum (cost
+        independent of its length) rather than tap by tap.
+    running_sums : bool
+        Whether the fused sweep sums a box along the rows of a small-integer
+        image as running column sums.
+    block, block_box : int
+        Rows per task of the fused sweep, and of the running column sums and
+        the 16-bit box (the first row of a block sums every kernel row, the
+        others update by two).
+    """
+
+    name = algorithm = "separable"
+    writes_any_dtype = True
+
+    def __init__(
+        self, fused_types=FUSED_TYPES, running_sum_min=16, running_sums=True, block=16,
+        block_box=64,
+    ):  # fmt: skip
+        self.fused_types = fused_types
+        self.running_sum_min = running_sum_min
+        self.running_sums = running_sums
+        self.block = block
+        self.block_box = block_box
+
+    def why_not(self, plan: Plan) -> str | None:
+        if plan.factors is None:
+            return (
+                f"needs a separable kernel (rank one), but the kernel of shape "
+                f"{plan.kernel.shape} is not one"
+            )
+        return None
+
+    def is_running_sum(self, factor: Kernel) -> bool:
+        """Whether a 1-D factor is a box long enough for the running-sum pass."""
+        w = factor.weights
+        return w.size >= self.running_sum_min and w.dtype.kind == "f" and bool(np.all(w == w[0]))
+
+    def fused_types_for(self, plan: Plan, image_dtype, out_dtype):
+        """(source, accumulator) dtypes of the fused sweep, or None where it does not run:
+        it needs two factors on adjacent axes, none of them a long box (which the
+        running sum does better), and compiled dtypes."""
+        fs = plan.factors
+        if fs is None or len(fs) != 2 or fs[1][0] != fs[0][0] + 1:
+            return None
+        if any(self.is_running_sum(f) for _, f in fs):
+            return None
+        return fused_dtypes(plan, image_dtype, out_dtype, self.fused_types)
+
+    def cost(self, plan: Plan) -> float:
+        n = float(max(np.prod(plan.image_shape), np.prod(plan.out_shape)))
+        taps = sum(np.count_nonzero(f.weights) for _, f in plan.factors)
+        # The fused sweep: one read (of small integers, if they are), no intermediate;
+        # streaming the image once costs about 0.3 "copy" per element.
+        if self.fused_types_for(plan, plan.image_dtype, plan.out_dtype) is not None:
+            read = 0.3 * COST["copy"] * n * (0.25 if plan.image_dtype.itemsize == 1 else 1.0)
+            return COST["call"] + scale(plan) * (read + COST["tap"] * n * taps)
+        total = cast_cost(plan)
+        for _, f in plan.factors:
+            if self.is_running_sum(f):  # extend, cumulative sum, difference: a few copies
+                total += COST["call"] + 8 * COST["copy"] * n
+                continue
+            taps = np.count_nonzero(f.weights)
+            total += COST["call"] + scale(plan) * (COST["copy"] * n + COST["tap"] * n * taps)
+        return total
+
+    def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
+        image_dtype, out_dtype = np.dtype(image_dtype), np.dtype(out_dtype)
+        box = _box8_setup(plan, out_dtype, self.block_box)
+        if box is not None:
+            return Prepared("separable/box-u8-lanes", plan, image_dtype, out_dtype, ("box8", box))
+        types = self.fused_types_for(plan, image_dtype, out_dtype)
+        if types is not None:
+            setup = _fused_setup(plan, *types, out_dtype, self)
+            loop = "separable/2d-sweep" + ("-running-sums" if setup[2][-1] else "")
+            return Prepared(loop, plan, image_dtype, out_dtype, ("fused", (types[0], setup)))
+        sums = tuple(self.is_running_sum(f) for _, f in plan.factors)
+        loop = "separable/passes" + ("+running-sums" if any(sums) else "")
+        return Prepared(loop, plan, image_dtype, out_dtype, ("passes", sums))
+
+    def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        if out.size == 0:
+            return
+        plan = prepared.plan
+        kind, state = prepared.state
+        if kind == "box8" and out.flags.c_contiguous:
+            _box8(image, plan, out, state)
+        elif kind == "fused" and out.flags.c_contiguous:
+            _fused(image, plan, out, *state)
+        else:
+            sums = tuple(self.is_running_sum(f) for _, f in plan.factors)
+            if out.dtype != plan.compute_dtype:
+                buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
+                _passes_into(image, plan, buffer, sums)
+                cast_into(buffer, out)
+            else:
+                _passes_into(image, plan, out, sums)
+
+
+SEPARABLE = Separable()
+
+
+def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+    """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real
+    dtype), preparing the loop for this call."""
+    SEPARABLE.run(SEPARABLE.prepare(plan, image.dtype, out.dtype), image, out)
 
 
 def _maps(plan: Plan, image_shape, axis: int, f):
@@ -74,8 +193,8 @@ def _column_plan(colmap: np.ndarray, lo: int, width: int):
     return lo + i0, lo + i1, vmap
 
 
-def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
-    """Everything the fused sweep needs but the image itself (made once per plan)."""
+def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype, strategy: Separable):
+    """Everything the fused sweep needs but the image itself."""
     (a0, fy), (a1, fx) = plan.factors
     ylo, rowmap = _maps(plan, plan.image_shape, a0, fy)
     xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
@@ -102,7 +221,7 @@ def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
     # A box along the rows over small integers: running column sums (exact in
     # float32), with the box's weight moved into the row pass.
     box_y = bool(
-        RUNNING_SUMS
+        strategy.running_sums
         and src_dtype.kind in "iu"
         and src_dtype.itemsize <= 2
         and acc_dtype == np.float32
@@ -131,13 +250,13 @@ def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype):
     flags = (
         acc_dtype.type(lo_v) if integer else None,
         acc_dtype.type(hi_v) if integer else None,
-        _BLOCK_BOX if box_y else _BLOCK,
+        strategy.block_box if box_y else strategy.block,
         True if box_y else None,
     )
     return window, maps, flags
 
 
-def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype) -> None:
+def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> None:
     """The two passes and the cast in one sweep, reading the image in place.
 
     Rows outside the image come from a row index map (or a constant fill
@@ -148,10 +267,7 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, acc_dtype)
     from .._loops.separable import separable2_rows
 
     (a0, fy), (a1, fx) = plan.factors
-    key = ("fused", np.dtype(src_dtype), np.dtype(acc_dtype), out.dtype)
-    window, maps, flags = plan.derived(
-        key, lambda: _fused_setup(plan, src_dtype, acc_dtype, out.dtype)
-    )
+    window, maps, flags = setup
     if window is None:
         img = np.ascontiguousarray(image, dtype=src_dtype)  # a copy only if it must
     else:
@@ -216,9 +332,14 @@ def _passes(plan: Plan, in_shape):
         yield kernel, (tuple(lo), tuple(hi)), tuple(shape), border
 
 
-def _box8_setup(plan: Plan):
+def _box8_setup(plan: Plan, out_dtype, block: int):
     """The maps of ``box8_rows`` for this plan, or None when it is not a normalised box
-    over two adjacent axes of a uint8 image whose sums fit in uint16 (made once)."""
+    over two adjacent axes of a uint8 image whose sums fit in uint16, written into
+    integers (rounded, clipped) or float32."""
+    if out_dtype.kind not in "iu" and out_dtype != np.float32:
+        return None
+    if out_dtype.kind in "iu" and out_dtype.itemsize > 4:
+        return None
     if plan.image_dtype != np.uint8 or len(plan.factors) != 2:
         return None
     (a0, fy), (a1, fx) = plan.factors
@@ -237,22 +358,14 @@ def _box8_setup(plan: Plan):
     rowmap = _maps(plan, plan.image_shape, a0, fy)[1]
     xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
     fillrow = np.full(math.prod(plan.image_shape[a0 + 1 :]), fill, np.uint8)
-    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx
+    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx, block
 
 
-def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
-    """A normalised box over a uint8 image in 16-bit integer lanes (``_loops.box``);
-    whether it ran. Outputs: integers (rounded, clipped) or float32."""
-    if out.dtype.kind not in "iu" and out.dtype != np.float32:
-        return False
-    if out.dtype.kind in "iu" and out.dtype.itemsize > 4:
-        return False
-    setup = plan.derived("box8", lambda: _box8_setup(plan))
-    if setup is None:
-        return False
+def _box8(image: np.ndarray, plan: Plan, out: np.ndarray, setup) -> None:
+    """A normalised box over a uint8 image in 16-bit integer lanes (``_loops.box``)."""
     from .._loops.box import box8_rows
 
-    rowmap, fillrow, colmap, off, fill_sum, my, mx = setup
+    rowmap, fillrow, colmap, off, fill_sum, my, mx, block = setup
     (a0, _), (a1, _) = plan.factors
     img = np.ascontiguousarray(image, dtype=np.uint8)
     batch = math.prod(img.shape[:a0])
@@ -266,7 +379,7 @@ def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
     clip = integer and trunc is None
     run_tasks(
         box8_rows,
-        batch * -(-out.shape[a0] // _BLOCK_BOX),
+        batch * -(-out.shape[a0] // block),
         readonly(img3),
         rowmap,
         fillrow,
@@ -280,31 +393,13 @@ def _box8(image: np.ndarray, plan: Plan, out: np.ndarray) -> bool:
         trunc,
         np.float32(lo) if clip else None,
         np.float32(hi) if clip else None,
-        _BLOCK_BOX,
+        block,
         work=out.size * (my + mx),
     )
-    return True
 
 
-def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
-    """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real dtype)."""
-    if out.size == 0:
-        return
-    if out.flags.c_contiguous and _box8(image, plan, out):
-        return
-    types = fused_types(plan, image.dtype, out.dtype) if out.flags.c_contiguous else None
-    if types is not None:
-        _fused(image, plan, out, *types)
-        return
-    if out.dtype != plan.compute_dtype:
-        buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
-        _passes_into(image, plan, buffer)
-        cast_into(buffer, out)
-        return
-    _passes_into(image, plan, out)
-
-
-def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
+def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray, sums) -> None:
+    """One pass per factor (``sums[i]``: factor ``i`` as a running sum) into ``out``."""
     passes = list(_passes(plan, image.shape))
     sizes = [int(np.prod([b - a for a, b in zip(*w)])) for _, w, _, _ in passes]
     extended = _ws.buffer("extended", (max(sizes),), out.dtype)  # extended input of a pass
@@ -326,7 +421,7 @@ def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
                 between, spare = spare, between
             dst = between[:size].reshape(shape)
         axis = plan.factors[i][0]
-        if is_running_sum(plan.factors[i][1]):
+        if sums[i]:
             _running_sum(cur, plan.factors[i][1], axis, border, window, dst)
         else:
             correlate_window(cur, kernel, border, window, dst, scratch=extended)
