@@ -272,7 +272,7 @@ def sqrt_in_place(output: np.ndarray) -> None:
     """``np.sqrt(output, output, casting="unsafe")``, as scipy's gradient magnitude ends.
 
     For uint8 numpy computes in float16, pixel by pixel in software; the same 256
-    results from a table are ten times faster. (Not for int8: the square root of a
+    results from a table are much faster. (Not for int8: the square root of a
     negative is NaN, whose conversion numpy leaves to the hardware.)
     """
     if output.dtype == np.uint8:

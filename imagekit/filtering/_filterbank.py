@@ -130,7 +130,8 @@ def layout(
 
     A layout depends on the arrays' shapes and dtypes and the other arguments
     only, so the last few are kept and a repeated call (a CNN layer in a loop)
-    finds its own: resolving one anew took 40-100 us, 2-5% of W7a's call."""
+    finds its own: resolving one anew is a noticeable share of a small layer's
+    call."""
     a = as_image(image)
     b = np.asarray(bank)
     args = (border, shape, channel_axis, batch_axis)
@@ -201,7 +202,7 @@ def gemm_filterbank(
     For every tap, ``result += flat[delta : delta + rows] @ bank[tap]``, with
     BLAS accumulating in place (``beta = 1``; the first tap writes, ``beta = 0``):
     no im2col buffer at all. (Blocks of positions, to keep the block BLAS adds
-    into in cache, measured no faster.)
+    into in cache, are no faster.)
     """
     from scipy.linalg import blas
 

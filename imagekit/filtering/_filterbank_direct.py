@@ -4,18 +4,17 @@ The output positions of the shifted GEMM, but one pass that keeps each tile
 of six positions by 64 outputs in registers over all taps and input
 channels, instead of one BLAS product per tap. Sized for AVX-512 (24 of its
 32 vector registers); ``auto`` takes it for float32 on such CPUs, where it
-measured faster than OpenBLAS on every CNN-layer shape tried (W7a 1.9
-against 2.3 ms, W7b 13 against 15 ms). Elsewhere the tile would not fit the
-registers, so ``auto`` keeps the GEMM there.
+is faster than OpenBLAS's GEMM on CNN-layer shapes. Elsewhere the tile
+would not fit the registers, so ``auto`` keeps the GEMM there.
 
 Where the tiles read (``Geometry.mode``, the kernel's ``geo[0]``):
 
 - 1: a 2-D image whose extended grid would take 2 MB or more is read in
   place where the windows lie inside it; only the grid's rows above and
   below those and a band of its columns near the rows' ends are extended
-  here (W7b: 1.3 of 13 MB, and 11.2-11.9 against 11.9-12.5 ms).
+  here, a small part of the whole grid.
 - 0: otherwise the whole grid, extended by ``extend`` (a constant border
-  takes its fast path: a numba loop of its own measured no faster for W7a).
+  takes its fast path, as fast as a numba loop of its own would be).
 
 The bank needs no pass either: each thread packs a block of 64 outputs'
 weights as its first tile of the block runs, and a non-finite weight shows
@@ -45,7 +44,7 @@ _ws = Workspace(__name__)  # this module's temporaries
 _PB = 6  # positions per tile (``_loops.primitives.PB``, without importing numba)
 _OB = 64  # outputs per tile (``_loops.primitives.OB``)
 # Extended grids below this are copied whole: reading the image in place costs
-# three small extensions and more Python (W7a's 0.6 MB grid: 2.32 -> 2.40 ms)
+# three small extensions and more Python, more than copying a small grid saves
 _IN_PLACE_BYTES = 2 * 2**20
 
 
@@ -101,8 +100,8 @@ def _plane_sources(image_cl, lay: FilterbankLayout, border, geo: np.ndarray):
     """The sources of a 2-D image read in place (mode 1): ``(img, top, bottom, side)``.
 
     Only the grid's rows above and below the windows inside the image and a
-    band of its columns near the rows' ends are extended: for W7b 1.3 MB
-    instead of the whole 13 MB grid, which took ~1 ms (8% of the call)."""
+    band of its columns near the rows' ends are extended: a small part of the
+    whole grid, whose extension is a noticeable share of the call."""
     h, ya, yb, oy, ox, w_ext, left, right = (int(geo[i]) for i in (1, 3, 4, 7, 8, 10, 11, 12))
     kh = lay.kshape[0]
     h_ext = h + kh - 1

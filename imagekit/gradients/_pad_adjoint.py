@@ -86,8 +86,7 @@ def fold_frame(gi: np.ndarray, g: np.ndarray, w: np.ndarray, border: Border, lo)
     what ``fold`` would add to it from the margins comes from the margins
     alone, so only they are computed, from thin slabs of ``g`` at the edges:
     a few filters of a few rows instead of a window-sized gradient and two
-    copies of it (a 1000² float64 3x3 vjp with the reflect border: 3.6-3.9 ms ->
-    1.0-1.1 ms, against 0.66 ms with a constant fill).
+    copies of it.
 
     The margins fold axis by axis from the last, as in ``fold``: ``parts[d]``
     holds the window positions whose last margin axis is ``d`` (all window
@@ -136,7 +135,7 @@ def _margin_values(g, rev, d, n, m, lo, inside):
             continue
         slab = g[(slice(None),) * d + (slice(first, last),)].swapaxes(d, 0)
         # window index p: the slab's p - first; the thin axis first, where the loops
-        # take it as a few long rows (as a few long columns: 55 instead of 20 us)
+        # take it as a few long rows (as a few long columns it is slower)
         full = imfilter(slab, rev_d, Fill(0.0), shape="full").swapaxes(0, d)
         sel = (slice(None),) * d + (slice(p0 - first, p1 - first),) + tuple(inside[d + 1 :])
         sides.append(full[sel])

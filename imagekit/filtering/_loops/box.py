@@ -1,12 +1,11 @@
 """A box over two adjacent axes of a uint8 image, in 16-bit integer lanes.
 
 Sums of up to 257 uint8 values fit in uint16, so both passes run on 16-bit
-integers, twice the lanes of float32 (measured: five-row sums of uint8 rows
-take half the time in uint16): the column sums slide from row to row (add the
-row that enters, subtract the one that leaves; uint16 arithmetic wraps, but
-the true sums fit, so the wrapped ones are exact), the row sums add the box's
-width of shifted column sums, and the quotient by the box's size in float32
-gives the output: a multiply by the inverse for odd sizes (no ties, and its
+integers, twice the lanes of float32: the column sums slide from row to row
+(add the row that enters, subtract the one that leaves; uint16 arithmetic
+wraps, but the true sums fit, so the wrapped ones are exact), the row sums
+add the box's width of shifted column sums, and the quotient by the box's
+size in float32 gives the output: a multiply by the inverse for odd sizes (no ties, and its
 rounding error is far below a quotient's distance from the nearest half), an
 exact division for even sizes (so ties round half to even as they should).
 The view is ``(batch, rows, cols * inner)``. Its calls are short, so it has a
@@ -32,8 +31,8 @@ def box8_rows(
     clipped to ``[lo, hi]`` for integer outputs.
 
     The store is chosen by which arguments are None, so numba compiles only the
-    one a call takes (all four in one function had made a cold first uint8 box
-    3.0 s): ``trunc`` (True) for an odd box into an integer type holding 255,
+    one a call takes (all four in one function would all compile in a cold first
+    call): ``trunc`` (True) for an odd box into an integer type holding 255,
     else ``lo``/``hi`` for other integer outputs, else (all None) float32.
 
     ``rowmap[y + j]``: the image row of extended row ``y + j`` (-1: ``fillrow``);
@@ -55,8 +54,8 @@ def box8_rows(
     ext = np.empty(n_ext * inner, np.uint16)  # the same over the extended columns
     acc = np.empty(n, np.uint16)
     # Unsigned indices and offsets, no row views: numba tests a signed index for
-    # wrap-around on every element (which stops vectorisation), and a view per
-    # row costs ~20 ns, ~1/3 of this kernel on W9 (2048^2: 8 views a row).
+    # wrap-around on every element (which stops vectorisation), and building the
+    # several views a row would take is a large share of this short kernel.
     z, un, uw = np.uint64(0), np.uint64(n), np.uint64(w * inner)
     span = np.uint64((x1 - x0) * inner)
     ue, uc = np.uint64(x0 * inner), np.uint64((x0 - off) * inner)

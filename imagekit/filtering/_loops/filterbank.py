@@ -15,9 +15,9 @@ the image itself where the windows lie inside it and small extended grids
 for the rows above and below and the columns near the rows' ends
 (``_plane_bases``; ``_filterbank_direct._plane_sources``).
 
-Three things make LLVM build that loop from numba (each measured):
+Three things make LLVM build that loop from numba:
 the tile is on the stack (``stack_tile``; on the heap it is loaded and
-stored at every multiply-add, 4x slower); the channel loop advances through
+stored at every multiply-add); the channel loop advances through
 a table (``cnext``), which LLVM cannot vectorise, so it vectorises the
 output loop instead of gathering weights across channels; indices into the
 weights are unsigned (a signed index gets a wrap-around test, and the loads
@@ -51,7 +51,7 @@ def _grid_index(p, oshape, gstride):  # pragma: no cover - numba
 def _next_index(p, q, g0, n, oshape, gstride):  # pragma: no cover - numba
     """Grid position of output ``p + q`` (of ``n``; past the last, the last's), given
     ``g0``, output ``p``'s: ``g0 + q`` within a row, divisions only across one
-    (six of them per tile, 12 divisions, had cost W7b 4%)."""
+    (divisions are slow, and every tile needs six positions)."""
     last = oshape[oshape.size - 1]
     if p % last + q < last:
         return g0 + q
@@ -166,7 +166,7 @@ def bank_tiles(
                     _next_index(p, 5, g0, n, oshape, gstride),
                 )
                 kind = 1
-            # one call site: LLVM inlines the tile into each (five: +0.65 s of compile)
+            # one call site: LLVM inlines the tile into each, so more sites compile longer
             src = img if kind == 0 else (grid if kind == 1 else (bottom if kind == 2 else side))
             dt = deltas[0] if kind == 0 else (deltas[2] if kind == 3 else deltas[1])
             register_tile(src, b, p, g, wb, dt, cnext, out, block * OB, bank, fresh)

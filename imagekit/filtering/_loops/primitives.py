@@ -177,11 +177,11 @@ def register_tile(src, b, p, g, wb, deltas, cnext, out, o0, bank, pack):  # prag
     The weights come from ``wb``, the block's packed copy; with ``pack`` they
     come from ``bank`` itself and are written into ``wb`` on the way (a
     block's first tile: the copy hides behind the multiply-adds, where a
-    separate packing pass took 50-100 us of W7a's call). Each position reads
+    separate packing pass would be a pass of its own). Each position reads
     from its own base, so a tile may run over the end of an output row into
     the next: no position of the grid's extension width is computed and
-    dropped (a 32² image's grid is 34 wide: 6% of W7a's work; a 7x7 CNN
-    layer's 22%)."""
+    dropped (that width is a sizeable share of the grid for small images and
+    large kernels)."""
     wide_vectors()
     acc = carray(stack_tile(384, wb.dtype), (PB, OB))  # 384 = PB * OB
     z, width, n_c = np.uint64(0), np.uint64(OB), np.uint64(wb.shape[1])

@@ -21,10 +21,10 @@ helper compiled on its own is optimised and lowered to machine code once
 for itself and once more inside every caller that links it, so each layer
 of calls repeats LLVM's work on everything below it. The helpers with one
 call site and no loop worth its own compile (``_row``, ``_column_pass``,
-``_consecutive``, ``_column_rows4``) are therefore inlined by numba:
-a cold first call went from 2.7-3.1 s to 2.2-2.5 s (same process pairs),
-with the same speed. The unrolled sweeps and the row pass stay separate:
-inlining them too measured 0.1 s slower to compile.
+``_consecutive``, ``_column_rows4``) are therefore inlined by numba,
+which shortens a cold first call and leaves the speed as it is. The
+unrolled sweeps and the row pass stay separate: inlining them too
+lengthens compilation.
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ def _row_pass(v, wx, acc, inner):  # pragma: no cover - numba
 
     Symmetric factors are not folded here: the pass is bound by loads, which
     folding does not save, while fewer sweeps save loads and stores of
-    ``acc`` (W6's row pass: 7.6 -> 6.7 ms a core). Offsets unsigned, as in
-    ``_taps8_rows4``.
+    ``acc``. Offsets unsigned, as in ``_taps8_rows4``.
     """
     mx = wx.shape[0]
     n, d = np.uint64(acc.shape[0]), np.uint64(inner)
@@ -78,7 +77,7 @@ def _row_pass(v, wx, acc, inner):  # pragma: no cover - numba
         u5 = u4 + d
         u6 = u5 + d
         u7 = u6 + d
-        if i == 0:  # the first sweep writes: a separate zeroing sweep measured 10% slower
+        if i == 0:  # the first sweep writes: a zeroing sweep is one more pass over acc
             for x in range(z, n):
                 acc[x] = (w0 * v[u0 + x] + w1 * v[u1 + x] + w2 * v[u2 + x] + w3 * v[u3 + x]) + (
                     w4 * v[u4 + x] + w5 * v[u5 + x] + w6 * v[u6 + x] + w7 * v[u7 + x]
@@ -119,7 +118,7 @@ def _taps8_rows4(img, b, r, ws, V, x0, v0, m):  # pragma: no cover - numba
 
     Eleven image rows feed four output rows, each value loaded once: the
     column pass is bound by loads, and this reads 0.6 values per multiply-add
-    against 1.3 for one output row at a time (W3's column pass: 2x faster).
+    against 1.3 for one output row at a time.
     Indices unsigned: a signed one gets a wrap-around test per element that
     stops vectorisation.
     """
@@ -180,7 +179,7 @@ def _column_rows4(img, b, r, wy, V, x0, v0, m):  # pragma: no cover - numba
                 V[k, v + x] = 0
     while j + 8 <= my:
         # the weights as a tuple: an index argument is typed twice (the literal 0, then
-        # int64) and the function compiled twice, ~0.5 s of a cold first call
+        # int64) and the function compiled twice, both in a cold first call
         ws = (wy[j], wy[j + 1], wy[j + 2], wy[j + 3], wy[j + 4], wy[j + 5], wy[j + 6], wy[j + 7])
         _taps8_rows4(img, b, r + j, ws, V, x0, v0, m)
         j += 8

@@ -20,7 +20,7 @@ thread on its share of (block of 64 outputs, six tiles) units:
 - ``_output_tiles``: ``Y = A^T M A``, stored where the outputs are.
 
 With B and A of 0 and +-1 the transforms are additions; the rounding error
-is that of a few more additions per output (measured: see the tests).
+is that of a few more additions per output (the tests bound it).
 A non-finite value anywhere makes the tile's sum non-finite, so the
 threads report it (``status``) and the caller recomputes with the direct
 loop, whose NaNs stay where the windows put them.
@@ -64,12 +64,12 @@ def _transform_bank(bank, block, ub):  # pragma: no cover - numba
     """``ub[xi, 0, c, o] = (G g G^T)[xi]`` for the 3x3 kernel ``g`` from input ``c`` to
     output ``block * 64 + o``; ``bank``: ``(9, C_in, 64 * blocks)`` (zeros past
     C_out: every block full, so the loop's count is known and it compiles to
-    less code, 0.8 s less of a cold first call than a last block of its own).
+    less code, so a cold first call compiles less than with a last block of its own).
 
     Each input's 16 x 64 values are made in a tile on the stack and then
     copied out plane by plane: stored straight into the 16 planes of ``ub``
-    (32 KB apart for 128 inputs, so all in one set of L1's) the loop took
-    1.5 ms a block instead of ~10 us."""
+    (32 KB apart for 128 inputs, so all in one set of L1's) the stores would
+    evict each other's cache lines."""
     wide_vectors()
     tile = carray(stack_tile(1024, ub.dtype), (XI, OB))  # 1024 = XI * OB
     z, o0, width = np.uint64(0), np.uint64(block * OB), np.uint64(OB)
@@ -98,7 +98,7 @@ def _input_tiles(grid, b, k0, ntile, tx_n, we, vt):  # pragma: no cover - numba
 
     64 channels at a time go through a tile on the stack: with 16 loads and 16
     stores to arrays LLVM cannot tell apart, it would not vectorise the loop
-    (too many pairs to check at run time), and ran 3x slower."""
+    (too many pairs to check at run time)."""
     wide_vectors()
     tile = carray(stack_tile(1024, vt.dtype), (XI, OB))  # 1024 = XI * OB
     z = np.uint64(0)

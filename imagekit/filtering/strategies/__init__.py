@@ -5,5 +5,5 @@ Each object (``direct.DIRECT``, ``separable.SEPARABLE``, ``fft.FFT``,
 (``why_not``), its cost model, what it prepares once per plan and the loops
 it runs (see
 ``imagekit/filtering/_strategy.py``); ``_registry.BUILTIN`` lists them. The
-``_*_kernels`` modules hold the numba loops.
+numba loops they run are in ``imagekit/filtering/_loops``.
 """

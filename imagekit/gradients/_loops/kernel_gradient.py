@@ -12,9 +12,9 @@ blocks.
 
 The 3x3 sums take rows through the border with the same loop as runs of
 image rows (``_kgrad3_run``, from three 2-D sources and row indices, as
-``dense3_rows`` does): a separate row-by-row loop had been 0.5 s of a cold
-first ``imfilter_vjp``. ``vjp2_dense3_rows`` has a numba-parallel twin (see
-``filtering.strategies._threads``).
+``dense3_rows`` does): a separate row-by-row loop would lengthen a cold
+first ``imfilter_vjp``'s compilation. ``vjp2_dense3_rows`` has a
+numba-parallel twin (see ``filtering.strategies._threads``).
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ def _kgrad3_run(grad, b, ya, yb, rows, at, colmap, cfill, dx, inner, w_cols, n_c
     Indexed in two dimensions with unsigned column offsets (no row views; numba's
     wrap-around test on a signed index stops vectorisation), the nine sums kept
     over the whole run; four rows a sweep where the run has them, their six image
-    rows loaded once (5.5 loads a row where two rows a sweep made 7: the vjp's
-    fused pass on 1000² float64 548-559 -> 529-538 us; eight rows a sweep saved
-    1% more for +0.8 s of a cold first vjp), the rows left one at a time."""
+    rows loaded once (5.5 loads a row where two rows a sweep make 7; eight rows
+    a sweep save little more and lengthen a cold first vjp's compilation), the
+    rows left one at a time."""
     o0 = min(max(0, -dx[0]), n_cols)
     o1 = max(min(n_cols, w_cols - dx[2]), o0)
     mu, z = np.uint64((o1 - o0) * inner), np.uint64(0)
