@@ -15,14 +15,12 @@ only, see ``_loops/filterbank``).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._dtypes import compute_dtype
 from ..borders import NA, Fill, normalize_border
 from ..borders._pad import extend
-from ._options import as_image, normalize_shape
+from ._options import as_image, check_axis, normalize_shape
 
 __all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "gemm_filterbank", "layout"]
 
@@ -41,8 +39,10 @@ class FilterbankLayout:
         if a.dtype.kind == "c":
             raise TypeError("filterbank takes real images; filter real and imaginary parts")
         self.ndim = a.ndim
-        self.channel_axis = _axis(channel_axis, a.ndim, "channel_axis")
-        self.batch_axis = None if batch_axis is None else _axis(batch_axis, a.ndim, "batch_axis")
+        self.channel_axis = check_axis(channel_axis, a.ndim, "channel_axis")
+        self.batch_axis = (
+            None if batch_axis is None else check_axis(batch_axis, a.ndim, "batch_axis")
+        )
         if self.batch_axis == self.channel_axis:
             raise ValueError("batch_axis and channel_axis must be different axes")
         self.spatial = tuple(
@@ -111,14 +111,6 @@ def check_finite_bank(bank) -> None:
     """Raise ValueError if the bank has a NaN or an infinity."""
     if not np.all(np.isfinite(bank)):
         raise ValueError("bank must be finite, got NaN or inf among its weights")
-
-
-def _axis(ax, ndim, name):
-    if isinstance(ax, bool) or not isinstance(ax, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {ax!r}")
-    if not -ndim <= ax < ndim:
-        raise ValueError(f"{name}={ax} is out of range for an image with {ndim} axes")
-    return int(ax) % ndim
 
 
 def layout(

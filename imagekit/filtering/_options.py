@@ -20,6 +20,7 @@ __all__ = [
     "ALGORITHMS",
     "SHAPES",
     "as_image",
+    "check_axis",
     "embed_kernel",
     "kept_image",
     "normalize_algorithm",
@@ -74,7 +75,8 @@ def normalize_algorithm(algorithm) -> str:
     return _choice(algorithm, ALGORITHMS, "algorithm")
 
 
-def _axis(ax, ndim: int, name: str) -> int:
+def check_axis(ax, ndim: int, name: str) -> int:
+    """``ax`` as an index in ``range(ndim)``; TypeError or ValueError naming ``name``."""
     if isinstance(ax, bool) or not isinstance(ax, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {ax!r}")
     if not -ndim <= ax < ndim:
@@ -88,7 +90,7 @@ def normalize_axes(ndim: int, channel_axis=None, axes=None) -> tuple[int, ...]:
     By default every axis but ``channel_axis``. ``axes`` must not repeat an
     axis nor name the channel axis.
     """
-    ch = None if channel_axis is None else _axis(channel_axis, ndim, "channel_axis")
+    ch = None if channel_axis is None else check_axis(channel_axis, ndim, "channel_axis")
     if axes is None:
         return tuple(d for d in range(ndim) if d != ch)
     if isinstance(axes, numbers.Integral):
@@ -97,7 +99,7 @@ def normalize_axes(ndim: int, channel_axis=None, axes=None) -> tuple[int, ...]:
         axes = tuple(axes)
     except TypeError:
         raise TypeError(f"axes must be an int or a sequence of ints, got {axes!r}") from None
-    out = tuple(_axis(a, ndim, "axes") for a in axes)
+    out = tuple(check_axis(a, ndim, "axes") for a in axes)
     if len(set(out)) != len(out):
         raise ValueError(f"axes must not repeat an axis, got {axes!r}")
     if ch is not None and ch in out:
