@@ -15,8 +15,8 @@ __all__ = ["cascade", "factors", "rank1_factors"]
 def _tolerance(weights: np.ndarray) -> float:
     """Relative tolerance for "rank one": the rounding of an outer product of this size.
 
-    Measured: rebuilding random rank-one kernels from their SVD factors errs
-    by at most ~1.5 * sqrt(size) * eps in norm; 8x that leaves margin while a
+    Rebuilding a random rank-one kernel from its SVD factors errs by up to
+    about 1.5 * sqrt(size) * eps in norm; 8x that leaves margin while a
     genuinely rank-two kernel (second singular value above it) is refused.
     """
     eps = np.finfo(weights.dtype).eps
