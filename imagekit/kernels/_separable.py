@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -50,12 +51,20 @@ def _mirror_fixed(f: np.ndarray, rtol: float) -> np.ndarray:
     zero in the middle, so a factor found from values has the mirror
     structure of the factory's factor that built the kernel.
     """
-    scale = rtol * float(np.linalg.norm(f))
-    if np.linalg.norm(f - f[::-1]) <= scale:
-        return (f + f[::-1]) / 2
-    if np.linalg.norm(f + f[::-1]) <= scale:
-        return (f - f[::-1]) / 2
+    mirror = f[::-1]
+    if f.size == 1 or bool((f == mirror).all()):
+        return f
+    scale = rtol * _norm(f)
+    if _norm(f - mirror) <= scale:
+        return (f + mirror) / 2
+    if _norm(f + mirror) <= scale:
+        return (f - mirror) / 2
     return f
+
+
+def _norm(x: np.ndarray) -> float:
+    """The 2-norm of ``x`` (real or complex, any shape)."""
+    return math.sqrt(float(np.vdot(x, x).real))
 
 
 def _canonical(fs: list[np.ndarray], scale: float, rtol: float) -> list[np.ndarray]:
@@ -73,7 +82,7 @@ def _canonical(fs: list[np.ndarray], scale: float, rtol: float) -> list[np.ndarr
     fs = [_mirror_fixed(f, rtol) for f in fs]
     rest = []
     for d, f in enumerate(fs):
-        if np.all(f >= 0) or np.all(f <= 0):
+        if f.min() >= 0 or f.max() <= 0:
             total = float(f.sum())
             if abs(total - 1.0) > rtol:  # one that sums to 1 already is kept to the bit
                 fs[d] = f / total
@@ -84,12 +93,12 @@ def _canonical(fs: list[np.ndarray], scale: float, rtol: float) -> list[np.ndarr
         if abs(scale - 1.0) > rtol:
             fs[0] = fs[0] * scale
         return fs
-    norms = [float(np.linalg.norm(fs[d])) for d in rest]
+    norms = [_norm(fs[d]) for d in rest]
     each = (abs(scale) * float(np.prod(norms))) ** (1.0 / len(rest))
     sign = 1.0 if scale > 0 else -1.0
     for d, n in zip(rest, norms):
         f = fs[d] * (abs(scale) if len(rest) == 1 else each / n)
-        antisymmetric = f.size > 1 and np.array_equal(f, -f[::-1])
+        antisymmetric = bool((f == -f[::-1]).all())
         up = np.dot(f, np.arange(f.size)) > 0 if antisymmetric else f[np.argmax(np.abs(f))] > 0
         if not up:
             f = -f
@@ -130,7 +139,7 @@ def _close(fs: list[np.ndarray], w: np.ndarray, tol: float) -> bool:
     recon = fs[0]
     for f in fs[1:]:
         recon = np.multiply.outer(recon, f)
-    return bool(np.linalg.norm(recon - w) <= tol)
+    return bool(_norm(recon - w) <= tol)
 
 
 def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
@@ -180,17 +189,22 @@ def rank1_factors(weights: np.ndarray) -> list[np.ndarray] | None:
         scale = norm ** (1.0 / w.ndim)
         out = [f * (scale / np.linalg.norm(f)) for f in out]
         return out if _close(out, w, rtol * norm) else None
-    fibres, scale = _fibres(w)
-    candidates = [_canonical(out, 1.0, rtol)]
-    if np.isfinite(scale) and scale != 0:
-        candidates.insert(0, _canonical(fibres, scale, rtol))
-    root = _square_root(w)
-    if root is not None:
-        candidates.insert(0, _canonical(root, 1.0, rtol))
-    for fs in candidates:
+    for fs in _candidates(w, out, rtol):
         if _close(fs, w, rtol * norm):
             return [f.astype(w.dtype, copy=False) for f in fs]
     return None
+
+
+def _candidates(w: np.ndarray, svd: list[np.ndarray], rtol: float):
+    """Factors of a real rank-one ``w`` in the factories' convention, most exact first:
+    the square root of the diagonal, the lines through the largest tap, the SVD's."""
+    root = _square_root(w)
+    if root is not None:
+        yield _canonical(root, 1.0, rtol)
+    fibres, scale = _fibres(w)
+    if np.isfinite(scale) and scale != 0:
+        yield _canonical(fibres, scale, rtol)
+    yield _canonical(svd, 1.0, rtol)
 
 
 def factors(kernel: ArrayLike | Kernel) -> tuple[Kernel, ...] | None:
