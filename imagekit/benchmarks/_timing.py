@@ -29,14 +29,13 @@ def block_medians(fns: dict, repeat: int, warmup: int = 3, rounds: int = 2) -> d
     Each round times every contender in turn, ``repeat`` calls in a block after
     warm-up calls (``warmup`` in the first round, one after). Blocks, not
     interleaved single calls: OpenCV's and torch's worker threads spin for a
-    while after a call, which slowed whoever ran next by up to 2x when calls
-    were interleaved; in blocks each library meets only its own state, as in a
-    user's loop. Rounds: a drift in the machine's speed (it is shared) hits
-    each contender's best round less than a single block, and the first
-    touches of fresh memory on this virtual machine (a 64 MB output took 47 ms
-    instead of 30 ms for the first ~8 calls of a process, whichever library
-    ran) are behind the second round. (Touching 1 GB once at the start
-    instead made later FFT workloads slower: W4 29 -> 42 ms.)
+    while after a call and slow whoever runs next; in blocks each library
+    meets only its own state, as in a user's loop. Rounds: a drift in the
+    machine's speed (it is shared) hits each contender's best round less
+    than a single block, and the first touches of fresh memory in a process
+    (slow for the first few large outputs, whichever library runs) are
+    behind the second round. Touching a large block of memory once at the
+    start instead would slow the later FFT workloads.
     """
     best = {name: float("inf") for name in fns}
     for r in range(rounds):

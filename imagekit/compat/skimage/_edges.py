@@ -183,64 +183,44 @@ def sobel(image, mask=None, *, axis=None, mode="reflect", cval=0.0):
     return _edge_filter("sobel", image, mask, axis, mode, cval)
 
 
-def sobel_h(image, mask=None):
-    """Drop-in for ``skimage.filters.sobel_h``: ``sobel(image, mask, axis=0)`` of a 2-D image."""
-    check_2d(image)
-    return sobel(image, mask=mask, axis=0)
-
-
-def sobel_v(image, mask=None):
-    """Drop-in for ``skimage.filters.sobel_v``: ``sobel(image, mask, axis=1)`` of a 2-D image."""
-    check_2d(image)
-    return sobel(image, mask=mask, axis=1)
-
-
 def scharr(image, mask=None, *, axis=None, mode="reflect", cval=0.0):
     return _edge_filter("scharr", image, mask, axis, mode, cval)
-
-
-def scharr_h(image, mask=None):
-    """Drop-in for ``skimage.filters.scharr_h``: ``scharr(image, mask, axis=0)`` of a 2-D image."""
-    check_2d(image)
-    return scharr(image, mask=mask, axis=0)
-
-
-def scharr_v(image, mask=None):
-    """Drop-in for ``skimage.filters.scharr_v``: ``scharr(image, mask, axis=1)`` of a 2-D image."""
-    check_2d(image)
-    return scharr(image, mask=mask, axis=1)
 
 
 def prewitt(image, mask=None, *, axis=None, mode="reflect", cval=0.0):
     return _edge_filter("prewitt", image, mask, axis, mode, cval)
 
 
-def prewitt_h(image, mask=None):
-    """Drop-in for ``skimage.filters.prewitt_h``: ``prewitt(image, mask, axis=0)``, 2-D."""
-    check_2d(image)
-    return prewitt(image, mask=mask, axis=0)
-
-
-def prewitt_v(image, mask=None):
-    """Drop-in for ``skimage.filters.prewitt_v``: ``prewitt(image, mask, axis=1)``, 2-D."""
-    check_2d(image)
-    return prewitt(image, mask=mask, axis=1)
-
-
 def farid(image, mask=None, *, axis=None, mode="reflect", cval=0.0):
     return _edge_filter("farid", image, mask, axis, mode, cval)
 
 
-def farid_h(image, *, mask=None):
-    """Drop-in for ``skimage.filters.farid_h``: ``farid(image, mask, axis=0)`` of a 2-D image."""
-    check_2d(image)
-    return farid(image, mask=mask, axis=0)
+def _along(edge, axis: int, keyword_mask: bool = False):
+    """scikit-image's ``{edge}_h`` (axis 0) or ``{edge}_v`` (axis 1): ``edge`` along
+    ``axis`` of a 2-D image. ``farid_h``/``farid_v`` take ``mask`` by keyword only."""
+    if keyword_mask:
+
+        def along(image, *, mask=None):
+            check_2d(image)
+            return edge(image, mask=mask, axis=axis)
+    else:
+
+        def along(image, mask=None):
+            check_2d(image)
+            return edge(image, mask=mask, axis=axis)
+
+    along.__name__ = along.__qualname__ = name = f"{edge.__name__}_{'hv'[axis]}"
+    along.__doc__ = (
+        f"Drop-in for ``skimage.filters.{name}``: "
+        f"``{edge.__name__}(image, mask, axis={axis})`` of a 2-D image."
+    )
+    return along
 
 
-def farid_v(image, *, mask=None):
-    """Drop-in for ``skimage.filters.farid_v``: ``farid(image, mask, axis=1)`` of a 2-D image."""
-    check_2d(image)
-    return farid(image, mask=mask, axis=1)
+sobel_h, sobel_v = _along(sobel, 0), _along(sobel, 1)
+scharr_h, scharr_v = _along(scharr, 0), _along(scharr, 1)
+prewitt_h, prewitt_v = _along(prewitt, 0), _along(prewitt, 1)
+farid_h, farid_v = _along(farid, 0, keyword_mask=True), _along(farid, 1, keyword_mask=True)
 
 
 sobel.__doc__ = _doc("sobel", "Sobel")
@@ -275,25 +255,24 @@ def laplace(image, ksize=3, mask=None):
     return _mask(_convolve(image, weights, "reflect", 0.0, scale), mask)
 
 
-# Roberts' cross as scikit-image convolves it: ``[[1, 0], [0, -1]]`` and
-# ``[[0, 1], [-1, 0]]``. Convolution with a 2x2 kernel is the correlation with
-# the kernel reflected and its origin moved (compat ``ndimage.convolve`` does it).
-_ROBERTS = {
-    "pos": np.array([[1.0, 0.0], [0.0, -1.0]]),
-    "neg": np.array([[0.0, 1.0], [-1.0, 0.0]]),
-}
+def _roberts_diagonal(diagonal: str, weights: list, impulse: str):
+    """``roberts_pos_diag`` or ``roberts_neg_diag``: the convolution with ``weights``.
 
+    scikit-image convolves with Roberts' cross; convolution with a 2x2
+    kernel is the correlation with the kernel reflected and its origin
+    moved, which compat ``ndimage.convolve`` does.
+    """
+    kernel = np.array(weights, dtype=float)
 
-def _roberts(diagonal: str, image, mask):
-    check_2d(image)
-    image = _float_image(image)
-    return _mask(ndimage.convolve(image, _ROBERTS[diagonal]), mask)
+    def roberts_diagonal(image, mask=None):
+        check_2d(image)
+        return _mask(ndimage.convolve(_float_image(image), kernel), mask)
 
+    name = f"roberts_{diagonal}_diag"
+    roberts_diagonal.__name__ = roberts_diagonal.__qualname__ = name
+    roberts_diagonal.__doc__ = f"""Drop-in for ``skimage.filters.{name}``, on imagekit's engine.
 
-def roberts_pos_diag(image, mask=None):
-    """Drop-in for ``skimage.filters.roberts_pos_diag``, on imagekit's engine.
-
-    The convolution of a 2-D image with ``[[1, 0], [0, -1]]``, border
+    The convolution of a 2-D image with ``{weights}``, border
     ``'reflect'``; integers go through ``img_as_float``, float32 stays
     float32; with ``mask`` the result is zeroed outside the mask eroded by
     one pixel (full connectivity), as in scikit-image.
@@ -307,35 +286,26 @@ def roberts_pos_diag(image, mask=None):
     >>> import numpy as np
     >>> from imagekit.compat.skimage import filters
     >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1
-    >>> filters.roberts_pos_diag(impulse)
-    array([[ 1.,  0.,  0.],
+    >>> filters.{name}(impulse)
+    {impulse}
+    """
+    return roberts_diagonal
+
+
+roberts_pos_diag = _roberts_diagonal(
+    "pos",
+    [[1, 0], [0, -1]],
+    """array([[ 1.,  0.,  0.],
            [ 0., -1.,  0.],
-           [ 0.,  0.,  0.]])
-    """
-    return _roberts("pos", image, mask)
-
-
-def roberts_neg_diag(image, mask=None):
-    """Drop-in for ``skimage.filters.roberts_neg_diag``, on imagekit's engine.
-
-    The convolution of a 2-D image with ``[[0, 1], [-1, 0]]``; otherwise as
-    :func:`roberts_pos_diag`.
-
-    See Also
-    --------
-    roberts : the magnitude of both diagonals.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from imagekit.compat.skimage import filters
-    >>> impulse = np.zeros((3, 3)); impulse[1, 1] = 1
-    >>> filters.roberts_neg_diag(impulse)
-    array([[ 0.,  1.,  0.],
+           [ 0.,  0.,  0.]])""",
+)
+roberts_neg_diag = _roberts_diagonal(
+    "neg",
+    [[0, 1], [-1, 0]],
+    """array([[ 0.,  1.,  0.],
            [-1.,  0.,  0.],
-           [ 0.,  0.,  0.]])
-    """
-    return _roberts("neg", image, mask)
+           [ 0.,  0.,  0.]])""",
+)
 
 
 def roberts(image, mask=None):

@@ -72,8 +72,14 @@ def hessian_eigenvalues(elements: list[np.ndarray]) -> np.ndarray:
     return np.moveaxis(ascending[..., ::-1], -1, 0)
 
 
-def _eigenvalues(image, sigma, mode, cval) -> np.ndarray:
-    return hessian_eigenvalues(_hessian(image, sigma, mode, cval))
+def _max_over_scales(image, sigmas, mode, cval, measure) -> np.ndarray:
+    """The pixel-wise maximum, from 0, over ``sigmas`` of ``measure(eigenvalues, sigma)``,
+    the Hessian's eigenvalues at that scale, largest first."""
+    filtered_max = np.zeros_like(image)
+    for sigma in sigmas:
+        eigenvalues = hessian_eigenvalues(_hessian(image, sigma, mode, cval))
+        filtered_max = np.maximum(filtered_max, measure(eigenvalues, sigma))
+    return filtered_max
 
 
 def sato(image, sigmas=range(1, 10, 2), black_ridges=True, mode="reflect", cval=0):
@@ -98,12 +104,12 @@ def sato(image, sigmas=range(1, 10, 2), black_ridges=True, mode="reflect", cval=
     """
     check_nd(image, (2, 3))
     image = _prepare(image, black_ridges)
-    filtered_max = np.zeros_like(image)
-    for sigma in sigmas:
-        kept = _eigenvalues(image, sigma, mode, cval)[:-1]
-        tubeness = sigma**2 * np.prod(np.maximum(kept, 0), 0) ** (1 / len(kept))
-        filtered_max = np.maximum(filtered_max, tubeness)
-    return filtered_max
+
+    def tubeness(eigenvalues, sigma):
+        kept = eigenvalues[:-1]
+        return sigma**2 * np.prod(np.maximum(kept, 0), 0) ** (1 / len(kept))
+
+    return _max_over_scales(image, sigmas, mode, cval, tubeness)
 
 
 def meijering(image, sigmas=range(1, 10, 2), alpha=None, black_ridges=True, mode="reflect", cval=0):
@@ -132,16 +138,17 @@ def meijering(image, sigmas=range(1, 10, 2), alpha=None, black_ridges=True, mode
     mixing = np.full((image.ndim, image.ndim), alpha)
     np.fill_diagonal(mixing, 1)
     mixing = mixing.astype(image.dtype)
-    filtered_max = np.zeros_like(image)
-    for sigma in sigmas:
-        mixed = np.tensordot(mixing, _eigenvalues(image, sigma, mode, cval), 1)
+
+    def neuriteness(eigenvalues, sigma):
+        mixed = np.tensordot(mixing, eigenvalues, 1)
         largest = np.take_along_axis(mixed, abs(mixed).argmax(0)[None], 0)[0]
         largest = np.maximum(largest, 0)
         top = largest.max()
         if top > 0:
             largest /= top
-        filtered_max = np.maximum(filtered_max, largest)
-    return filtered_max
+        return largest
+
+    return _max_over_scales(image, sigmas, mode, cval, neuriteness)
 
 
 def frangi(
@@ -191,9 +198,9 @@ def frangi(
     check_nd(image, (2, 3))
     image = _prepare(image, black_ridges)
     dtype = image.dtype
-    filtered_max = np.zeros_like(image)
-    for sigma in sigmas:
-        eigenvalues = _eigenvalues(image, sigma, mode, cval)
+
+    def vesselness(eigenvalues, sigma):
+        nonlocal gamma  # None: set from the first scale, kept for the others
         eigenvalues = np.take_along_axis(eigenvalues, abs(eigenvalues).argsort(0), 0)
         smallest = abs(eigenvalues[0])
         if image.ndim == 2:
@@ -207,11 +214,12 @@ def frangi(
             gamma = norm.max() / 2
             if gamma == 0:
                 gamma = 1  # a flat image: any gamma gives zero
-        vesselness = 1.0 - np.exp(-(ratio_a**2) / (2 * alpha**2), dtype=dtype)
-        vesselness = vesselness * np.exp(-(ratio_b**2) / (2 * beta**2), dtype=dtype)
-        vesselness *= 1.0 - np.exp(-(norm**2) / (2 * gamma**2), dtype=dtype)
-        filtered_max = np.maximum(filtered_max, vesselness)
-    return filtered_max
+        plate = 1.0 - np.exp(-(ratio_a**2) / (2 * alpha**2), dtype=dtype)
+        result = plate * np.exp(-(ratio_b**2) / (2 * beta**2), dtype=dtype)
+        result *= 1.0 - np.exp(-(norm**2) / (2 * gamma**2), dtype=dtype)
+        return result
+
+    return _max_over_scales(image, sigmas, mode, cval, vesselness)
 
 
 def hessian(
