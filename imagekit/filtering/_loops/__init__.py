@@ -17,8 +17,25 @@ declaration of ``strategies._threads``; the gradient loops
 (``imagekit.gradients._loops``) also import the forward loops they fuse.
 Every module here and there is cached with one source stamp (``_cache``):
 editing any of them recompiles them all, so no stale machine code runs.
+
+The loop modules load on first use: callers import this package and name a
+loop through it (``_loops.plane.dense3_rows``), and the module is imported
+the first time it is named (PEP 562's module ``__getattr__``). A plan then
+loads only the loops its strategy runs: loading a module compiles, or reads
+from the cache, the functions declared with explicit signatures.
 """
+
+import importlib
 
 from . import _cache
 
+MODULES = ("box", "filterbank", "iir", "plane", "primitives", "runs", "separable", "winograd")
+"""The loop modules, each imported when first named."""
+
 _cache.register()
+
+
+def __getattr__(name: str):
+    if name in MODULES:
+        return importlib.import_module(f"{__name__}.{name}")  # also sets the attribute
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
