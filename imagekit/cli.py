@@ -11,11 +11,23 @@ User errors (a bad option, an unwritable folder) print ``imagekit: error:
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from . import NA, Fill, Kernel, __version__, imfilter, imgradients, kernels, magnitude
+from ._cli_filter import add_parser, join_negative_values
+from ._cli_filter import run as run_filter
+from ._cli_options import add_progress_options
+from ._config import config
+from .data import sample
+from .filtering import plan
+from .filtering._cpu import avx512
+from .filtering.strategies._threads import twins_available
+from .io import imsave
 
 __all__ = ["main"]
 
@@ -26,9 +38,6 @@ class UserError(Exception):
 
 def _demo_filters():
     """(label, image kind, kernel, border, options) for each panel of the demo."""
-    from . import NA, Fill, kernels
-    from .kernels import Kernel
-
     motion = Kernel(np.full((1, 15), 1 / 15), start=(0, -14))  # taps at offsets -14..0
     return [
         ("gaussian(3)", "rgb", kernels.gaussian(3.0), "reflect", {"channel_axis": -1}),
@@ -67,11 +76,6 @@ def _montage(panels, label_height: int = 18) -> np.ndarray:
 
 def demo(outdir: Path) -> int:
     """Filter the bundled sample with a few kernels; write a side-by-side PNG."""
-    from . import imfilter, imgradients, magnitude
-    from .data import sample
-    from .filtering import plan
-    from .io import imsave
-
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -92,7 +96,7 @@ def demo(outdir: Path) -> int:
         t0 = time.perf_counter()
         if kernel is None:
             out = magnitude(imgradients(image, "sobel", border))
-            shape, strategy = "3x3 x2", plan(image, _sobel(), border).strategy
+            shape, strategy = "3x3 x2", plan(image, kernels.sobel(axis=0), border).strategy
         else:
             out = imfilter(image, kernel, border, **options)
             shape = "x".join(map(str, kernel.shape))
@@ -113,21 +117,11 @@ def demo(outdir: Path) -> int:
     return 0
 
 
-def _sobel():
-    from .kernels import sobel
-
-    return sobel(axis=0)
-
-
 def info() -> int:
     """Versions, the settings (``imagekit.config``), and which optional backends import."""
-    import importlib
-
-    import numba
+    import numba  # numba, scipy and Pillow: loaded for this command only
     import PIL
     import scipy
-
-    from . import __version__
 
     print(f"imagekit {__version__}")
     print(
@@ -135,9 +129,6 @@ def info() -> int:
         f"pillow {PIL.__version__}"
     )
     print(f"python {sys.version.split()[0]}")
-    from ._config import config
-    from .filtering.strategies._threads import twins_available
-
     settings = config()
     print(
         f"threads: {settings.threads} (imagekit.config; from IMAGEKIT_NUM_THREADS, else "
@@ -149,8 +140,6 @@ def info() -> int:
         print("short loops: Python thread pool (threading='pool'; IMAGEKIT_THREADING)")
     else:
         print("short loops: Python thread pool (no OpenMP/TBB threading layer)")
-    from .filtering._loops.primitives import avx512
-
     print(
         "filter banks (float32): numba register tiles (AVX-512)"
         if avx512()
@@ -181,7 +170,12 @@ def info() -> int:
     return 0
 
 
-# ``imagekit bench NAME ...`` runs one of the suite's other commands.
+# The modules of the commands that load numba (warmup) or the benchmarks' peers
+# (torch, OpenCV, scipy) as they import: loaded when their command runs, so that
+# --help and the other commands start quickly. ``imagekit bench NAME ...`` runs one
+# of the suite's other commands.
+WARMUP = "imagekit._cli_warmup"
+BENCH = "imagekit.benchmarks.__main__"
 BENCH_COMMANDS = {
     "gpu": "imagekit.benchmarks.gpu",
     "memory": "imagekit.benchmarks.memory",
@@ -191,13 +185,9 @@ BENCH_COMMANDS = {
 
 def bench(argv) -> int:
     """The benchmark suite (:mod:`imagekit.benchmarks`) with the same arguments."""
-    import importlib
-
     if argv[:1] and argv[0] in BENCH_COMMANDS:
         return importlib.import_module(BENCH_COMMANDS[argv[0]]).main(argv[1:])
-    from .benchmarks.__main__ import main as bench_main
-
-    return bench_main(argv, prog="imagekit bench")
+    return importlib.import_module(BENCH).main(argv, prog="imagekit bench")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -220,9 +210,6 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("imagekit-demo"),
         help="folder for demo.png (default: ./imagekit-demo)",
     )
-    from ._cli_filter import add_parser
-    from ._cli_options import add_progress_options
-
     add_parser(sub)
     sub.add_parser(  # its arguments are the suite's own: see main()
         "bench",
@@ -256,23 +243,17 @@ def main(argv=None) -> int:
     if argv[:1] == ["bench"]:  # every later argument is the suite's own
         return bench(argv[1:])
     if argv[:1] == ["filter"]:
-        from ._cli_filter import join_negative_values
-
         argv = join_negative_values(argv)
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return demo(args.outdir)
         if args.command == "filter":
-            from ._cli_filter import run
-
-            return run(args, UserError)
+            return run_filter(args, UserError)
         if args.command == "info":
             return info()
         if args.command == "warmup":
-            from ._cli_warmup import warmup
-
-            return warmup(args.progress)
+            return importlib.import_module(WARMUP).warmup(args.progress)
     except UserError as e:
         print(f"imagekit: error: {e}", file=sys.stderr)
         return 2

@@ -278,6 +278,12 @@ class Iir(Strategy):
             f"but the kernel of shape {plan.kernel.shape} is not one"
         )
 
+    @staticmethod
+    def border_values(border: Border) -> tuple[bool, float]:
+        """``(nearest, cval)`` of a border it computes (a ``Pad('nearest')`` or a real
+        ``Fill``), else ValueError."""
+        return _border_values(border)
+
     def cost(self, plan: Plan) -> float:
         passes = sum(1 for s in plan.kernel.recipe[1] if s > 0)
         return COST["call"] + COST["iir"] * float(np.prod(plan.image_shape)) * passes
