@@ -29,13 +29,16 @@ import importlib
 
 from . import _cache
 
-MODULES = ("box", "filterbank", "iir", "plane", "primitives", "runs", "separable", "winograd")
-"""The loop modules, each imported when first named."""
-
 _cache.register()
 
 
 def __getattr__(name: str):
-    if name in MODULES:
-        return importlib.import_module(f"{__name__}.{name}")  # also sets the attribute
+    """The loop module ``name``, imported now (which also sets it as an attribute here,
+    so later lookups do not come back)."""
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
