@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import imfilter
 from ._cli_options import (
     ALGORITHMS,
     DTYPES,
@@ -29,6 +30,7 @@ from ._cli_options import (
     parse_kernel,
 )
 from ._cli_output import check_grey, may_clip, output_paths, outside, rescale
+from .io import imread, imsave
 
 __all__ = ["DESCRIPTION", "add_parser", "join_negative_values", "run"]
 
@@ -85,8 +87,6 @@ class Job:
 
     def filter(self, image: np.ndarray, dtype) -> np.ndarray:
         """``image`` filtered into ``dtype`` (None: the natural floating dtype)."""
-        from . import imfilter
-
         channel_axis, axes = _layout(image, self.kernel)
         options = dict(channel_axis=channel_axis, axes=axes, algorithm=self.algorithm)
         if not self.chunks:
@@ -106,8 +106,6 @@ class Job:
 
     def run_file(self, src: Path, dst: Path) -> None:
         """Read, filter, write one file; a warning on stderr for clipped values."""
-        from .io import imread, imsave
-
         image = imread(src)
         dtype = self.dtype or np.dtype(np.uint8 if image.dtype == np.bool_ else image.dtype)
         if self.rescale:

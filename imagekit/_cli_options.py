@@ -12,6 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernels
+from .borders import BORDER_NAMES, NA, Fill, normalize_border
+from .filtering import plan
+from .filtering._registry import strategies
+
 __all__ = [
     "ALGORITHMS",
     "DTYPES",
@@ -81,8 +86,6 @@ def parse_kernel(spec: str):
     >>> parse_kernel("sobel:axis=1").weights[1]
     array([-0.25,  0.  ,  0.25])
     """
-    from . import kernels
-
     if spec.endswith(".npy"):
         try:
             kernel = kernels.centered(np.load(spec))
@@ -126,8 +129,6 @@ def _number(text: str):
 
 def border_help() -> str:
     """What --border accepts, for the error message and the help line."""
-    from .borders import BORDER_NAMES
-
     return (
         f"one of {', '.join(BORDER_NAMES)}, or a number v: pixels outside the image "
         "take the value v (e.g. 0 or -1.5)"
@@ -140,8 +141,6 @@ def parse_border(text: str):
     >>> parse_border("symmetric"), parse_border("-1.5"), parse_border("NA")
     (Pad(mode='reflect'), Fill(value=-1.5), NA())
     """
-    from .borders import BORDER_NAMES, Fill, normalize_border
-
     if text.lower() in BORDER_NAMES:
         return normalize_border(text)
     value = _number(text)
@@ -246,10 +245,6 @@ _NEEDS = {
 
 def check_algorithm(algorithm: str, kernel, border, kernel_spec: str, border_text: str):
     """The algorithm exists and can filter with this kernel and border."""
-    from .borders import NA
-    from .filtering import plan
-    from .filtering.strategies.iir import _border_values
-
     if algorithm not in ALGORITHMS:
         raise OptionError(f"--algorithm {algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
     try:
@@ -263,7 +258,7 @@ def check_algorithm(algorithm: str, kernel, border, kernel_spec: str, border_tex
         ) from None
     if chosen == "iir" and border != NA():  # NA is composed from constant borders
         try:
-            _border_values(border)
+            strategies("imfilter")["iir"].border_values(border)
         except ValueError:
             raise OptionError(
                 f"--border {border_text} is not available with --algorithm iir (the "

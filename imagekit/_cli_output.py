@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ._cli_options import OptionError
+from ._dtypes import cast_into
+from .borders import NA, Fill
 
 __all__ = ["check_grey", "may_clip", "output_paths", "outside", "rescale"]
 
@@ -70,8 +72,6 @@ def may_clip(image: np.ndarray, kernel, border, dtype: np.dtype) -> bool:
     """Whether filtering ``image`` can give values outside the integer ``dtype``: bounds
     from the image's range, the border's value and the kernel's positive and negative
     weights (a blur of an image in range stays in range)."""
-    from .borders import NA, Fill
-
     w = np.asarray(kernel.weights, np.float64)
     pos, neg = float(w[w > 0].sum()), float(w[w < 0].sum())
     if isinstance(border, NA):  # a weighted mean of the available pixels
@@ -100,8 +100,6 @@ def rescale(result: np.ndarray, dtype: np.dtype) -> np.ndarray:
     >>> rescale(np.array([-106.0, 0.0, 107.0]), np.dtype(np.uint8))
     array([  0, 127, 255], dtype=uint8)
     """
-    from ._dtypes import cast_into
-
     if dtype.kind == "f":
         lo, hi = 0.0, 1.0
     else:

@@ -12,13 +12,14 @@ import time
 
 import numpy as np
 
+from . import filterbank, imfilter, kernels
+from .gradients import imfilter_vjp
+
 __all__ = ["STEPS", "warmup"]
 
 
 def _blurs(dtype):
     """Gaussian and 3x3 box, direct and separable, on a small RGB image."""
-    from . import imfilter, kernels
-
     image = np.zeros((32, 32, 3), dtype)
     out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
     for algorithm in ("direct", "separable"):
@@ -29,8 +30,6 @@ def _blurs(dtype):
 def _threaded(dtype):
     """A full 3x3 kernel has a loop of its own, and on images large enough for two
     threads a numba-parallel twin (as has the uint8 box)."""
-    from . import imfilter, kernels
-
     out = dict(dtype=np.uint8) if dtype == np.uint8 else {}
     big = np.zeros((400, 400, 3), dtype)
     imfilter(big, kernels.box(3), algorithm="direct", channel_axis=-1, **out)
@@ -38,16 +37,12 @@ def _threaded(dtype):
 
 
 def _iir():
-    from . import imfilter, kernels
-
     imfilter(np.zeros((32, 32)), kernels.gaussian(2.0), "nearest", algorithm="iir")
 
 
 def _bank(algorithm):
     """A CNN layer: the filter bank's register tiles and their twin (float32), directly
     and through Winograd's transforms (what "auto" takes for wide 3x3 layers)."""
-    from . import filterbank
-
     bank = np.zeros((3, 3, 16, 64), np.float32)
     filterbank(np.zeros((64, 64, 16), np.float32), bank, 0, algorithm=algorithm)
 
@@ -56,8 +51,6 @@ def _gradients(dtype):
     """Learning a filter: both gradients of a 3x3 and of a 5x5 in one pass over the
     rows, on images large enough for the 3x3's parallel twin. The kernels are not
     separable, as learned kernels are not (a separable one takes other loops)."""
-    from .gradients import imfilter_vjp
-
     image = np.ones((400, 400), dtype)
     for kernel in (np.arange(1.0, 10.0).reshape(3, 3), np.arange(1.0, 26.0).reshape(5, 5)):
         for border in (0, "reflect"):

@@ -1,8 +1,11 @@
 """The ``imagekit`` command: ``demo``, ``filter``, ``bench``, ``info`` and ``warmup``.
 
 ``filter`` lives in ``_cli_filter`` (options in ``_cli_options``, what is
-written in ``_cli_output``), ``warmup`` in ``_cli_warmup``, ``bench`` in
-:mod:`imagekit.benchmarks`.
+written in ``_cli_output``), ``demo`` in ``_cli_demo``, ``info`` in
+``_cli_info``, ``warmup`` in ``_cli_warmup``, ``bench`` in
+:mod:`imagekit.benchmarks`. This module parses the command line and runs the
+command's module; only ``filter``'s is imported with it (its options are
+part of ``--help``).
 
 User errors (a bad option, an unwritable folder) print ``imagekit: error:
 ...`` and exit with status 2, without a traceback.
@@ -11,11 +14,13 @@ User errors (a bad option, an unwritable folder) print ``imagekit: error:
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
+from ._cli_filter import add_parser, join_negative_values
+from ._cli_filter import run as run_filter
+from ._cli_options import add_progress_options
 
 __all__ = ["main"]
 
@@ -24,164 +29,16 @@ class UserError(Exception):
     """A mistake in the command line or its inputs: reported without a traceback."""
 
 
-def _demo_filters():
-    """(label, image kind, kernel, border, options) for each panel of the demo."""
-    from . import NA, Fill, kernels
-    from .kernels import Kernel
-
-    motion = Kernel(np.full((1, 15), 1 / 15), start=(0, -14))  # taps at offsets -14..0
-    return [
-        ("gaussian(3)", "rgb", kernels.gaussian(3.0), "reflect", {"channel_axis": -1}),
-        ("offset kernel (motion smear)", "rgb", motion, Fill(0), {"channel_axis": -1}),
-        ("sobel magnitude", "grey", None, "nearest", {}),
-        ("LoG(2)", "grey", kernels.log(2.0), "reflect", {}),
-        ("holes filled: NA border", "holes", kernels.gaussian(4.0), NA(), {"channel_axis": -1}),
-    ]
-
-
-def _to_uint8(a: np.ndarray, signed: bool = False) -> np.ndarray:
-    """Scale a result for display: [0, 255], grey results repeated to RGB."""
-    a = np.asarray(a, np.float64)
-    finite = a[np.isfinite(a)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if signed:
-        m = max(abs(lo), abs(hi), 1e-12)
-        lo, hi = -m, m
-    scaled = np.clip((np.nan_to_num(a, nan=lo) - lo) / max(hi - lo, 1e-12), 0, 1)
-    out = np.rint(scaled * 255).astype(np.uint8)
-    return np.repeat(out[..., None], 3, axis=2) if out.ndim == 2 else out
-
-
-def _montage(panels, label_height: int = 18) -> np.ndarray:
-    """Panels side by side, each with its label above it."""
-    from PIL import Image, ImageDraw
-
-    h, w = panels[0][1].shape[:2]
-    canvas = Image.new("RGB", (w * len(panels), h + label_height), "white")
-    draw = ImageDraw.Draw(canvas)
-    for i, (label, img) in enumerate(panels):
-        canvas.paste(Image.fromarray(img), (i * w, label_height))
-        draw.text((i * w + 4, 3), label, fill="black")
-    return np.asarray(canvas)
-
-
-def demo(outdir: Path) -> int:
-    """Filter the bundled sample with a few kernels; write a side-by-side PNG."""
-    from . import imfilter, imgradients, magnitude
-    from .data import sample
-    from .filtering import plan
-    from .io import imsave
-
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"cannot create output folder {str(outdir)!r}: {e.strerror}") from None
-    rgb = sample().astype(np.float32) / 255
-    grey = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
-    holes = rgb.copy()
-    rng = np.random.default_rng(0)
-    holes[rng.random(holes.shape[:2]) < 0.3] = np.nan  # 30% of pixels missing
-    holes[116:140, 116:140] = np.nan  # a 24x24 gap, within the blur's reach
-    inputs = {"rgb": rgb, "grey": grey, "holes": holes}
-
-    print(f"imagekit demo: sample image {rgb.shape[1]}x{rgb.shape[0]} RGB, float32")
-    print(f"{'filter':<32} {'kernel':>9} {'border':>12} {'strategy':>9} {'ms':>7}  range")
-    panels = [("input", _to_uint8(rgb))]
-    for label, kind, kernel, border, options in _demo_filters():
-        image = inputs[kind]
-        t0 = time.perf_counter()
-        if kernel is None:
-            out = magnitude(imgradients(image, "sobel", border))
-            shape, strategy = "3x3 x2", plan(image, _sobel(), border).strategy
-        else:
-            out = imfilter(image, kernel, border, **options)
-            shape = "x".join(map(str, kernel.shape))
-            strategy = plan(image, kernel, border, **options).strategy
-        ms = (time.perf_counter() - t0) * 1e3
-        name = border if isinstance(border, str) else type(border).__name__
-        print(
-            f"{label:<32} {shape:>9} {name:>12} {strategy:>9} {ms:7.1f}  "
-            f"{out.dtype} [{np.nanmin(out):.3f}, {np.nanmax(out):.3f}]"
-        )
-        if kind == "holes":
-            panels.append(("input with holes (NaN)", _to_uint8(holes)))
-        panels.append((label, _to_uint8(out, signed=label.startswith("LoG"))))
-    path = outdir / "demo.png"
-    imsave(path, _montage(panels))
-    print("(a loop's first use compiles it once — seconds — and later runs load it from disk)")
-    print(f"wrote {path}")
-    return 0
-
-
-def _sobel():
-    from .kernels import sobel
-
-    return sobel(axis=0)
-
-
-def info() -> int:
-    """Versions, the settings (``imagekit.config``), and which optional backends import."""
-    import importlib
-
-    import numba
-    import PIL
-    import scipy
-
-    from . import __version__
-
-    print(f"imagekit {__version__}")
-    print(
-        f"numpy {np.__version__}, scipy {scipy.__version__}, numba {numba.__version__}, "
-        f"pillow {PIL.__version__}"
-    )
-    print(f"python {sys.version.split()[0]}")
-    from ._config import config
-    from .filtering.strategies._threads import twins_available
-
-    settings = config()
-    print(
-        f"threads: {settings.threads} (imagekit.config; from IMAGEKIT_NUM_THREADS, else "
-        "NUMBA_NUM_THREADS, else the cores)"
-    )
-    if settings.threading == "auto" and twins_available():
-        print(f"short loops: numba's {numba.threading_layer()} threading layer")
-    elif settings.threading == "pool":
-        print("short loops: Python thread pool (threading='pool'; IMAGEKIT_THREADING)")
-    else:
-        print("short loops: Python thread pool (no OpenMP/TBB threading layer)")
-    from .filtering._loops.primitives import avx512
-
-    print(
-        "filter banks (float32): numba register tiles (AVX-512)"
-        if avx512()
-        else "filter banks: BLAS matrix products (no AVX-512 for the register tiles)"
-    )
-    keep = settings.keep_outputs_mb
-    print(
-        f"large results: freed ones kept for reuse up to {keep:g} MiB "
-        "(keep_outputs_mb; IMAGEKIT_KEEP_OUTPUTS_MB)"
-        if keep
-        else "large results: fresh memory each call (keep_outputs_mb=0; IMAGEKIT_KEEP_OUTPUTS_MB)"
-    )
-    for name in ("cupy", "dask", "distributed", "torch", "cv2", "skimage"):
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            print(f"{name}: not installed")
-            continue
-        note = ""
-        if name == "cupy":  # installed is not enough: a CUDA device must answer
-            try:
-                note = " (GPU: usable)" if mod.is_available() else " (GPU: no CUDA device)"
-            except Exception as e:  # a broken driver
-                note = f" (GPU: not usable: {e})"
-        elif name == "torch":
-            note = " (CUDA: usable)" if mod.cuda.is_available() else " (CPU only)"
-        print(f"{name}: {getattr(mod, '__version__', 'installed')}{note}")
-    return 0
-
-
+# The commands' modules, loaded when their command runs: they load the sample
+# image's reader, numba (warmup), the thread pool or the benchmarks' peers (torch,
+# OpenCV, scipy) as they import, which --help and the other commands do without.
 # ``imagekit bench NAME ...`` runs one of the suite's other commands.
+COMMANDS = {
+    "demo": "imagekit._cli_demo",
+    "info": "imagekit._cli_info",
+    "warmup": "imagekit._cli_warmup",
+}
+BENCH = "imagekit.benchmarks.__main__"
 BENCH_COMMANDS = {
     "gpu": "imagekit.benchmarks.gpu",
     "memory": "imagekit.benchmarks.memory",
@@ -189,15 +46,16 @@ BENCH_COMMANDS = {
 }
 
 
+def _command(name: str):
+    """The module of command ``name`` (``COMMANDS``), imported now."""
+    return importlib.import_module(COMMANDS[name])
+
+
 def bench(argv) -> int:
     """The benchmark suite (:mod:`imagekit.benchmarks`) with the same arguments."""
-    import importlib
-
     if argv[:1] and argv[0] in BENCH_COMMANDS:
         return importlib.import_module(BENCH_COMMANDS[argv[0]]).main(argv[1:])
-    from .benchmarks.__main__ import main as bench_main
-
-    return bench_main(argv, prog="imagekit bench")
+    return importlib.import_module(BENCH).main(argv, prog="imagekit bench")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -220,9 +78,6 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("imagekit-demo"),
         help="folder for demo.png (default: ./imagekit-demo)",
     )
-    from ._cli_filter import add_parser
-    from ._cli_options import add_progress_options
-
     add_parser(sub)
     sub.add_parser(  # its arguments are the suite's own: see main()
         "bench",
@@ -256,23 +111,17 @@ def main(argv=None) -> int:
     if argv[:1] == ["bench"]:  # every later argument is the suite's own
         return bench(argv[1:])
     if argv[:1] == ["filter"]:
-        from ._cli_filter import join_negative_values
-
         argv = join_negative_values(argv)
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
-            return demo(args.outdir)
+            return _command("demo").demo(args.outdir, UserError)
         if args.command == "filter":
-            from ._cli_filter import run
-
-            return run(args, UserError)
+            return run_filter(args, UserError)
         if args.command == "info":
-            return info()
+            return _command("info").info()
         if args.command == "warmup":
-            from ._cli_warmup import warmup
-
-            return warmup(args.progress)
+            return _command("warmup").warmup(args.progress)
     except UserError as e:
         print(f"imagekit: error: {e}", file=sys.stderr)
         return 2

@@ -24,6 +24,9 @@ import tempfile
 
 import numpy as np
 
+import imagekit as ik
+from imagekit.filtering.strategies._threads import threads
+
 from . import compat_int
 from ._timing import block_medians, median_time
 from .workloads import PEERS, build, missing_peers
@@ -43,8 +46,6 @@ def agree(ours, theirs, w) -> bool:
 
 
 def threads_line() -> str:
-    from imagekit.filtering.strategies._threads import threads
-
     parts = [f"imagekit {threads()}"]
     try:
         import cv2
@@ -94,8 +95,6 @@ def crossover_plot(path: str, smoke: bool) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    import imagekit as ik
 
     rng = np.random.default_rng(1)
     n = 128 if smoke else 1024

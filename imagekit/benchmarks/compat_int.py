@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from imagekit.compat import ndimage
+from imagekit.compat.skimage import filters
+
 from ._timing import block_medians
 
 DTYPES = (np.uint8, np.uint16)
@@ -52,9 +55,6 @@ def _modules():
     """``(section, imagekit's module, the peer's module, peer name, calls)`` for each peer
     that is installed."""
     import scipy.ndimage as ndi
-
-    from imagekit.compat import ndimage
-    from imagekit.compat.skimage import filters
 
     sections = [("ndimage", ndimage, ndi, "scipy.ndimage", NDIMAGE)]
     try:

@@ -21,8 +21,9 @@ import numpy as np
 from scipy.optimize import nnls
 
 from imagekit import Kernel, imfilter
-from imagekit.filtering import _costs, _plan
+from imagekit.filtering import _costs
 from imagekit.filtering import plan as make_plan
+from imagekit.filtering._registry import STRATEGIES
 
 from ._timing import block_medians
 
@@ -37,7 +38,7 @@ def _features(name: str, p) -> np.ndarray:
         try:
             for k in KEYS:
                 _costs.COST[k] = 1.0 if k == key else 0.0
-            units[key] = _plan.STRATEGIES[name].cost(p)
+            units[key] = STRATEGIES[name].cost(p)
         finally:
             _costs.COST.update(saved)
     return np.array([units[k] for k in KEYS])

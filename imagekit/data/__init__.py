@@ -11,6 +11,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..io import imread
+
 __all__ = ["sample"]
 
 
@@ -24,7 +26,5 @@ def sample() -> np.ndarray:
     >>> img.shape, img.dtype
     ((256, 256, 3), dtype('uint8'))
     """
-    from ..io import imread
-
     with resources.as_file(resources.files(__package__) / "astronaut.png") as path:
         return imread(path)

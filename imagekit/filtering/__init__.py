@@ -3,10 +3,9 @@
 from ._filterbank_plan import FilterbankPlan, filterbank, plan_filterbank
 from ._imfilter import imfilter
 from ._imgradients import imgradients, magnitude
-from ._plan import STRATEGIES, Plan, plan
+from ._plan import Plan, plan
 
 __all__ = [
-    "STRATEGIES",
     "FilterbankPlan",
     "Plan",
     "filterbank",

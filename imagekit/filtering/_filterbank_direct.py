@@ -34,6 +34,8 @@ from .._recycle import empty
 from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
+from . import _loops
+from ._cpu import avx512
 from ._filterbank import FilterbankLayout, check_finite_bank, extended_flat, shifted_geometry
 from .strategies._readonly import readonly
 from .strategies._threads import SERIAL_WORK, run_tasks, threads
@@ -41,7 +43,7 @@ from .strategies._threads import SERIAL_WORK, run_tasks, threads
 __all__ = ["Geometry", "blocked_bank", "direct_filterbank", "direct_suits"]
 _ws = Workspace(__name__)  # this module's temporaries
 
-_PB = 6  # positions per tile (``_loops.primitives.PB``, without importing numba)
+_PB = 6  # positions per tile (``_loops.primitives.PB``, without loading that module)
 _OB = 64  # outputs per tile (``_loops.primitives.OB``)
 # Extended grids below this are copied whole: reading the image in place costs
 # three small extensions and more Python, more than copying a small grid saves
@@ -51,8 +53,6 @@ _IN_PLACE_BYTES = 2 * 2**20
 def direct_suits(lay: FilterbankLayout) -> bool:
     """Whether ``auto`` may take the direct strategy: float32 on an AVX-512 CPU, and
     enough outputs that the 64-wide tiles are mostly filled."""
-    from ._loops.primitives import avx512
-
     return lay.dtype == np.float32 and lay.c_out >= 48 and avx512()
 
 
@@ -128,14 +128,14 @@ def direct_filterbank(
     border=None,
     geo: Geometry | None = None,
     bank3: np.ndarray | None = None,
+    serial_work: float = SERIAL_WORK,
 ) -> np.ndarray:
     """Channels-last filterbank by register tiles; returns (batch, *out_spatial, C_out).
 
     ``geo`` and ``bank3`` (``blocked_bank``), when a plan has prepared them, are
-    used as they are. Raises the layout's ValueError for a non-finite bank (checked
+    used as they are. A call of fewer than ``serial_work`` multiply-adds runs on
+    one thread. Raises the layout's ValueError for a non-finite bank (checked
     here, from the tiles' outputs, rather than by a pass over the bank before)."""
-    from ._loops.filterbank import bank_tiles
-
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
     nb = image_cl.shape[0]
@@ -146,7 +146,7 @@ def direct_filterbank(
     geo = Geometry(lay, nb) if geo is None else geo
     bank3 = blocked_bank(bank, lay, geo.taps) if bank3 is None else bank3
     # one piece per thread (``run_tasks`` runs each on its own), one for little work
-    pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
+    pieces = min(threads(), geo.units) if geo.work >= serial_work else 1
     if geo.mode == 1:
         img, grid, bottom, side = _plane_sources(image_cl, lay, border, geo.geo)
     else:
@@ -156,8 +156,8 @@ def direct_filterbank(
     wscr = _ws.buffer("weights", (pieces, geo.taps, lay.c_in, _OB), lay.dtype, align=64)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
-        bank_tiles, pieces, pieces, img, grid, bottom, side, geo.deltas, geo.geo, geo.oshape,
-        geo.gstride, bank3, wscr, _channel_table(lay.c_in), status,
+        _loops.filterbank.bank_tiles, pieces, pieces, img, grid, bottom, side, geo.deltas,
+        geo.geo, geo.oshape, geo.gstride, bank3, wscr, _channel_table(lay.c_in), status,
         out.reshape(nb, -1, lay.c_out),
     )  # fmt: skip
     if status.any():  # a non-finite output: a non-finite weight, or only the image's

@@ -20,6 +20,7 @@ from .._recycle import empty
 from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
+from . import _loops
 from ._filterbank import FilterbankLayout
 from ._filterbank_direct import (
     _channel_table,
@@ -63,12 +64,12 @@ def winograd_filterbank(
     border=None,
     geo: Geometry | None = None,
     bank3: np.ndarray | None = None,
+    serial_work: float = SERIAL_WORK,
 ) -> np.ndarray:
     """Channels-last 3x3 filterbank on 2-D images by F(2x2, 3x3); returns (batch, H, W,
-    C_out). ``geo`` and ``bank3`` as prepared by a plan, else made here. Falls back to
+    C_out). ``geo`` and ``bank3`` as prepared by a plan, else made here; a call of
+    fewer than ``serial_work`` multiply-adds runs on one thread. Falls back to
     ``direct_filterbank`` where an output is not finite."""
-    from ._loops.winograd import winograd_tiles
-
     if not winograd_suits(lay):
         raise ValueError(f"algorithm='winograd' takes 3x3 kernels on 2-D images, got {lay.kshape}")
     call_border = border
@@ -77,10 +78,10 @@ def winograd_filterbank(
     nb = image_cl.shape[0]
     out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
     if out.size == 0:
-        return direct_filterbank(image_cl, bank, lay, call_border)
+        return direct_filterbank(image_cl, bank, lay, call_border, serial_work=serial_work)
     geo = Geometry(lay, nb) if geo is None else geo
     bank3 = blocked_bank(bank, lay, 9) if bank3 is None else bank3
-    pieces = min(threads(), geo.units) if geo.work >= SERIAL_WORK else 1
+    pieces = min(threads(), geo.units) if geo.work >= serial_work else 1
     cells = math.prod(geo.ext)
     lo = [0, *geo.first, 0]
     hi = [nb, *(f + e for f, e in zip(geo.first, geo.ext)), lay.c_in]
@@ -90,9 +91,9 @@ def winograd_filterbank(
     mscr = _ws.buffer("m", (pieces, 1, _XI * _PB, _OB), lay.dtype, align=64)
     status = np.zeros(pieces, np.uint8)
     run_tasks(
-        winograd_tiles, pieces, pieces, grid, geo.geo, bank3, uscr, vscr, mscr, geo.tap,
-        _channel_table(lay.c_in), status, out.reshape(nb, -1, lay.c_out),
+        _loops.winograd.winograd_tiles, pieces, pieces, grid, geo.geo, bank3, uscr, vscr, mscr,
+        geo.tap, _channel_table(lay.c_in), status, out.reshape(nb, -1, lay.c_out),
     )  # fmt: skip
     if status.any():  # NaNs or infinities: the direct loop places them exactly
-        return direct_filterbank(image_cl, bank, lay, call_border)
+        return direct_filterbank(image_cl, bank, lay, call_border, serial_work=serial_work)
     return out

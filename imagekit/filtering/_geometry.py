@@ -1,14 +1,15 @@
-"""Output geometry and the kernel's per-axis factors: what a plan derives from the
-kernel and the image's shape."""
+"""Output geometry, the kernel's per-axis factors and the extended positions a factor's
+pass reads: what a plan derives from the kernel and the image's shape."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..borders._pad import pad_indices
 from ..kernels import Kernel
 from ..kernels._separable import rank1_factors
 
-__all__ = ["axis_factors", "extends_along_two_axes", "geometry"]
+__all__ = ["axis_factors", "extends_along_two_axes", "factor_maps", "geometry"]
 
 
 def extends_along_two_axes(kernel: Kernel) -> bool:
@@ -45,3 +46,11 @@ def geometry(image_shape, kernel: Kernel, shape: str):
         lo.append(first)
         out_shape.append(length)
     return tuple(out_shape), tuple(lo)
+
+
+def factor_maps(plan, axis: int, factor: Kernel):
+    """The extended positions a pass of the 1-D ``factor`` along ``axis`` reads: the
+    first position and the source index of each (``borders._pad.pad_indices``)."""
+    lo = plan.out_lo[axis] + factor.start[0]
+    n_ext = plan.out_shape[axis] + factor.shape[0] - 1
+    return lo, pad_indices(plan.image_shape[axis], lo, lo + n_ext, plan.border)

@@ -18,7 +18,6 @@ above them (``_execute.py``).
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from .._dtypes import compute_dtype, natural_dtype, output_dtype
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Border, Fill, normalize_border
 from ..kernels import Kernel
-from . import _execute
+from . import _execute, _plan_cache
 from ._geometry import axis_factors, extends_along_two_axes, geometry
 from ._options import (
     as_image,
@@ -39,10 +38,10 @@ from ._options import (
     normalize_kernel,
     normalize_shape,
 )
-from ._registry import STRATEGIES, _on_change, describe, rank, strategies
+from ._registry import describe, rank, strategies
 from ._strategy import Prepared, Strategy
 
-__all__ = ["STRATEGIES", "Plan", "Strategy", "derive", "make_plan", "plan"]
+__all__ = ["Plan", "Strategy", "derive", "make_plan", "plan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,56 +255,10 @@ def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = Non
     return _choose(dataclasses.replace(plan, **changes))
 
 
-# Plans are immutable: repeated calls with the same shapes, dtypes, kernel and
-# options reuse one (planning costs tens of microseconds, a sizeable share of a
-# small filter).
-_CACHE_MAX_TAPS = 4096
-_plan_cache: dict = {}
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 256
-_on_change.append(_plan_cache.clear)  # a registry change can change every choice
-
-
-def _kernel_key(kernel):
-    if isinstance(kernel, Kernel):
-        return kernel if kernel.size <= _CACHE_MAX_TAPS else None
-    if isinstance(kernel, tuple):
-        keys = tuple(_kernel_key(k) for k in kernel)
-        return None if any(k is None for k in keys) else ("tuple", keys)
-    w = np.asarray(kernel)
-    if w.dtype == object or w.size > _CACHE_MAX_TAPS:
-        return None
-    return ("array", w.shape, w.dtype.str, w.tobytes())
-
-
-def _cache_key(image, kernel, border, options):
-    """A hashable key for a plan, or None when the call should not be cached."""
-    a = image if isinstance(image, np.ndarray) else None
-    kkey = _kernel_key(kernel)
-    if a is None or kkey is None:
-        return None
-    key = (a.shape, a.dtype.str, kkey, border, tuple(sorted(options.items())))
-    try:
-        hash(key)
-    except TypeError:  # a list for axes, an unhashable border: plan it fresh
-        return None
-    return key
-
-
 def make_plan(image, kernel, border="reflect", **options) -> Plan:
-    """Resolve a filter call into a :class:`Plan`, reusing a cached one when it can."""
-    key = _cache_key(image, kernel, border, options)
-    if key is not None:
-        cached = _plan_cache.get(key)
-        if cached is not None:
-            return cached
-    p = _make_plan(image, kernel, border, **options)
-    if key is not None:
-        with _cache_lock:
-            if len(_plan_cache) >= _CACHE_SIZE:
-                _plan_cache.pop(next(iter(_plan_cache)))  # the oldest entry
-            _plan_cache[key] = p
-    return p
+    """Resolve a filter call into a :class:`Plan`, reusing a cached one when it can
+    (``_plan_cache``)."""
+    return _plan_cache.cached(_make_plan, image, kernel, border, options)
 
 
 def _make_plan(

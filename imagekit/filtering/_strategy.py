@@ -14,7 +14,7 @@ the registry (``_registry.py``) offers:
   the name of the concrete loop it will run (``direct/3x3-rows``);
 - ``run(prepared, image, out)``: that loop, on a real image, into ``out``.
 
-filterbank's strategies (``strategies/bank.py``) differ in ``run`` only:
+filterbank's strategies (``strategies/bank_*.py``) differ in ``run`` only:
 ``run(prepared, image_cl, bank, border)`` returns the channels-last result,
 the bank coming with each call (see that module).
 

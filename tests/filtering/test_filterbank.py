@@ -7,7 +7,34 @@ import pytest
 
 import imagekit
 from imagekit import NA, filterbank, imfilter
+from imagekit.filtering import plan_filterbank
+from imagekit.filtering._cpu import avx512
+from imagekit.filtering._registry import strategies
+from imagekit.filtering.strategies.bank_tiles import BankTiles
+from imagekit.filtering.strategies.bank_winograd import BankWinograd
 from tests._oracles import BORDERS, assert_close
+
+# The register tiles and Winograd with every call split among the threads, however
+# little its work
+SPLIT = {"bank-tiles": BankTiles(serial_work=0), "bank-winograd": BankWinograd(serial_work=0)}
+
+
+def filterbank_by(strategy, image, bank, border, **kw):
+    """``filterbank(image, bank, border, **kw)`` run by ``strategy`` (an object made with
+    the parameters a test needs): through a kept plan of the call, with the bank
+    coming with the call as in ``filterbank`` (so a non-finite bank reaches it)."""
+    p = plan_filterbank(image, np.ones_like(bank), border, algorithm=strategy.algorithm, **kw)
+    prepared = strategy.prepare(p, p.layout.dtype, p.layout.dtype)
+    out = strategy.run(prepared, p.layout.to_channels_last(np.asarray(image)), np.asarray(bank))
+    return p.layout.from_channels_last(out)
+
+
+def split_filterbank(image, bank, border, algorithm="auto", **kw):
+    """``filterbank(image, bank, border, algorithm=algorithm, **kw)`` run by the strategy
+    it chooses, made with ``serial_work=0`` where it has one (``SPLIT``)."""
+    chosen = plan_filterbank(image, np.ones_like(bank), border, algorithm=algorithm, **kw).strategy
+    strategy = SPLIT.get(chosen, strategies("filterbank")[chosen])
+    return filterbank_by(strategy, image, bank, border, **kw)
 
 
 def double_loop(image, bank, border, shape="same", channel_axis=-1):
@@ -194,7 +221,6 @@ def test_tiles_equal_torch_on_a_cnn_layer(algorithm, seed, shape, c_in, c_out):
 def test_auto_picks_fft_for_large_kernels_and_tiles_or_gemm_for_cnn_layers():
     from imagekit.filtering._filterbank import layout
     from imagekit.filtering._filterbank_plan import choose_filterbank_strategy
-    from imagekit.filtering._loops.primitives import avx512
 
     big = layout(np.zeros((256, 256, 4), np.float32), np.zeros((31, 31, 4, 4), np.float32))
     cnn = layout(np.zeros((32, 32, 128), np.float32), np.zeros((3, 3, 128, 256), np.float32))
@@ -225,9 +251,6 @@ def test_direct_strategy_on_fewer_outputs_than_a_tile(spatial):
 def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape):
     # wide enough for the in-place reads: windows inside the image read it, the
     # rows above and below and the columns near the rows' ends their own grids
-    from imagekit.filtering import plan_filterbank
-    from imagekit.filtering.strategies.bank import BankTiles
-
     rng = np.random.default_rng(8)
     image = rng.random((2, 12, 41, 3)).astype(np.float32)  # a batch of two
     tiles = BankTiles(in_place_bytes=0)  # small as it is
@@ -245,37 +268,31 @@ def test_direct_strategy_reading_a_2d_image_in_place(border, shape, kshape):
 @pytest.mark.parametrize("n_threads", [2, 3])
 @pytest.mark.parametrize("border", [0, 1.5, "reflect"])
 @pytest.mark.parametrize("spatial", [(40,), (9, 11), (5, 6, 7)])
-def test_direct_strategy_split_among_threads(spatial, border, n_threads, threading, monkeypatch):
+def test_direct_strategy_split_among_threads(spatial, border, n_threads, threading):
     # each thread takes an equal share of (block of 64 outputs, tile) units with its
     # own packed weights: three threads on three blocks and a half, a batch of two,
     # either thread runner
-    from imagekit.filtering import _filterbank_direct
-
-    monkeypatch.setattr(_filterbank_direct, "SERIAL_WORK", 0)
     rng = np.random.default_rng(9)
     image = rng.random((2, *spatial, 3)).astype(np.float32)
     kshape = {1: (5,), 2: (3, 4), 3: (3, 2, 3)}[len(spatial)]
     bank = (rng.random((*kshape, 3, 230)) - 0.5).astype(np.float32)
     with imagekit.config(threads=n_threads, threading=threading):
-        got = filterbank(image, bank, border, batch_axis=0, algorithm="direct")
+        got = split_filterbank(image, bank, border, batch_axis=0, algorithm="direct")
     assert_close(got, filterbank(image, bank, border, batch_axis=0, algorithm="gemm"))
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("where", [0, 69])  # in the full block of 64 outputs, in the partial one
-def test_direct_strategy_refuses_a_non_finite_bank(bad, where, monkeypatch):
+def test_direct_strategy_refuses_a_non_finite_bank(bad, where):
     # the tiles' outputs reveal it (a non-finite weight makes every output it
     # touches non-finite), on one thread and on several
-    from imagekit.filtering import _filterbank_direct
-
     rng = np.random.default_rng(10)
     image = rng.random((9, 11, 3)).astype(np.float32)
     bank = rng.random((3, 3, 3, 70)).astype(np.float32)
     bank[2, 1, 2, where] = bad
-    for serial in (10**9, 0):
-        monkeypatch.setattr(_filterbank_direct, "SERIAL_WORK", serial)
+    for tiles in (BankTiles(serial_work=10**9), SPLIT["bank-tiles"]):
         with pytest.raises(ValueError, match="bank must be finite"):
-            filterbank(image, bank, 0, algorithm="direct")
+            filterbank_by(tiles, image, bank, 0)
     image[4, 5, 1] = np.nan  # a NaN in the image alone is no error: it spreads
     bank[2, 1, 2, where] = 0.5
     got = filterbank(image, bank, 0, algorithm="direct")

@@ -7,13 +7,11 @@ split among threads (units of 64 outputs cross C_out = 64 and 128)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imagekit
-from imagekit import filterbank
-from tests.filtering.test_filterbank import double_loop
+from tests.filtering.test_filterbank import double_loop, split_filterbank
 from tests.test_cross_strategy import TOLERANCE
 
 BORDERS = ["reflect", "mirror", "nearest", "wrap", "constant", 0, -1.5]
@@ -41,14 +39,10 @@ def cases(draw):
 @settings(deadline=None, max_examples=120)
 @given(case=cases())
 def test_every_filterbank_strategy_gives_one_result(case):
-    from imagekit.filtering import _filterbank_direct, _filterbank_winograd
-
-    with pytest.MonkeyPatch.context() as mp:
-        # every call split among the threads drawn, however little its work
-        for module in (_filterbank_direct, _filterbank_winograd):
-            mp.setattr(module, "SERIAL_WORK", 0)
-        with imagekit.config(threads=int(case["threads"])):
-            check_strategies(case)
+    # every call split among the threads drawn, however little its work
+    # (split_filterbank: the strategies made with serial_work=0)
+    with imagekit.config(threads=int(case["threads"])):
+        check_strategies(case)
 
 
 def check_strategies(case):
@@ -74,7 +68,7 @@ def check_strategies(case):
         algorithms.append("winograd")
     scale = max(float(np.abs(expected).max(initial=0)), 1.0)
     for algorithm in algorithms:
-        got = filterbank(image, bank, case["border"], algorithm=algorithm, **kw)
+        got = split_filterbank(image, bank, case["border"], algorithm=algorithm, **kw)
         assert got.shape == expected.shape and got.dtype == image.dtype, algorithm
         err = np.abs(got - expected).max(initial=0) / scale
         assert err <= TOLERANCE[case["dtype"]], f"{algorithm}: relative error {err:.3g}"

@@ -8,8 +8,9 @@ import pytest
 
 import imagekit
 from imagekit import filterbank
+from imagekit.filtering._cpu import avx512
 from tests._oracles import BORDERS, assert_close
-from tests.filtering.test_filterbank import check_against_double_loop
+from tests.filtering.test_filterbank import check_against_double_loop, split_filterbank
 
 
 @pytest.mark.parametrize("border", [*BORDERS, 1.5, "na"])
@@ -30,17 +31,14 @@ def test_winograd_equals_the_double_loop(border, shape, spatial):
 @pytest.mark.parametrize("threading", ["auto", "pool"])
 @pytest.mark.parametrize("n_threads", [2, 3])
 @pytest.mark.parametrize("border", [0, 1.5, "reflect"])
-def test_winograd_split_among_threads(border, n_threads, threading, monkeypatch):
+def test_winograd_split_among_threads(border, n_threads, threading):
     # each thread takes an equal share of (block of 64 outputs, six tiles) units
     # with its own transformed bank
-    from imagekit.filtering import _filterbank_winograd
-
-    monkeypatch.setattr(_filterbank_winograd, "SERIAL_WORK", 0)
     rng = np.random.default_rng(13)
     image = rng.random((2, 13, 10, 5)).astype(np.float32)
     bank = (rng.random((3, 3, 5, 230)) - 0.5).astype(np.float32)
     with imagekit.config(threads=n_threads, threading=threading):
-        got = filterbank(image, bank, border, batch_axis=0, algorithm="winograd")
+        got = split_filterbank(image, bank, border, batch_axis=0, algorithm="winograd")
     assert_close(got, filterbank(image, bank, border, batch_axis=0, algorithm="gemm"))
 
 
@@ -87,7 +85,6 @@ def test_winograd_takes_3x3_kernels_on_2d_images_only(kshape):
 def test_auto_picks_winograd_for_wide_3x3_layers():
     from imagekit.filtering._filterbank import layout
     from imagekit.filtering._filterbank_plan import choose_filterbank_strategy
-    from imagekit.filtering._loops.primitives import avx512
 
     def pick(n, c_in, c_out, k=3):
         image, bank = np.zeros((n, n, c_in), np.float32), np.zeros((k, k, c_in, c_out), np.float32)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from imagekit import Fill, Kernel, imfilter, kernels
 from imagekit.borders import Pad
-from imagekit.filtering import Plan, _plan, plan
+from imagekit.filtering import Plan, _plan_cache, plan
 from imagekit.filtering._registry import register, strategies, unregister
 from imagekit.filtering._strategy import Prepared, Strategy
 
@@ -28,7 +28,7 @@ def _image(rng, shape, dtype):
 
 def _fresh_imfilter(image, kernel, border, **kw):
     """imfilter through a plan made for this call (the cache emptied first)."""
-    _plan._plan_cache.clear()
+    _plan_cache.clear()
     return imfilter(image, kernel, border, **kw)
 
 

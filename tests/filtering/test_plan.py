@@ -7,8 +7,9 @@ import pytest
 
 from imagekit import Kernel, imfilter, kernels
 from imagekit.borders import Fill, Pad
-from imagekit.filtering import STRATEGIES, Plan, plan
+from imagekit.filtering import Plan, plan
 from imagekit.filtering._options import embed_kernel, normalize_axes, normalize_kernel
+from imagekit.filtering._registry import STRATEGIES
 from imagekit.kernels import factors
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -136,6 +137,9 @@ def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
         _threads.run_tasks(loop, 10, work=10)
         assert calls == [("loop", 0, 10)]
         calls.clear()
+        _threads.run_tasks(loop, 10, work=10, serial_work=5)  # the caller's threshold
+        assert calls == [("twin", 10)]
+        calls.clear()
         _threads.run_tasks(loop, 10, work=1e9)
         assert calls == [("twin", 10)]
     for pool_only in ("setting", "unsafe layer"):
@@ -146,6 +150,28 @@ def test_run_tasks_chooses_the_calling_thread_the_twin_or_the_pool(monkeypatch):
             _threads.run_tasks(loop, 10, work=1e9)
         assert all(kind == "loop" for kind, *_ in calls) and len(calls) > 1
         assert sorted(t for _, t0, t1 in calls for t in range(t0, t1)) == list(range(10))
+
+
+@pytest.mark.parametrize("first", ["fewer threads", "fewer tasks"])
+def test_the_pool_grows_to_what_a_call_asks_for(first, monkeypatch):
+    """A call that asks for more threads than the pool's first call gets them all: the
+    pool's size is not fixed by the call that started it (two threads, or two tasks).
+    Every thread's first piece waits until four threads have each taken one."""
+    monkeypatch.setattr(_threads, "_pool", None)  # a fresh pool, started below
+    with imagekit.config(threads=2 if first == "fewer threads" else 4, threading="pool"):
+        _threads.run_tasks(lambda t0, t1: None, 2, work=1e9)
+    barrier = threading.Barrier(4, timeout=10)
+    seen = set()
+
+    def loop(t0, t1):
+        name = threading.current_thread().name
+        if name not in seen:
+            seen.add(name)
+            barrier.wait()  # BrokenBarrierError when fewer than four threads run
+
+    with imagekit.config(threads=4, threading="pool"):
+        _threads.run_tasks(loop, 16, work=1e9)
+    assert len(seen) == 4
 
 
 def test_the_short_loops_have_twins():

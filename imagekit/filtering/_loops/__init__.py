@@ -17,8 +17,28 @@ declaration of ``strategies._threads``; the gradient loops
 (``imagekit.gradients._loops``) also import the forward loops they fuse.
 Every module here and there is cached with one source stamp (``_cache``):
 editing any of them recompiles them all, so no stale machine code runs.
+
+The loop modules load on first use: callers import this package and name a
+loop through it (``_loops.plane.dense3_rows``), and the module is imported
+the first time it is named (PEP 562's module ``__getattr__``). A plan then
+loads only the loops its strategy runs: loading a module compiles, or reads
+from the cache, the functions declared with explicit signatures.
 """
+
+import importlib
 
 from . import _cache
 
 _cache.register()
+
+
+def __getattr__(name: str):
+    """The loop module ``name``, imported now (which also sets it as an attribute here,
+    so later lookups do not come back)."""
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

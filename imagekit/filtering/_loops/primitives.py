@@ -27,14 +27,9 @@ Two numba intrinsics for register-blocked loops, which numba has no option for:
   array argument, so LLVM keeps it in registers across a loop; a tile from
   ``np.empty`` lives on the heap behind a pointer LLVM knows nothing about,
   and every multiply-add then loads and stores it.
-
-``avx512()`` says whether the host has AVX-512 (what the register tiles are
-sized for).
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 from llvmlite import ir
@@ -46,7 +41,6 @@ from numba.extending import intrinsic
 __all__ = [
     "OB",
     "PB",
-    "avx512",
     "edge_col",
     "register_tile",
     "row",
@@ -95,15 +89,6 @@ def stack_tile(typingctx, n, dtype):
         return cgutils.alloca_once(builder, ty, size=ir.Constant(ir.IntType(64), count))
 
     return types.CPointer(element)(n, dtype), codegen
-
-
-@functools.cache
-def avx512() -> bool:
-    """Whether the host CPU has AVX-512F (as LLVM sees it, so as numba compiles)."""
-    import llvmlite.binding as ll
-
-    ll.initialize_native_target()
-    return bool(ll.get_host_cpu_features().get("avx512f", False))
 
 
 @njit(no_cpython_wrapper=True)

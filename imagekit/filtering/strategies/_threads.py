@@ -6,8 +6,9 @@ of lines). ``run_tasks(loop, ntasks, *args, work=...)`` runs it over
 ``[0, ntasks)`` in one of three ways, chosen by ``run_tasks`` alone:
 
 1. on the calling thread, when one thread is asked for (``threads()``) or the
-   work is small (``work < SERIAL_WORK`` multiply-adds): a hand-off to
-   another thread costs more than it saves;
+   work is small (``work < serial_work`` multiply-adds, ``SERIAL_WORK`` unless
+   the caller passes its own): a hand-off to another thread costs more than
+   it saves;
 2. by the loop's numba-parallel twin, when the loop has one
    (``parallel_twin``), the threading choice allows it (``threading_mode()``)
    and numba's threading layer is safe here (``twins_available()``): the
@@ -15,7 +16,8 @@ of lines). ``run_tasks(loop, ntasks, *args, work=...)`` runs it over
 3. otherwise on a shared Python thread pool: the range is cut into a few
    contiguous pieces per thread, which the calling thread and the pool's
    threads take in turn, so the calling thread starts at once and the others
-   join as they wake.
+   join as they wake. The pool has as many threads as the largest call has
+   asked for: a call that asks for more replaces it with a larger one.
 
 Why both: the pool keeps compile time low (a ``parallel=True`` function
 compiles about twice as long, and most of a first call is compile time) and
@@ -59,7 +61,7 @@ __all__ = [
 SERIAL_WORK = 1_000_000
 
 _lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
+_pool: tuple[ThreadPoolExecutor, int] | None = None  # the shared pool and its thread count
 _twins: dict = {}  # loop -> its numba-parallel twin (``parallel_twin``)
 _layer = {"safe": None}  # whether numba's threading layer may run twins; None: not probed
 
@@ -142,23 +144,30 @@ def _run_twin(twin, n: int, ntasks: int, args) -> None:
         numba.set_num_threads(before)
 
 
-def _get_pool(n: int) -> ThreadPoolExecutor:
+def _get_pool(workers: int) -> ThreadPoolExecutor:
+    """The shared pool, with at least ``workers`` threads. A larger one replaces a
+    smaller one; the smaller one's threads end once its callers let go of it."""
     global _pool
     with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(n - 1, 1), thread_name_prefix="imagekit")
-        return _pool
+        if _pool is None or _pool[1] < workers:
+            _pool = (
+                ThreadPoolExecutor(max_workers=workers, thread_name_prefix="imagekit"),
+                workers,
+            )
+        return _pool[0]
 
 
-def run_tasks(loop, ntasks: int, *args, work: float | None = None) -> None:
+def run_tasks(
+    loop, ntasks: int, *args, work: float | None = None, serial_work: float = SERIAL_WORK
+) -> None:
     """``loop(t0, t1, *args)`` over ``[0, ntasks)``, shared among the threads.
 
-    ``work`` (multiply-adds, or any proportional count) below ``SERIAL_WORK``
+    ``work`` (multiply-adds, or any proportional count) below ``serial_work``
     runs on the calling thread alone; otherwise the loop's twin or the pool
     runs it (see the module's docstring).
     """
     n = min(threads(), ntasks)
-    if work is not None and work < SERIAL_WORK:
+    if work is not None and work < serial_work:
         n = 1
     if n <= 1:
         loop(0, ntasks, *args)
@@ -175,7 +184,7 @@ def run_tasks(loop, ntasks: int, *args, work: float | None = None) -> None:
         while (i := next(counter)) < pieces:
             loop(bounds[i], bounds[i + 1], *args)
 
-    pool = _get_pool(n)
+    pool = _get_pool(n - 1)
     futures = [pool.submit(worker) for _ in range(n - 1)]
     worker()
     for f in futures:

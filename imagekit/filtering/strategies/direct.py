@@ -10,7 +10,6 @@ image is filtered as rows of ``width * 3`` values.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from ..._workspace import Workspace
 from ...borders import Border, Fill
 from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
+from .. import _loops
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
 from .._loops.runs import correlate_runs
 from .._strategy import Prepared, Strategy
@@ -194,15 +194,7 @@ def _row_args(image: np.ndarray, plan: Plan, out: np.ndarray, r: _Rows):
 def _rows_loop(dense3: bool):
     """The 2-D loop: ``dense3_rows`` for a full 3x3 kernel, else ``direct2_rows`` (two
     functions, so a first call compiles only its own)."""
-    return _loops()[0 if dense3 else 1]
-
-
-@functools.cache
-def _loops():
-    """``(dense3_rows, direct2_rows)``, imported on first use (numba loads with them)."""
-    from .._loops.plane import dense3_rows, direct2_rows
-
-    return dense3_rows, direct2_rows
+    return _loops.plane.dense3_rows if dense3 else _loops.plane.direct2_rows
 
 
 def needs_extension(image: np.ndarray, window, dtype) -> bool:

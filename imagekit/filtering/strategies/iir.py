@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...borders import Border, Fill, Pad
+from .. import _loops
 from .._costs import COST
 from .._strategy import Prepared, Strategy
 from ._readonly import readonly
@@ -232,8 +233,6 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         src = out
     if out.size == 0:
         return
-    from .._loops.iir import gaussian_lines  # numba compiles it on first use
-
     for axis, sigma in enumerate(sigmas):
         if sigma == 0:
             continue
@@ -241,7 +240,7 @@ def gaussian_iir(image: np.ndarray, sigmas, border: Border, out: np.ndarray) -> 
         bases, stride, n = _lines(out.shape, axis)
         width = min(_width(stride, n), bases.size)
         run_tasks(
-            gaussian_lines,
+            _loops.iir.gaussian_lines,
             -(-bases.size // width),
             readonly(src.reshape(-1)),
             out.reshape(-1),
@@ -278,6 +277,12 @@ class Iir(Strategy):
             "needs a Gaussian kernel from kernels.gaussian or kernels.factored.iir_gaussian, "
             f"but the kernel of shape {plan.kernel.shape} is not one"
         )
+
+    @staticmethod
+    def border_values(border: Border) -> tuple[bool, float]:
+        """``(nearest, cval)`` of a border it computes (a ``Pad('nearest')`` or a real
+        ``Fill``), else ValueError."""
+        return _border_values(border)
 
     def cost(self, plan: Plan) -> float:
         passes = sum(1 for s in plan.kernel.recipe[1] if s > 0)

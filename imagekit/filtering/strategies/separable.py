@@ -12,7 +12,8 @@ the pass, the other the intermediate result between passes. A kernel over
 two adjacent axes (images, channels-last colour, slices of volumes) runs
 instead as one fused sweep (``_loops.separable``) that also casts into
 integer outputs: small integer images are read and written in their own
-type, with no full-size intermediate.
+type, with no full-size intermediate. A normalised box over a uint8 image
+runs in 16-bit integer lanes (``_box_lanes``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ import numpy as np
 from ..._dtypes import cast_into
 from ..._workspace import Workspace
 from ...borders import Fill
-from ...borders._pad import extend, pad_indices
+from ...borders._pad import extend
 from ...kernels import Kernel
+from .. import _loops
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, scale
+from .._geometry import factor_maps
 from .._strategy import Prepared, Strategy
+from ._box_lanes import box8, box8_setup
 from ._readonly import readonly
 from ._threads import run_tasks
 from .direct import correlate_window, needs_extension
@@ -124,7 +128,7 @@ class Separable(Strategy):
 
     def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
         image_dtype, out_dtype = np.dtype(image_dtype), np.dtype(out_dtype)
-        box = _box8_setup(plan, out_dtype, self.block_box)
+        box = box8_setup(plan, out_dtype, self.block_box)
         if box is not None:
             return Prepared("separable/box-u8-lanes", plan, image_dtype, out_dtype, ("box8", box))
         types = self.fused_types_for(plan, image_dtype, out_dtype)
@@ -142,7 +146,7 @@ class Separable(Strategy):
         plan = prepared.plan
         kind, state = prepared.state
         if kind == "box8" and out.flags.c_contiguous:
-            _box8(image, plan, out, state)
+            box8(image, plan, out, state)
         elif kind == "fused" and out.flags.c_contiguous:
             _fused(image, plan, out, *state)
         else:
@@ -162,13 +166,6 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.factors`` into ``out`` (any real
     dtype), preparing the loop for this call."""
     SEPARABLE.run(SEPARABLE.prepare(plan, image.dtype, out.dtype), image, out)
-
-
-def _maps(plan: Plan, image_shape, axis: int, f):
-    """Extended positions of the pass along ``axis``: first position and source index map."""
-    lo = plan.out_lo[axis] + f.start[0]
-    n_ext = plan.out_shape[axis] + f.shape[0] - 1
-    return lo, pad_indices(image_shape[axis], lo, lo + n_ext, plan.border)
 
 
 def _column_plan(colmap: np.ndarray, lo: int, width: int):
@@ -196,8 +193,8 @@ def _column_plan(colmap: np.ndarray, lo: int, width: int):
 def _fused_setup(plan: Plan, src_dtype, acc_dtype, out_dtype, strategy: Separable):
     """Everything the fused sweep needs but the image itself."""
     (a0, fy), (a1, fx) = plan.factors
-    ylo, rowmap = _maps(plan, plan.image_shape, a0, fy)
-    xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
+    ylo, rowmap = factor_maps(plan, a0, fy)
+    xlo, colmap = factor_maps(plan, a1, fx)
     fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
     columns = _column_plan(colmap, xlo, plan.image_shape[a1])
     window = None
@@ -264,8 +261,6 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> 
     column-pass result; so the image is never copied (unless its layout or
     dtype needs it once).
     """
-    from .._loops.separable import separable2_rows
-
     (a0, fy), (a1, fx) = plan.factors
     window, maps, flags = setup
     if window is None:
@@ -289,7 +284,7 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> 
     rowmap, fillrow, c0, c1, start, nv, mdst, msrc, vfill, wy, wx = maps
     block = flags[-2]
     run_tasks(
-        separable2_rows,
+        _loops.separable.separable2_rows,
         batch * -(-out.shape[a0] // block),
         readonly(img3),
         rowmap,
@@ -330,72 +325,6 @@ def _passes(plan: Plan, in_shape):
             border = Fill(border.value * fill_scale)
             fill_scale *= float(np.sum(f.weights))
         yield kernel, (tuple(lo), tuple(hi)), tuple(shape), border
-
-
-def _box8_setup(plan: Plan, out_dtype, block: int):
-    """The maps of ``box8_rows`` for this plan, or None when it is not a normalised box
-    over two adjacent axes of a uint8 image whose sums fit in uint16, written into
-    integers (rounded, clipped) or float32."""
-    if out_dtype.kind not in "iu" and out_dtype != np.float32:
-        return None
-    if out_dtype.kind in "iu" and out_dtype.itemsize > 4:
-        return None
-    if plan.image_dtype != np.uint8 or len(plan.factors) != 2:
-        return None
-    (a0, fy), (a1, fx) = plan.factors
-    my, mx = fy.shape[0], fx.shape[0]
-    if a1 != a0 + 1 or my * mx > 257:  # 257 * 255 < 2**16
-        return None
-    wy, wx = fy.weights, fx.weights
-    if not (np.all(wy == wy[0]) and np.all(wx == wx[0])):
-        return None
-    if abs(float(wy[0]) * float(wx[0]) * my * mx - 1.0) > 1e-12:  # not normalised
-        return None
-    fill = plan.border.value if isinstance(plan.border, Fill) else 0
-    if not (np.isreal(fill) and float(np.real(fill)).is_integer() and 0 <= np.real(fill) <= 255):
-        return None
-    fill = int(np.real(fill))
-    rowmap = _maps(plan, plan.image_shape, a0, fy)[1]
-    xlo, colmap = _maps(plan, plan.image_shape, a1, fx)
-    fillrow = np.full(math.prod(plan.image_shape[a0 + 1 :]), fill, np.uint8)
-    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx, block
-
-
-def _box8(image: np.ndarray, plan: Plan, out: np.ndarray, setup) -> None:
-    """A normalised box over a uint8 image in 16-bit integer lanes (``_loops.box``)."""
-    from .._loops.box import box8_rows
-
-    rowmap, fillrow, colmap, off, fill_sum, my, mx, block = setup
-    (a0, _), (a1, _) = plan.factors
-    img = np.ascontiguousarray(image, dtype=np.uint8)
-    batch = math.prod(img.shape[:a0])
-    inner = math.prod(img.shape[a1 + 1 :])
-    img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
-    dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
-    # the store: None for the ones not taken, so numba leaves them out
-    integer = out.dtype.kind in "iu"
-    lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-    trunc = True if integer and (my * mx) % 2 == 1 and hi >= 255 else None
-    clip = integer and trunc is None
-    run_tasks(
-        box8_rows,
-        batch * -(-out.shape[a0] // block),
-        readonly(img3),
-        rowmap,
-        fillrow,
-        colmap,
-        off,
-        fill_sum,
-        my,
-        mx,
-        dst3,
-        inner,
-        trunc,
-        np.float32(lo) if clip else None,
-        np.float32(hi) if clip else None,
-        block,
-        work=out.size * (my + mx),
-    )
 
 
 def _passes_into(image: np.ndarray, plan: Plan, out: np.ndarray, sums) -> None:
