@@ -18,7 +18,7 @@ import numpy as np
 from .._dtypes import cast_into
 from .._recycle import empty
 from ..borders import NA, Fill
-from ._na import normalised
+from ._na import counting_kernel, normalised
 from ._options import normalize_out
 
 __all__ = ["apply", "cast_into", "filter_with_plan", "zero_fill_plans"]
@@ -89,9 +89,7 @@ def zero_fill_plans(plan):
     zero = plan.derive(border=Fill(0.0))
     support = None
     if zero.strategy == "fft":
-        k = plan.kernel
-        ones = type(k)((k.weights != 0).astype(plan.compute_dtype), start=k.start)
-        support = zero.derive(kernel=ones)
+        support = zero.derive(kernel=counting_kernel(plan.kernel, plan.compute_dtype))
     return zero, support
 
 

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-__all__ = ["normalised", "quotient", "quotient_rule", "split", "terms"]
+__all__ = ["counting_kernel", "normalised", "quotient", "quotient_rule", "split", "terms"]
 
 
 def split(xp, image, dtype):
@@ -52,6 +52,12 @@ def terms(xp, image, run_zero, dtype, counts=None):
         else:
             den = xp.where(none, xp.zeros_like(den), den)
     return values, mask, num, den
+
+
+def counting_kernel(kernel, dtype):
+    """The kernel whose zero-filled filter of the mask counts the available taps
+    (1 where ``kernel`` has a weight): ``counts`` for :func:`terms`."""
+    return type(kernel)((kernel.weights != 0).astype(dtype), start=kernel.start)
 
 
 def quotient(xp, num, den):

@@ -297,9 +297,7 @@ def na_terms(xp, a, plan, strategy):
 
 
 def _support(plan):
-    k = plan.kernel
-    weights = (k.weights != 0).astype(plan.compute_dtype)
-    return derive(plan, kernel=type(k)(weights, start=k.start))
+    return derive(plan, kernel=na.counting_kernel(plan.kernel, plan.compute_dtype))
 
 
 def imfilter(image, kernel, border, *, out, **options):

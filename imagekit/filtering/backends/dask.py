@@ -8,7 +8,10 @@ in (for ``wrap``, the far edge's), assembles the window, and filters it in
 memory with ``shape="valid"`` and whatever strategy suits the block. So
 every border (wrap and NA included) is exact at the image's true edges,
 chunks may be smaller than the halo, the output keeps the input's chunks,
-and Dask frees an input chunk once the blocks beside it are done.
+and Dask frees an input chunk once the blocks beside it are done. This is
+the strategy ``dask-blocks`` of the registry's ``'imfilter-dask'`` and
+``'filterbank-dask'`` operations, ranked like the in-memory ones; its plans
+(:func:`imfilter_plan`, :func:`filterbank_plan`) name it and its loop.
 
 ``padarray`` builds its lazy result from slices of the image and constant
 blocks, concatenated around it.
