@@ -27,10 +27,9 @@ import numpy as np
 from ..._config import current, using
 from ...borders import NA, Border, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
+from .. import _filterbank_plan, _imfilter
 from .._filterbank import layout
-from .._filterbank_plan import filterbank as filterbank_in_memory
 from .._filterbank_plan import make_bank_plan
-from .._imfilter import imfilter as imfilter_in_memory
 from .._plan import Plan, make_plan
 from .._registry import rank, strategies
 from .._strategy import Prepared, Strategy
@@ -216,7 +215,7 @@ def _block_border(border):
 
 
 def _same_then_crop(window, kernel, border, dtype):
-    full = imfilter_in_memory(window, kernel, border, algorithm="iir", dtype=dtype)
+    full = _imfilter.imfilter(window, kernel, border, algorithm="iir", dtype=dtype)
     core = tuple(
         slice(-s, -s + n - m + 1) for s, n, m in zip(kernel.start, window.shape, kernel.shape)
     )
@@ -253,7 +252,7 @@ class ImfilterBlocks(_Blocks):
             func = functools.partial(_same_then_crop, kernel=k, border=border, dtype=plan.out_dtype)
         else:
             func = functools.partial(
-                imfilter_in_memory,
+                _imfilter.imfilter,  # the in-memory call, looked up when the graph is made
                 kernel=k,  # 'valid' output does not depend on the kernel's offsets
                 border=border,
                 shape="valid",
@@ -286,7 +285,7 @@ class FilterbankBlocks(_Blocks):
         halo[lay.channel_axis] = None
         out_chunks[lay.channel_axis] = (lay.c_out,)
         func = functools.partial(
-            filterbank_in_memory,
+            _filterbank_plan.filterbank,
             bank=bank,
             border=_block_border(lay.border),
             shape="valid",
