@@ -28,19 +28,27 @@ def split(xp, image, dtype):
     NumPy when it holds no NaN) and the availability mask (1 where a value is, in
     ``dtype``)."""
     missing = xp.isnan(image)
+    return _values(xp, image, missing), _mask(xp, missing, dtype)
+
+
+def _values(xp, image, missing):
     if xp is np:
-        values = np.where(missing, 0, image) if missing.any() else image
-        return values, (~missing).astype(dtype)
-    zero = xp.asarray(0, dtype=image.dtype, device=_device(image))
-    return xp.where(missing, zero, image), xp.astype(xp.logical_not(missing), dtype)
+        return np.where(missing, 0, image) if missing.any() else image
+    return xp.where(missing, xp.asarray(0, dtype=image.dtype, device=_device(image)), image)
+
+
+def _mask(xp, missing, dtype):
+    return (~missing).astype(dtype) if xp is np else xp.astype(xp.logical_not(missing), dtype)
 
 
 def terms(xp, image, run_zero, dtype, counts=None):
     """``(values, mask, N, D)`` of the composition; ``run_zero(x)`` is the zero-filled
     filter of ``x`` (a new array). ``counts(mask)``, for an inexact filter (the FFT),
     counts the available taps: ``D`` is set to exactly 0 where that rounds to 0."""
-    values, mask = split(xp, image, dtype)
-    num = run_zero(values)
+    missing = xp.isnan(image)
+    values = _values(xp, image, missing)
+    num = run_zero(values)  # the mask made after: one temporary fewer while N runs
+    mask = _mask(xp, missing, dtype)
     den = run_zero(mask)
     if counts is not None:
         # The transform leaves ~eps residue where no weight was available, where an

@@ -96,13 +96,18 @@ def test_every_site_equals_n_over_d_by_hand():
 def test_every_site_runs_the_shared_composition(monkeypatch):
     a = _image()
     calls = []
-    split = na.split
+    split, terms = na.split, na.terms
 
-    def spy(xp, image, dtype):
+    def spy_split(xp, *args):
         calls.append(xp)
-        return split(xp, image, dtype)
+        return split(xp, *args)
 
-    monkeypatch.setattr(na, "split", spy)
+    def spy_terms(xp, *args):
+        calls.append(xp)
+        return terms(xp, *args)
+
+    monkeypatch.setattr(na, "split", spy_split)
+    monkeypatch.setattr(na, "terms", spy_terms)
     ones = np.ones(a.shape)
     runs = {
         **_sites(a, KERNEL),
