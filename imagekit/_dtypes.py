@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cast_into", "check_numeric", "compute_dtype", "natural_dtype", "output_dtype"]
+__all__ = ["cast", "cast_into", "check_numeric", "compute_dtype", "natural_dtype", "output_dtype"]
 
 
 def check_numeric(a: np.ndarray, name: str) -> None:
@@ -52,24 +52,49 @@ def output_dtype(dtype, name: str = "dtype") -> np.dtype:
     return dt.newbyteorder("=") if not dt.isnative else dt
 
 
+def _integer_target(result_is_complex: bool, has_nan, target: np.dtype):
+    """``np.iinfo(target)`` for an integer target (after checking that the result fits
+    the rules: no complex value, no NaN; ``has_nan()`` is asked only then), else None."""
+    if result_is_complex and target.kind != "c":
+        raise TypeError(f"a complex result cannot be written to an output of dtype {target}")
+    if target.kind not in "iu":
+        return None
+    if has_nan():
+        raise ValueError(f"the result holds NaN, which an output of dtype {target} cannot")
+    return np.iinfo(target)
+
+
 def cast_into(result: np.ndarray, out: np.ndarray) -> None:
     """Write ``result`` into ``out``: rounded and clipped for integers, never wrapped."""
-    if result.dtype.kind == "c" and out.dtype.kind != "c":
-        raise TypeError(f"a complex result cannot be written to an output of dtype {out.dtype}")
-    if out.dtype.kind in "iu":
-        if np.isnan(result).any():
-            raise ValueError(f"the result holds NaN, which an output of dtype {out.dtype} cannot")
-        info = np.iinfo(out.dtype)
-        tmp = np.rint(result)
-        np.clip(tmp, info.min, info.max, out=tmp)
-        # float64 rounds int64's extremes up past them; clip once more in int.
-        if info.bits >= 53:
-            top = tmp >= float(info.max)
-            tmp[top] = 0
-            vals = tmp.astype(out.dtype)
-            vals[top] = info.max
-            np.copyto(out, vals)
-            return
-        np.copyto(out, tmp, casting="unsafe")
+    info = _integer_target(result.dtype.kind == "c", lambda: np.isnan(result).any(), out.dtype)
+    if info is None:
+        np.copyto(out, result, casting="unsafe")
         return
-    np.copyto(out, result, casting="unsafe")
+    tmp = np.rint(result)
+    np.clip(tmp, info.min, info.max, out=tmp)
+    # float64 rounds int64's extremes up past them; clip once more in int.
+    if info.bits >= 53:
+        top = tmp >= float(info.max)
+        tmp[top] = 0
+        vals = tmp.astype(out.dtype)
+        vals[top] = info.max
+        np.copyto(out, vals)
+        return
+    np.copyto(out, tmp, casting="unsafe")
+
+
+def cast(xp, result, target):
+    """``result`` (an array of namespace ``xp``: CuPy, any array-API library) as a new
+    array of NumPy dtype ``target``, by :func:`cast_into`'s rules."""
+    target = np.dtype(target)
+    kind = np.dtype(str(result.dtype).rsplit(".", 1)[-1]).kind
+    info = _integer_target(kind == "c", lambda: bool(xp.any(xp.isnan(result))), target)
+    as_target = getattr(xp, target.name)
+    if info is None:
+        return xp.astype(result, as_target)
+    r = xp.clip(xp.round(result), float(info.min), float(info.max))
+    if info.bits < 53:
+        return xp.astype(r, as_target)
+    top = r >= float(info.max)  # see cast_into
+    vals = xp.astype(xp.where(top, xp.zeros_like(r), r), as_target)
+    return xp.where(top, xp.full_like(vals, info.max), vals)

@@ -11,14 +11,17 @@ Works on plans through their methods only, so the plan module can call it.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._dtypes import cast_into
 from .._recycle import empty
 from ..borders import NA, Fill
+from ._na import counting_kernel, normalised
 from ._options import normalize_out
 
-__all__ = ["apply", "cast_into", "filter_with_plan"]
+__all__ = ["apply", "cast_into", "filter_with_plan", "zero_fill_plans"]
 
 
 def _filter_real(image: np.ndarray, plan, out: np.ndarray | None = None) -> np.ndarray:
@@ -65,33 +68,29 @@ def _filter_complex(image: np.ndarray, plan) -> np.ndarray:
 
 
 def _filter_na(image: np.ndarray, plan) -> np.ndarray:
-    """Normalised filtering: NaN and out-of-image pixels are left out of each sum.
+    """Normalised filtering (``_na.py``) by the plan's zero-fill plans.
 
     The zero-fill plans (and, for FFT, the plan counting the kernel's taps)
     are made with the NA plan; a plan derived here (a complex part) makes them.
     """
     zero, support = plan._prepared if plan._prepared is not None else (None, None)
     if zero is None:
-        zero = plan.derive(border=Fill(0.0))
-    missing = np.isnan(image)
-    values = np.where(missing, 0, image) if missing.any() else image
-    num = filter_with_plan(values, zero)
-    available = (~missing).astype(plan.compute_dtype)
-    den = filter_with_plan(available, zero)
+        zero, support = zero_fill_plans(plan)
+    counts = None
+    if support is not None:
+        counts = functools.partial(filter_with_plan, plan=support)
+    run_zero = functools.partial(filter_with_plan, plan=zero)
+    return normalised(np, image, run_zero, plan.compute_dtype, counts)
+
+
+def zero_fill_plans(plan):
+    """The NA plan's zero-filled plan, and for an FFT one the plan that counts the
+    kernel's available taps (else None)."""
+    zero = plan.derive(border=Fill(0.0))
+    support = None
     if zero.strategy == "fft":
-        # The transform leaves ~eps residue where no weight was available, where
-        # an exact strategy gives 0 (and so NaN). Find those places exactly: the
-        # number of available taps is an integer, so its FFT rounds back exactly.
-        if support is None:
-            k = plan.kernel
-            ones = type(k)((k.weights != 0).astype(plan.compute_dtype), start=k.start)
-            support = zero.derive(kernel=ones)
-        counts = filter_with_plan(available, support)
-        den[np.rint(counts) == 0] = 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.divide(num, den, out=num)
-    result[den == 0] = np.nan  # no weight available: not available
-    return result
+        support = zero.derive(kernel=counting_kernel(plan.kernel, plan.compute_dtype))
+    return zero, support
 
 
 def filter_with_plan(image: np.ndarray, plan) -> np.ndarray:

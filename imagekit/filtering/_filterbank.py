@@ -15,6 +15,8 @@ only, see ``_loops/filterbank``).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from .._dtypes import compute_dtype
@@ -22,9 +24,17 @@ from ..borders import NA, Fill, normalize_border
 from ..borders._pad import extend
 from ._options import as_image, check_axis, normalize_shape
 
-__all__ = ["ALGORITHMS", "FilterbankLayout", "check_finite_bank", "gemm_filterbank", "layout"]
+__all__ = [
+    "ALGORITHMS",
+    "BankAlgorithm",
+    "FilterbankLayout",
+    "check_finite_bank",
+    "gemm_filterbank",
+    "layout",
+]
 
 ALGORITHMS = ("auto", "direct", "winograd", "gemm", "fft")
+BankAlgorithm = Literal["auto", "direct", "winograd", "gemm", "fft"]
 
 
 class FilterbankLayout:

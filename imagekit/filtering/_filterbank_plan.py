@@ -2,7 +2,7 @@
 
 The layout (``_filterbank.layout``: axes, geometry, dtype) is resolved at
 the boundary; the registry's ``'filterbank'`` strategies
-(``strategies/bank.py``) are ranked by the same planner as imfilter's
+(``strategies/bank_*.py``) are ranked by the same planner as imfilter's
 (``_registry.rank``); the chosen one prepares its geometry (and, in a plan
 that keeps its bank, the packed bank or its spectra). NA borders are the
 ratio of two zero-filled runs, composed here above the strategies.
@@ -14,7 +14,6 @@ import dataclasses
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
@@ -22,7 +21,8 @@ from .._dispatch import route
 from .._dtypes import cast_into, output_dtype
 from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode
 from ..borders import NA
-from ._filterbank import ALGORITHMS, FilterbankLayout, check_finite_bank, layout
+from ._filterbank import ALGORITHMS, BankAlgorithm, FilterbankLayout, check_finite_bank, layout
+from ._na import normalised
 from ._options import kept_image
 from ._registry import _on_change, describe, rank, strategies
 from ._strategy import Strategy
@@ -32,6 +32,7 @@ __all__ = [
     "bank_plan",
     "choose_filterbank_strategy",
     "filterbank",
+    "make_bank_plan",
     "plan_filterbank",
 ]
 
@@ -60,6 +61,10 @@ class FilterbankPlan:
     bank : ndarray or None
         The bank a kept plan runs (a read-only copy); None in the plans
         ``filterbank`` makes for itself (the bank comes with each call).
+    operation : str
+        The registry's operation its strategy belongs to: ``'filterbank'``
+        (in memory), ``'filterbank-device'`` (CuPy and other array-API
+        arrays) or ``'filterbank-dask'``.
     """
 
     strategy: str
@@ -74,6 +79,7 @@ class FilterbankPlan:
     costs: Mapping[str, float]
     loop: str = ""
     bank: np.ndarray | None = field(default=None, repr=False)
+    operation: str = "filterbank"
     _ranking: tuple = field(default=(), repr=False)
     _impl: Strategy | None = field(default=None, repr=False)
     _prepared: object = field(default=None, repr=False)
@@ -112,7 +118,10 @@ def _batch(lay: FilterbankLayout, shape) -> int:
     return 1 if lay.batch_axis is None else shape[lay.batch_axis]
 
 
-def _make(lay: FilterbankLayout, nb: int, algorithm: str, bank=None, image=None, dtype=None):
+def make_bank_plan(
+    lay: FilterbankLayout, nb: int, algorithm: str, bank=None, image=None, dtype=None,
+    operation: str = "filterbank",
+):  # fmt: skip
     shape = image.shape if image is not None else None
     p = FilterbankPlan(
         strategy="",
@@ -126,9 +135,10 @@ def _make(lay: FilterbankLayout, nb: int, algorithm: str, bank=None, image=None,
         asked_dtype=None if dtype is None else np.dtype(dtype),
         costs={},
         bank=bank,
+        operation=operation,
     )
-    rows, costs, chosen, why = rank("filterbank", p, algorithm)
-    strategy = strategies("filterbank")[chosen]
+    rows, costs, chosen, why = rank(operation, p, algorithm)
+    strategy = strategies(operation)[chosen]
     p = dataclasses.replace(
         p, strategy=chosen, costs=costs, _ranking=(tuple(rows), why), _impl=strategy
     )
@@ -143,12 +153,15 @@ _lock = threading.Lock()
 _on_change.append(_PLANS.clear)
 
 
-def bank_plan(lay: FilterbankLayout, nb: int, algorithm: str) -> FilterbankPlan:
-    """The (cached) plan, without a bank, of a filterbank call with this layout."""
-    key = (lay, nb, algorithm)
+def bank_plan(
+    lay: FilterbankLayout, nb: int, algorithm: str, operation: str = "filterbank"
+) -> FilterbankPlan:
+    """The (cached) plan, without a bank, of a filterbank call with this layout (by
+    ``operation``'s strategies: in memory, on a device, on Dask)."""
+    key = (lay, nb, algorithm, operation)
     p = _PLANS.get(key)
     if p is None:
-        p = _make(lay, nb, algorithm)
+        p = make_bank_plan(lay, nb, algorithm, operation=operation)
         with _lock:
             if len(_PLANS) >= 32:
                 _PLANS.pop(next(iter(_PLANS), None), None)
@@ -169,13 +182,7 @@ def _apply(p: FilterbankPlan, a: np.ndarray, bank, out, dtype) -> np.ndarray:
     if bank is not None and not getattr(strategy, "checks_bank", False):
         check_finite_bank(bank)
     if isinstance(lay.border, NA):
-        missing = np.isnan(cl)
-        values = np.where(missing, 0, cl)
-        num = strategy.run(prepared, values, bank)
-        den = strategy.run(prepared, (~missing).astype(lay.dtype), bank)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res = num / den
-        res[den == 0] = np.nan
+        res = normalised(np, cl, lambda x: strategy.run(prepared, x, bank), lay.dtype)
     else:
         res = strategy.run(prepared, cl, bank)
     res = lay.from_channels_last(res)
@@ -190,6 +197,17 @@ def _apply(p: FilterbankPlan, a: np.ndarray, bank, out, dtype) -> np.ndarray:
     return out
 
 
+def check_algorithm(algorithm) -> None:
+    """Raise ValueError unless ``algorithm`` is one of filterbank's."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
+
+
+def _resolve(image, bank, border, options, check_finite):
+    """What filterbank and plan_filterbank resolve first: the layout and the image."""
+    return layout(image, bank, border, check_finite=check_finite, **options), np.asarray(image)
+
+
 def filterbank(
     image: ArrayLike,
     bank: ArrayLike,
@@ -197,7 +215,7 @@ def filterbank(
     *,
     shape: ShapeMode = "same",
     channel_axis: int = -1,
-    algorithm: Literal["auto", "direct", "winograd", "gemm", "fft"] = "auto",
+    algorithm: BankAlgorithm = "auto",
     out: np.ndarray | None = None,
     batch_axis: int | None = None,
     dtype: DTypeLike = None,
@@ -269,19 +287,15 @@ def filterbank(
     >>> bool(np.allclose(B[:, :, 1], loop))
     True
     """
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
+    check_algorithm(algorithm)
     backend = route("filterbank", image)  # Dask: lazy, block by block; CuPy & co: on device
     if backend is not None:
         return backend(
             image, bank, border, algorithm=algorithm, out=out, dtype=dtype,
             shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
         )  # fmt: skip
-    lay = layout(
-        image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis,
-        check_finite=False,
-    )  # fmt: skip
-    a = np.asarray(image)
+    options = dict(shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    lay, a = _resolve(image, bank, border, options, check_finite=False)
     p = bank_plan(lay, _batch(lay, a.shape), algorithm)
     return _apply(p, a, np.asarray(bank), out, dtype)
 
@@ -293,7 +307,7 @@ def plan_filterbank(
     *,
     shape: ShapeMode = "same",
     channel_axis: int = -1,
-    algorithm: Literal["auto", "direct", "winograd", "gemm", "fft"] = "auto",
+    algorithm: BankAlgorithm = "auto",
     batch_axis: int | None = None,
     dtype: DTypeLike = None,
 ) -> FilterbankPlan:
@@ -320,10 +334,9 @@ def plan_filterbank(
     >>> bool(np.array_equal(layer(image), filterbank(image, bank, 0)))
     True
     """
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"algorithm={algorithm!r} is not one of: {', '.join(ALGORITHMS)}")
-    lay = layout(image, bank, border, shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
-    a = np.asarray(image)
+    check_algorithm(algorithm)
+    options = dict(shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    lay, a = _resolve(image, bank, border, options, check_finite=True)
     kept = np.array(bank, dtype=np.asarray(bank).dtype, copy=True)
     kept.flags.writeable = False
-    return _make(lay, _batch(lay, a.shape), algorithm, kept, a, dtype)
+    return make_bank_plan(lay, _batch(lay, a.shape), algorithm, kept, a, dtype)

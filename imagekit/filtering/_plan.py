@@ -225,12 +225,7 @@ def _choose(p: Plan) -> Plan:
     if p.is_complex:
         return dataclasses.replace(p, loop=f"{chosen} on the real and imaginary parts")
     if isinstance(p.border, NA):
-        zero = derive(p, border=Fill(0.0))
-        support = None
-        if zero.strategy == "fft":  # its zero-weight places are found by counting taps
-            k = p.kernel
-            ones = type(k)((k.weights != 0).astype(p.compute_dtype), start=k.start)
-            support = derive(zero, kernel=ones)
+        zero, support = _execute.zero_fill_plans(p)
         return dataclasses.replace(
             p,
             strategy=zero.strategy,

@@ -31,6 +31,9 @@ BUILTIN = (
     ".backends.cupy:DEVICE_DIRECT",
     ".backends.cupy:DEVICE_SEPARABLE",
     ".backends.cupy:DEVICE_FFT",
+    ".backends.cupy_filterbank:DEVICE_GEMM",
+    ".backends.dask:IMFILTER_BLOCKS",
+    ".backends.dask:FILTERBANK_BLOCKS",
 )
 
 _registry: dict[str, dict[str, Strategy]] = {}

@@ -20,6 +20,7 @@ import numpy as np
 from .._dispatch import route
 from .._typing import ArrayLike, BorderLike, ShapeMode
 from ..borders import NA, Fill
+from ..filtering import _na as na
 from ..filtering._filterbank import (
     extended_flat,
     gemm_filterbank,
@@ -109,14 +110,11 @@ def filterbank_vjp(
     b = np.asarray(bank)
     if isinstance(lay.border, NA):
         zero = Fill(0.0)
-        missing = np.isnan(a_cl)
-        values = np.where(missing, 0, a_cl).astype(lay.dtype)
-        mask = (~missing).astype(lay.dtype)
+        values, mask = na.split(np, a_cl, lay.dtype)
+        values = values.astype(lay.dtype)
         num = gemm_filterbank(values, b, lay, zero)
         den = gemm_filterbank(mask, b, lay, zero)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.where(den != 0, g_cl / den, 0.0)
-            r = np.where(den != 0, q * num / den, 0.0)
+        q, r = na.quotient_rule(np, g_cl, num, den)
         gi, gw = _linear_vjp(values, b, q, lay, zero)
         _, gw_mask = _linear_vjp(mask, b, r, lay, zero)
         gi, gw = gi * mask, gw - gw_mask

@@ -32,6 +32,7 @@ from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
 from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
+from ..filtering import _na as na
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import make_plan
 from ..kernels import Kernel
@@ -222,17 +223,14 @@ def _image_grad(a, plan, g, w, lo):
 
 def _na_vjp(a, plan, g, w, lo, hi):
     """Quotient rule for ``out = N / D`` (NA border), with no gradient through NaN pixels."""
-    missing = np.isnan(a)
-    values = np.where(missing, 0, a).astype(plan.compute_dtype)
-    mask = (~missing).astype(plan.compute_dtype)
+    values, mask = na.split(np, a, plan.compute_dtype)
+    values = values.astype(plan.compute_dtype)
     zero = Fill(0.0)
     kernel = Kernel(w, start=plan.kernel.start)
     opts = dict(shape=plan.shape)
     num = imfilter(values, kernel, zero, **opts)
     den = imfilter(mask, kernel, zero, **opts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.where(den != 0, g / den, 0.0)
-        r = np.where(den != 0, q * num / den, 0.0)
+    q, r = na.quotient_rule(np, g, num, den)
     gi = fold(_window_grad(q, w), a.shape, zero, lo) * mask
     Ev = extend(values, zero, lo, hi)
     Em = extend(mask, zero, lo, hi)

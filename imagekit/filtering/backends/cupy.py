@@ -21,13 +21,17 @@ counts, a rule of thumb not yet measured on a GPU.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
+from ..._dtypes import cast
 from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
+from .. import _na as na
 from .._geometry import extends_along_two_axes
+from .._plan import derive, make_plan
 from .._registry import rank, strategies
 from .._strategy import Prepared, Strategy
 
@@ -35,7 +39,6 @@ __all__ = [
     "DEVICE_DIRECT",
     "DEVICE_FFT",
     "DEVICE_SEPARABLE",
-    "cast",
     "choose",
     "extend",
     "finish",
@@ -283,51 +286,22 @@ def _filter(xp, a, plan, border, fill, strategy):
 def na_terms(xp, a, plan, strategy):
     """For the NA border: the image with NaN as 0, its availability mask, and their
     zero-filled filters ``num`` and ``den`` (exactly 0 where no weight is available)."""
-    missing = xp.isnan(a)
-    zero = xp.asarray(0, dtype=a.dtype, device=device(xp, a))
-    values = xp.where(missing, zero, a)
-    mask = xp.astype(xp.logical_not(missing), a.dtype)
-    num = _filter(xp, values, plan, Fill(0.0), 0, strategy)
-    den = _filter(xp, mask, plan, Fill(0.0), 0, strategy)
-    if strategy == "fft":  # ~eps residue where no weight was available: find those exactly
-        counts = _filter(xp, mask, _support(plan), Fill(0.0), 0, strategy)
-        den = xp.where(xp.round(counts) == 0, zero, den)
-    return values, mask, num, den
 
+    def run_zero(x, p=plan):
+        return _filter(xp, x, p, Fill(0.0), 0, strategy)
 
-def _filter_na(xp, a, plan, strategy):
-    """Normalised filtering: NaN and out-of-image pixels are left out of each sum."""
-    _, _, num, den = na_terms(xp, a, plan, strategy)
-    zero = xp.asarray(0, dtype=a.dtype, device=device(xp, a))
-    nan = xp.asarray(math.nan, dtype=a.dtype, device=device(xp, a))
-    return xp.where(den == 0, nan, num / xp.where(den == 0, zero + 1, den))
+    counts = None
+    if strategy == "fft":
+        counts = functools.partial(run_zero, p=_support(plan))
+    return na.terms(xp, a, run_zero, a.dtype, counts)
 
 
 def _support(plan):
-    from .._plan import derive
-
-    k = plan.kernel
-    weights = (k.weights != 0).astype(plan.compute_dtype)
-    return derive(plan, kernel=type(k)(weights, start=k.start))
-
-
-def cast(xp, r, target: np.dtype):
-    """``r`` as ``target``: rounded half to even and clipped for integers, never wrapped."""
-    target = np.dtype(target)
-    if target.kind in "iu":
-        if np_dtype(r.dtype).kind == "c":
-            raise TypeError(f"a complex result cannot be written to an output of dtype {target}")
-        if bool(xp.any(xp.isnan(r))):
-            raise ValueError(f"the result holds NaN, which an output of dtype {target} cannot")
-        info = np.iinfo(target)
-        r = xp.clip(xp.round(r), float(info.min), float(info.max))
-    return xp.astype(r, xp_dtype(xp, target))
+    return derive(plan, kernel=na.counting_kernel(plan.kernel, plan.compute_dtype))
 
 
 def imfilter(image, kernel, border, *, out, **options):
     """:func:`imagekit.imfilter` (its keyword ``options``) on the image's device."""
-    from .._plan import make_plan
-
     xp = namespace(image)
     plan = make_plan(stand_in(image), _host(kernel), border, **options)
     strategy = choose(plan)
@@ -336,7 +310,7 @@ def imfilter(image, kernel, border, *, out, **options):
         compute = np.result_type(compute, np.complex64)
     a = xp.astype(image, xp_dtype(xp, compute))
     if isinstance(plan.border, NA):
-        result = _filter_na(xp, a, plan, strategy)
+        result = na.quotient(xp, *na_terms(xp, a, plan, strategy)[2:])
     else:
         fill = plan.border.value if isinstance(plan.border, Fill) else 0
         if strategy == "fft" and bool(xp.any(xp.logical_not(xp.isfinite(a)))):

@@ -5,18 +5,27 @@ by its border over the spatial axes; then for each tap ``j`` of the bank
 the shifted window ``(batch, *spatial, C_in)`` is multiplied by the tap's
 ``(C_in, C_out)`` matrix and added up — shifted GEMM, which ``xp.matmul``
 runs through cuBLAS on CuPy.
+
+The loop is the strategy ``device-gemm`` of the ``'filterbank-device'``
+operation in the registry, ranked by the same planner as the in-memory
+ones (:func:`device_plan`: a :class:`FilterbankPlan` naming strategy and
+loop); NA borders are composed above it (``_na.py``).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ..._dtypes import output_dtype
 from ...borders import NA, Fill
+from .. import _na as na
+from .._filterbank import layout
+from .._filterbank_plan import FilterbankPlan, bank_plan
+from .._registry import strategies
+from .._strategy import Prepared, Strategy
 from .cupy import device, extend, finish, namespace, stand_in, xp_dtype
 
-__all__ = ["filterbank"]
+__all__ = ["DEVICE_GEMM", "device_plan", "filterbank"]
 
 
 def _taps(xp, ext, bank, lay, out_spatial):
@@ -35,6 +44,7 @@ def _taps(xp, ext, bank, lay, out_spatial):
 
 
 def _run(xp, cl, bank, lay, border, fill):
+    """The channels-last image ``cl`` extended by ``border`` and filtered by ``bank``."""
     lo = [0] + [first + s for first, s in zip(lay.lo, lay.start)] + [0]
     hi = [cl.shape[0]]
     hi += [a + length + m - 1 for a, length, m in zip(lo[1:], lay.out_spatial, lay.kshape)]
@@ -43,15 +53,41 @@ def _run(xp, cl, bank, lay, border, fill):
     return _taps(xp, ext, bank, lay, lay.out_spatial)
 
 
-def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
-    """:func:`imagekit.filterbank` on the image's device (``algorithm`` 'auto' or 'gemm')."""
-    from ..._dtypes import output_dtype
-    from .._filterbank import layout
+class DeviceGemm(Strategy):
+    """Shifted GEMM in array operations: one ``xp.matmul`` per non-zero tap.
+    ``run(prepared, xp, cl, bank, border)`` returns the channels-last result."""
 
-    if algorithm in ("fft", "direct", "winograd"):
+    name, operation, algorithm = "device-gemm", "filterbank-device", "gemm"
+
+    def cost(self, plan):
+        return float(np.prod(plan.layout.kshape))
+
+    def prepare(self, plan, image_dtype, out_dtype):
+        return Prepared(
+            self.name + "/matmul-per-tap", plan, np.dtype(image_dtype), np.dtype(out_dtype)
+        )
+
+    def run(self, prepared, xp, cl, bank, border):
+        fill = border.value if isinstance(border, Fill) else 0
+        return _run(xp, cl, bank, prepared.plan.layout, border, fill)
+
+
+DEVICE_GEMM = DeviceGemm()
+
+
+def device_plan(lay, nb: int, algorithm: str) -> FilterbankPlan:
+    """The plan of a filterbank call on a device (strategy ranked by the registry)."""
+    if algorithm != "auto" and all(
+        s.algorithm != algorithm for s in strategies("filterbank-device").values()
+    ):
         raise ValueError(
             f"algorithm={algorithm!r} for filterbank runs on NumPy arrays only; use 'gemm'"
         )
+    return bank_plan(lay, nb, algorithm, "filterbank-device")
+
+
+def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
+    """:func:`imagekit.filterbank` on the image's device (``algorithm`` 'auto' or 'gemm')."""
     xp = namespace(image)
     bank = np.asarray(bank.get() if hasattr(bank, "get") else bank)
     lay = layout(stand_in(image), bank, border, **layout_options)
@@ -61,19 +97,18 @@ def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     cl = xp.permute_dims(a, tuple(order))
     if not lead:
         cl = xp.expand_dims(cl, axis=0)
+    p = device_plan(lay, int(cl.shape[0]), algorithm)
     w = bank.astype(lay.dtype)
     if isinstance(lay.border, NA):
-        missing = xp.isnan(cl)
-        zero = xp.asarray(0, dtype=cl.dtype, device=device(xp, cl))
-        num = _run(xp, xp.where(missing, zero, cl), w, lay, Fill(0.0), 0)
-        den = _run(xp, xp.astype(xp.logical_not(missing), cl.dtype), w, lay, Fill(0.0), 0)
-        nan = xp.asarray(math.nan, dtype=cl.dtype, device=device(xp, cl))
-        res = xp.where(den == 0, nan, num / xp.where(den == 0, zero + 1, den))
+
+        def run_zero(x):
+            return p._impl.run(p._prepared, xp, x, w, Fill(0.0))
+
+        res = na.normalised(xp, cl, run_zero, cl.dtype)
     else:
-        fill = lay.border.value if isinstance(lay.border, Fill) else 0
-        res = _run(xp, cl, w, lay, lay.border, fill)
+        res = p._impl.run(p._prepared, xp, cl, w, lay.border)
     if not lead:
-        res = res[0]
+        res = res[0, ...]
     res = xp.permute_dims(res, tuple(int(i) for i in np.argsort(order)))
     target = output_dtype(dtype) if dtype is not None else lay.dtype
     return finish(xp, res, target, out, lay.out_shape)

@@ -8,7 +8,10 @@ in (for ``wrap``, the far edge's), assembles the window, and filters it in
 memory with ``shape="valid"`` and whatever strategy suits the block. So
 every border (wrap and NA included) is exact at the image's true edges,
 chunks may be smaller than the halo, the output keeps the input's chunks,
-and Dask frees an input chunk once the blocks beside it are done.
+and Dask frees an input chunk once the blocks beside it are done. This is
+the strategy ``dask-blocks`` of the registry's ``'imfilter-dask'`` and
+``'filterbank-dask'`` operations, ranked like the in-memory ones; its plans
+(:func:`imfilter_plan`, :func:`filterbank_plan`) name it and its loop.
 
 ``padarray`` builds its lazy result from slices of the image and constant
 blocks, concatenated around it.
@@ -16,15 +19,32 @@ blocks, concatenated around it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
 
 from ..._config import current, using
 from ...borders import NA, Border, Fill, normalize_border
-from ...borders._pad import _fill_dtype, index_runs, pad_indices
+from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
+from .. import _filterbank_plan, _imfilter
+from .._filterbank import layout
+from .._filterbank_plan import make_bank_plan
+from .._plan import Plan, make_plan
+from .._registry import rank, strategies
+from .._strategy import Prepared, Strategy
 
-__all__ = ["extend", "filterbank", "imfilter", "magnitude", "padarray"]
+__all__ = [
+    "FILTERBANK_BLOCKS",
+    "IMFILTER_BLOCKS",
+    "extend",
+    "filterbank",
+    "filterbank_plan",
+    "imfilter",
+    "imfilter_plan",
+    "magnitude",
+    "padarray",
+]
 
 
 def _extend_axis(x, axis: int, lo: int, hi: int, border: Border, fill):
@@ -70,8 +90,6 @@ def extend(x, border, lo, hi):
 
 def padarray(image, border, pad):
     """:func:`imagekit.padarray` for a Dask array: a lazy Dask array."""
-    from ...borders._pad import _as_pad
-
     pads = _as_pad(pad, image.ndim)
     lo = [-p for p, _ in pads]
     hi = [n + q for n, (_, q) in zip(image.shape, pads)]
@@ -197,87 +215,143 @@ def _block_border(border):
 
 
 def _same_then_crop(window, kernel, border, dtype):
-    from .._imfilter import imfilter
-
-    full = imfilter(window, kernel, border, algorithm="iir", dtype=dtype)
+    full = _imfilter.imfilter(window, kernel, border, algorithm="iir", dtype=dtype)
     core = tuple(
         slice(-s, -s + n - m + 1) for s, n, m in zip(kernel.start, window.shape, kernel.shape)
     )
     return full[core]
 
 
+class _Blocks(Strategy):
+    """Each output block filtered in memory from its window: the block and the
+    kernel's halo, continued by the border at the image's edges (see the module
+    docstring). The in-memory planner chooses the strategy of every block (for
+    the ``algorithm=`` asked for). ``run(prepared, image)`` returns the lazy array."""
+
+    name, algorithm = "dask-blocks", "auto"
+
+    def cost(self, plan) -> float:
+        return 0.0  # the only Dask strategy: the blocks' own plans are ranked in memory
+
+    def prepare(self, plan, image_dtype, out_dtype):
+        return Prepared(
+            f"{self.name}/halo-windows", plan, np.dtype(image_dtype), np.dtype(out_dtype)
+        )
+
+
+class ImfilterBlocks(_Blocks):
+    operation = "imfilter-dask"
+
+    def run(self, prepared, image):
+        plan = prepared.plan
+        k = plan.kernel
+        lo, hi = plan.window()
+        border = _block_border(plan.border)
+        if plan.strategy == "iir":
+            # the recursive Gaussian computes 'same' only: filter the window, keep its core
+            func = functools.partial(_same_then_crop, kernel=k, border=border, dtype=plan.out_dtype)
+        else:
+            func = functools.partial(
+                _imfilter.imfilter,  # the in-memory call, looked up when the graph is made
+                kernel=k,  # 'valid' output does not depend on the kernel's offsets
+                border=border,
+                shape="valid",
+                algorithm=plan.algorithm,
+                dtype=plan.out_dtype,
+            )
+        out_chunks = [_chunks_like(c, n) for c, n in zip(image.chunks, plan.out_shape)]
+        halo = [m - 1 for m in k.shape]
+        maps = [pad_indices(n, a, z, plan.border) for n, a, z in zip(image.shape, lo, hi)]
+        return _map_windows(
+            image, maps, plan.border, halo, out_chunks, func, plan.out_dtype, "imfilter"
+        )
+
+
+class FilterbankBlocks(_Blocks):
+    """The channel axis is taken whole by every block (each output channel sums
+    over all input channels); the bank is sent to every block."""
+
+    operation = "filterbank-dask"
+
+    def run(self, prepared, image, bank):
+        p = prepared.plan
+        lay = p.layout
+        lo, hi = [0] * image.ndim, list(image.shape)
+        halo = [0] * image.ndim
+        out_chunks = list(image.chunks)
+        for d, m, s, first, n in zip(lay.spatial, lay.kshape, lay.start, lay.lo, lay.out_spatial):
+            lo[d], hi[d], halo[d] = first + s, first + s + n + m - 1, m - 1
+            out_chunks[d] = _chunks_like(image.chunks[d], n)
+        halo[lay.channel_axis] = None
+        out_chunks[lay.channel_axis] = (lay.c_out,)
+        func = functools.partial(
+            _filterbank_plan.filterbank,
+            bank=bank,
+            border=_block_border(lay.border),
+            shape="valid",
+            channel_axis=lay.channel_axis,
+            algorithm=p.algorithm,
+            batch_axis=lay.batch_axis,
+            dtype=p.out_dtype,
+        )
+        maps = [pad_indices(n, a, z, lay.border) for n, a, z in zip(image.shape, lo, hi)]
+        return _map_windows(
+            image, maps, lay.border, halo, out_chunks, func, p.out_dtype, "filterbank"
+        )
+
+
+IMFILTER_BLOCKS = ImfilterBlocks()
+FILTERBANK_BLOCKS = FilterbankBlocks()
+
+
+def _stand_in(image) -> np.ndarray:
+    """A zero-strided NumPy array of the image's shape and dtype, for planning."""
+    return np.broadcast_to(np.zeros((), image.dtype), image.shape)
+
+
+def imfilter_plan(image, kernel, border, **options) -> Plan:
+    """The plan of an imfilter call on a Dask array: every option resolved (and
+    checked) as for an in-memory image of this shape, the strategy ranked among the
+    ``'imfilter-dask'`` ones (``dask-blocks``)."""
+    p = make_plan(_stand_in(image), kernel, border, **options)
+    rows, costs, chosen, why = rank("imfilter-dask", p, "auto")
+    strategy = strategies("imfilter-dask")[chosen]
+    prepared = strategy.prepare(p, p.image_dtype, p.out_dtype)
+    return dataclasses.replace(
+        p,
+        strategy=chosen,
+        loop=prepared.loop,
+        costs=costs,
+        _ranking=(tuple(rows), why),
+        _impl=strategy,
+        _prepared=prepared,
+    )
+
+
+def filterbank_plan(image, bank, border, *, algorithm, dtype, **layout_options):
+    """The plan of a filterbank call on a Dask array (see :func:`imfilter_plan`);
+    its blocks run ``algorithm``."""
+    stand_in = _stand_in(image)
+    lay = layout(stand_in, bank, border, **layout_options)
+    nb = 1 if lay.batch_axis is None else image.shape[lay.batch_axis]
+    p = make_bank_plan(lay, nb, "auto", image=stand_in, dtype=dtype, operation="filterbank-dask")
+    p = dataclasses.replace(p, algorithm=algorithm)
+    return dataclasses.replace(p, _prepared=p._impl.prepare(p, lay.dtype, p.out_dtype))
+
+
 def imfilter(image, kernel, border, *, out, **options):
     """:func:`imagekit.imfilter` (its keyword ``options``) for a Dask array: a lazy
     Dask array, block by block."""
-    from functools import partial
-
-    from .._imfilter import imfilter as run
-    from .._plan import make_plan
-
     if out is not None:
         raise TypeError("out= is not supported for Dask arrays: the result is lazy")
-    # Every option resolved (and checked) as for an in-memory image of this shape.
-    stand_in = np.broadcast_to(np.zeros((), image.dtype), image.shape)
-    plan = make_plan(stand_in, kernel, border, **options)
-    k = plan.kernel
-    lo = [o + s for o, s in zip(plan.out_lo, k.start)]
-    hi = [a + n + m - 1 for a, n, m in zip(lo, plan.out_shape, k.shape)]
-    if plan.strategy == "iir":  # it computes 'same' only: filter the window, keep its core
-        func = partial(
-            _same_then_crop, kernel=k, border=_block_border(plan.border), dtype=plan.out_dtype
-        )
-    else:
-        func = partial(
-            run,
-            kernel=k,  # 'valid' output does not depend on the kernel's offsets
-            border=_block_border(plan.border),
-            shape="valid",
-            algorithm=plan.algorithm,
-            dtype=plan.out_dtype,
-        )
-    out_chunks = [_chunks_like(c, n) for c, n in zip(image.chunks, plan.out_shape)]
-    halo = [m - 1 for m in k.shape]
-    maps = [pad_indices(n, a, z, plan.border) for n, a, z in zip(image.shape, lo, hi)]
-    return _map_windows(
-        image, maps, plan.border, halo, out_chunks, func, plan.out_dtype, "imfilter"
-    )
+    p = imfilter_plan(image, kernel, border, **options)
+    return p._impl.run(p._prepared, image)
 
 
 def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
-    """:func:`imagekit.filterbank` for a Dask array: a lazy Dask array, block by block.
-
-    The channel axis is taken whole by every block (each output channel sums
-    over all input channels); the bank is sent to every block.
-    """
-    from functools import partial
-
-    from ..._dtypes import output_dtype
-    from .._filterbank import layout
-    from .._filterbank_plan import filterbank as run
-
+    """:func:`imagekit.filterbank` for a Dask array: a lazy Dask array, block by block."""
     if out is not None:
         raise TypeError("out= is not supported for Dask arrays: the result is lazy")
     bank = np.asarray(bank)
-    stand_in = np.broadcast_to(np.zeros((), image.dtype), image.shape)
-    lay = layout(stand_in, bank, border, **layout_options)
-    target = output_dtype(dtype) if dtype is not None else lay.dtype
-    lo, hi = [0] * image.ndim, list(image.shape)
-    halo = [0] * image.ndim
-    out_chunks = list(image.chunks)
-    for d, m, s, first, n in zip(lay.spatial, lay.kshape, lay.start, lay.lo, lay.out_spatial):
-        lo[d], hi[d], halo[d] = first + s, first + s + n + m - 1, m - 1
-        out_chunks[d] = _chunks_like(image.chunks[d], n)
-    halo[lay.channel_axis] = None
-    out_chunks[lay.channel_axis] = (lay.c_out,)
-    func = partial(
-        run,
-        bank=bank,
-        border=_block_border(lay.border),
-        shape="valid",
-        channel_axis=lay.channel_axis,
-        algorithm=algorithm,
-        batch_axis=lay.batch_axis,
-        dtype=target,
-    )
-    maps = [pad_indices(n, a, z, lay.border) for n, a, z in zip(image.shape, lo, hi)]
-    return _map_windows(image, maps, lay.border, halo, out_chunks, func, target, "filterbank")
+    p = filterbank_plan(image, bank, border, algorithm=algorithm, dtype=dtype, **layout_options)
+    return p._impl.run(p._prepared, image, bank)
