@@ -55,9 +55,11 @@ __all__ = [
 RANK, MEDIAN, UPPER, PERCENTILE = 0, 1, 2, 3
 
 
-def ranks(kind: int, n: int, k: int = 0, q: float = 0.0) -> tuple[int, int]:
-    """The ranks ``(lo, hi)`` of the values a selection of ``n`` values reads: the
-    output is their mean when they differ (numpy's median of an even count)."""
+@njit(cache=True)
+def ranks(kind, n, k=0, q=0.0):  # pragma: no cover - numba
+    """The ranks ``(lo, hi)`` of the values a selection ``kind`` of ``n`` values reads:
+    the output is their mean when they differ (numpy's median of an even count).
+    A rank ``k`` outside ``[-n, n)`` is clipped to it."""
     if kind == MEDIAN:
         return (n - 1) // 2, n // 2
     if kind == UPPER:
@@ -311,14 +313,7 @@ def select_rows(t0, t1, src, bases, offsets, dst, kind, k, q, skip_nan):  # prag
             if n == 0 or (nan and not skip_nan):
                 d[x] = np.nan
                 continue
-            if kind == MEDIAN:
-                lo, hi = (n - 1) // 2, n // 2
-            elif kind == UPPER:
-                lo = hi = n // 2
-            elif kind == PERCENTILE:
-                lo = hi = min(int(q / 100.0 * n), n - 1)
-            else:
-                lo = hi = min(max(k if k >= 0 else n + k, 0), n - 1)
+            lo, hi = ranks(kind, n, k, q)  # of the values there are
             _select(buf, n, hi)
             if lo == hi:
                 d[x] = buf[hi]
