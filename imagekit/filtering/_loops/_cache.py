@@ -37,8 +37,9 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 LOOP_DIRS = (
     os.path.join(_PACKAGE, "filtering", "_loops"),
     os.path.join(_PACKAGE, "gradients", "_loops"),
+    os.path.join(_PACKAGE, "window", "_loops"),
 )
-"""The folders that hold all of imagekit's numba code."""
+"""The folders that hold all of imagekit's numba code (filtering, gradients, window filters)."""
 
 # numba >= 0.60 names it CacheImpl, before that _CacheImpl
 _CACHE_IMPL = getattr(caching, "CacheImpl", None) or caching._CacheImpl

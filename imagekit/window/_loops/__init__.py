@@ -1,0 +1,22 @@
+"""imagekit's numba loops for window filters, one module per algorithm.
+
+- ``minmax``: running minimum or maximum along one axis, by van Herk /
+  Gil-Werman (three comparisons per value whatever the window's length) and
+  by doubling (a few vectorised passes, for the contiguous axis);
+- ``select``: a selection (median, rank, percentile) over any footprint,
+  given as flat offsets into a padded array: a sorting network applied to
+  rows of pixels at once, a fixed 3x3 network held in registers, and a
+  per-pixel selection that can leave NaNs out;
+- ``histogram``: median, rank and percentile of 8- and 16-bit images over a
+  rectangular window by Huang's sliding histogram.
+
+Every loop reads an array the caller has already extended by the border
+(``imagekit.padarray``) and runs over a range of tasks, so that
+``filtering.strategies._threads.run_tasks`` spreads them over threads. The
+modules are cached with the filtering loops' source stamp
+(``filtering._loops._cache``): editing any loop recompiles them all.
+"""
+
+from ...filtering._loops import _cache
+
+_cache.register()
