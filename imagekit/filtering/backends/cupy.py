@@ -16,7 +16,7 @@ fused device operation), ``separable`` does so along one axis at a time,
 and ``fft`` multiplies real transforms (``xp.fft``). They are strategies of
 the ``'imfilter-device'`` operation in the same registry as the in-memory
 ones, ranked by the same planner (see :func:`choose`); their costs are tap
-counts, a rule of thumb not yet measured on a GPU.
+counts, a rule of thumb, not fitted on a GPU.
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ __all__ = [
     "twins_available",
 ]
 
-# Handing work to another thread costs ~60 us (waking it up); below this many
-# multiply-adds (~0.3 ms on one core) one thread is faster.
+# Handing work to another thread means waking it; below this many multiply-adds
+# that costs more than the second thread saves, so one thread runs the call.
 SERIAL_WORK = 1_000_000
 
 _lock = threading.Lock()

@@ -6,7 +6,7 @@ with the poles of van Vliet, Young & Verbeek scaled to the wanted sigma
 (exact variance), and the backward pass started from the exact state of
 the infinitely extended line (Triggs & Sdika). The result is approximate.
 Relative L2 error against ``scipy.ndimage.gaussian_filter(truncate=6)``,
-nearest border, measured on 4096-sample lines:
+nearest border, on 4096-sample lines:
 
 =============================  =====  =====  =====  =====  =====
 sigma                            2      3      5      10     30
@@ -187,7 +187,7 @@ def _width(stride: int, n: int) -> int:
     the recursion's vector loop runs long. Transposed lines (along the last
     axis, or a short inner run) go 16 at a time: wider groups spill the
     tiles out of L1. Halved while the float64 buffer would pass 4 MiB.
-    Measured on 512², 2048² and 4096² float32 images.
+    Chosen for float32 images from 512² to 4096².
     """
     width = min(128, max(16, 1 << (stride.bit_length() - 1)))
     while width > 8 and (n + 5) * width * 8 > 4 << 20:
