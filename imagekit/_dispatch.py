@@ -101,6 +101,8 @@ def kept_route(operation: str, registry_operation: str, array):
     ``'imfilter-dask'``, ``'filterbank-device'``, ...): the backend function that runs
     ``operation`` on ``array``, or ``None`` for the NumPy engine. An array of another
     kind than the plan's raises a TypeError: a plan never converts its input."""
+    if type(array) is np.ndarray and "-" not in registry_operation:
+        return None  # the usual case, decided at once
     head, _, kind = registry_operation.rpartition("-")
     kind = kind if head else "numpy"
     got = array_kind(array)

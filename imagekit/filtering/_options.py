@@ -51,8 +51,10 @@ def as_image(image, name: str = "image") -> np.ndarray:
 def kept_image(image, shape: tuple[int, ...], dtype: np.dtype):
     """``image`` (an ndarray unless it is a Dask or device array: see ``_dispatch``),
     checked against the shape and dtype a kept plan was made for."""
-    a = np.asarray(image) if array_kind(image) == "numpy" else image
-    got_shape, got_dtype = tuple(a.shape), np_dtype(a.dtype)
+    a = image if type(image) is np.ndarray or array_kind(image) != "numpy" else np.asarray(image)
+    got_shape, got_dtype = a.shape, a.dtype
+    if type(a) is not np.ndarray:
+        got_shape, got_dtype = tuple(got_shape), np_dtype(got_dtype)
     if got_shape != shape or got_dtype != dtype:
         raise ValueError(
             f"this plan was made for images of shape {shape} and dtype {dtype}, got shape "
