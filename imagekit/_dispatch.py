@@ -20,7 +20,7 @@ import importlib
 
 import numpy as np
 
-__all__ = ["array_kind", "is_dask_array", "is_device_array", "route"]
+__all__ = ["array_kind", "is_dask_array", "is_device_array", "kept_route", "route"]
 
 _ROUTES = {
     "dask": {
@@ -28,17 +28,26 @@ _ROUTES = {
         "filterbank": "imagekit.filtering.backends.dask:filterbank",
         "padarray": "imagekit.filtering.backends.dask:padarray",
         "magnitude": "imagekit.filtering.backends.dask:magnitude",
+        "plan": "imagekit.filtering.backends.dask:imfilter_plan",
+        "plan_filterbank": "imagekit.filtering.backends.dask:kept_filterbank_plan",
+        "run_plan": "imagekit.filtering.backends.dask:run_plan",
+        "run_filterbank_plan": "imagekit.filtering.backends.dask:run_filterbank_plan",
     },
     "device": {
         "imfilter": "imagekit.filtering.backends.cupy:imfilter",
         "filterbank": "imagekit.filtering.backends.cupy_filterbank:filterbank",
         "padarray": "imagekit.filtering.backends.cupy:padarray",
         "magnitude": "imagekit.filtering.backends.cupy:magnitude",
+        "plan": "imagekit.filtering.backends.cupy:imfilter_plan",
+        "plan_filterbank": "imagekit.filtering.backends.cupy_filterbank:kept_plan",
+        "run_plan": "imagekit.filtering.backends.cupy:run_plan",
+        "run_filterbank_plan": "imagekit.filtering.backends.cupy_filterbank:run_plan",
         "imfilter_vjp": "imagekit.gradients._xp_vjp:imfilter_vjp",
         "filterbank_vjp": "imagekit.gradients._xp_vjp:filterbank_vjp",
     },
 }
 _loaded: dict[str, object] = {}
+_WHERE = {"numpy": "NumPy", "dask": "Dask", "device": "device (CuPy, array-API)"}
 
 
 def is_dask_array(x) -> bool:
@@ -73,8 +82,10 @@ def route(operation: str, *arrays):
         return None  # the usual case, decided at once
     kinds = {array_kind(a) for a in arrays}
     kind = "dask" if "dask" in kinds else "device" if "device" in kinds else None
-    if kind is None:
-        return None
+    return None if kind is None else _backend(kind, operation)
+
+
+def _backend(kind: str, operation: str):
     target = _ROUTES[kind].get(operation)
     if target is None:
         return None
@@ -83,3 +94,22 @@ def route(operation: str, *arrays):
         module, name = target.split(":")
         function = _loaded[target] = getattr(importlib.import_module(module), name)
     return function
+
+
+def kept_route(operation: str, registry_operation: str, array):
+    """For a kept plan whose strategy belongs to ``registry_operation`` (``'imfilter'``,
+    ``'imfilter-dask'``, ``'filterbank-device'``, ...): the backend function that runs
+    ``operation`` on ``array``, or ``None`` for the NumPy engine. An array of another
+    kind than the plan's raises a TypeError: a plan never converts its input."""
+    if type(array) is np.ndarray and "-" not in registry_operation:
+        return None  # the usual case, decided at once
+    head, _, kind = registry_operation.rpartition("-")
+    kind = kind if head else "numpy"
+    got = array_kind(array)
+    if got != kind:
+        name = f"{type(array).__module__}.{type(array).__qualname__}"
+        raise TypeError(
+            f"this plan runs on {_WHERE[kind]} arrays, got a {_WHERE[got]} array ({name}); "
+            "make a plan for it"
+        )
+    return None if kind == "numpy" else _backend(kind, operation)

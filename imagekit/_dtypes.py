@@ -83,11 +83,19 @@ def cast_into(result: np.ndarray, out: np.ndarray) -> None:
     np.copyto(out, tmp, casting="unsafe")
 
 
+def np_dtype(dtype) -> np.dtype:
+    """The NumPy dtype of an array-API dtype (``array_api_strict.float32``, ...)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
 def cast(xp, result, target):
     """``result`` (an array of namespace ``xp``: CuPy, any array-API library) as a new
     array of NumPy dtype ``target``, by :func:`cast_into`'s rules."""
     target = np.dtype(target)
-    kind = np.dtype(str(result.dtype).rsplit(".", 1)[-1]).kind
+    kind = np_dtype(result.dtype).kind
     info = _integer_target(kind == "c", lambda: bool(xp.any(xp.isnan(result))), target)
     as_target = getattr(xp, target.name)
     if info is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._dispatch import route
+from .._dispatch import kept_route, route
 from .._dtypes import cast_into, output_dtype
 from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode
 from ..borders import NA
@@ -32,6 +32,7 @@ __all__ = [
     "bank_plan",
     "choose_filterbank_strategy",
     "filterbank",
+    "keep_bank",
     "make_bank_plan",
     "plan_filterbank",
 ]
@@ -89,8 +90,11 @@ class FilterbankPlan:
         return self._impl.algorithm
 
     def __call__(self, image: ArrayLike, out: np.ndarray | None = None) -> np.ndarray:
-        """Filter ``image`` (of the plan's shape and dtype) with the plan's bank."""
-        a = kept_image(image, self.image_shape, self.image_dtype, "imagekit.filterbank")
+        """Filter ``image`` (of the plan's shape, dtype and kind of array) with its bank."""
+        backend = kept_route("run_filterbank_plan", self.operation, image)
+        a = kept_image(image, self.image_shape, self.image_dtype)
+        if backend is not None:
+            return backend(self, a, out)
         return _apply(self, a, None, out, self.asked_dtype)
 
     def __repr__(self) -> str:
@@ -319,7 +323,8 @@ def plan_filterbank(
     that shape and dtype with the bank (copied once, so later changes to the
     array do not reach the plan), equal to ``filterbank`` with the same
     arguments; the bank is checked, packed into the tiles' blocks or
-    transformed once. Another shape or dtype raises a ``ValueError``.
+    transformed once. Another shape or dtype raises a ``ValueError``. A Dask
+    or device image gives a plan of that backend, for arrays of its kind only.
 
     Examples
     --------
@@ -336,7 +341,15 @@ def plan_filterbank(
     """
     check_algorithm(algorithm)
     options = dict(shape=shape, channel_axis=channel_axis, batch_axis=batch_axis)
+    backend = route("plan_filterbank", image)  # Dask: lazy, block by block; CuPy & co: on device
+    if backend is not None:
+        return backend(image, bank, border, algorithm=algorithm, dtype=dtype, **options)
     lay, a = _resolve(image, bank, border, options, check_finite=True)
+    return make_bank_plan(lay, _batch(lay, a.shape), algorithm, keep_bank(bank), a, dtype)
+
+
+def keep_bank(bank) -> np.ndarray:
+    """A read-only copy of ``bank``: what a kept plan runs."""
     kept = np.array(bank, dtype=np.asarray(bank).dtype, copy=True)
     kept.flags.writeable = False
-    return make_bank_plan(lay, _batch(lay, a.shape), algorithm, kept, a, dtype)
+    return kept

@@ -12,7 +12,8 @@ import numbers
 
 import numpy as np
 
-from .._dtypes import check_numeric
+from .._dispatch import array_kind
+from .._dtypes import check_numeric, np_dtype
 from ..kernels import Kernel, as_kernel, cascade
 from ..kernels._kernel import with_recipe
 
@@ -47,16 +48,17 @@ def as_image(image, name: str = "image") -> np.ndarray:
     return a
 
 
-def kept_image(image, shape: tuple[int, ...], dtype: np.dtype, call: str) -> np.ndarray:
-    """``image`` as an ndarray, checked against the shape and dtype a kept plan was
-    made for (``call``: the function to use for Dask and CuPy arrays)."""
-    if type(image).__module__.startswith(("cupy", "dask")):
-        raise TypeError(f"a kept plan runs on NumPy arrays; call {call} for Dask and CuPy arrays")
-    a = np.asarray(image)
-    if a.shape != shape or a.dtype != dtype:
+def kept_image(image, shape: tuple[int, ...], dtype: np.dtype):
+    """``image`` (an ndarray unless it is a Dask or device array: see ``_dispatch``),
+    checked against the shape and dtype a kept plan was made for."""
+    a = image if type(image) is np.ndarray or array_kind(image) != "numpy" else np.asarray(image)
+    got_shape, got_dtype = a.shape, a.dtype
+    if type(a) is not np.ndarray:
+        got_shape, got_dtype = tuple(got_shape), np_dtype(got_dtype)
+    if got_shape != shape or got_dtype != dtype:
         raise ValueError(
             f"this plan was made for images of shape {shape} and dtype {dtype}, got shape "
-            f"{a.shape} and dtype {a.dtype}; make another plan for it"
+            f"{got_shape} and dtype {got_dtype}; make another plan for it"
         )
     return a
 

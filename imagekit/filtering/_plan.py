@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._dispatch import kept_route, route
 from .._dtypes import compute_dtype, natural_dtype, output_dtype
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Border, Fill, normalize_border
@@ -115,8 +116,12 @@ class Plan:
     _impl: Strategy | None = field(default=None, repr=False)
 
     def __call__(self, image: ArrayLike, out: np.ndarray | None = None) -> np.ndarray:
-        """Filter ``image`` (of the plan's shape and dtype); ``out`` as for imfilter."""
-        a = kept_image(image, self.image_shape, self.image_dtype, "imagekit.imfilter")
+        """Filter ``image`` (of the plan's shape and dtype, and of the kind of array it
+        was made for: NumPy, Dask or device); ``out`` as for imfilter."""
+        backend = kept_route("run_plan", self._impl.operation, image)
+        a = kept_image(image, self.image_shape, self.image_dtype)
+        if backend is not None:
+            return backend(self, a, out)
         return _execute.apply(self, a, out)
 
     def window(self, kernel: Kernel | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -335,6 +340,9 @@ def plan(
     with the same arguments, with the factors, weights, index maps, fill rows,
     scratch sizes and (up to 1 MB) the FFT kernel spectrum
     prepared once. Another shape or dtype raises a ``ValueError``.
+    A Dask or device (CuPy, array-API) image gives a plan of that backend's
+    strategies, which runs on arrays of its kind only (``TypeError`` for
+    another kind), as :func:`imagekit.imfilter` does on them.
     ``p.strategy``, ``p.loop`` and ``p.costs`` say what runs and what each
     applicable strategy is predicted to cost; ``p.explain()`` says why.
 
@@ -368,7 +376,8 @@ def plan(
     ...
     ValueError: this plan was made for images of shape (128, 128) and dtype float32, ...
     """
-    return make_plan(
-        image, kernel, border, shape=shape, algorithm=algorithm, channel_axis=channel_axis,
-        axes=axes, dtype=dtype,
-    )  # fmt: skip
+    options = dict(shape=shape, algorithm=algorithm, channel_axis=channel_axis, axes=axes)
+    backend = route("plan", image)  # Dask: lazy, block by block; CuPy & co: on device
+    if backend is not None:
+        return backend(image, kernel, border, dtype=dtype, **options)
+    return make_plan(image, kernel, border, dtype=dtype, **options)

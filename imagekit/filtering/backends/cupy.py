@@ -21,12 +21,13 @@ counts, a rule of thumb, not fitted on a GPU.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
 import numpy as np
 
-from ..._dtypes import cast
+from ..._dtypes import cast, np_dtype
 from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
 from .. import _na as na
@@ -43,9 +44,11 @@ __all__ = [
     "extend",
     "finish",
     "imfilter",
+    "imfilter_plan",
     "magnitude",
     "namespace",
     "padarray",
+    "run_plan",
 ]
 
 
@@ -59,14 +62,6 @@ def device(xp, x):
     from array_api_compat import device as device_of
 
     return device_of(x)
-
-
-def np_dtype(dtype) -> np.dtype:
-    """The NumPy dtype of an array-API dtype."""
-    try:
-        return np.dtype(dtype)
-    except TypeError:  # e.g. array_api_strict.float32
-        return np.dtype(str(dtype).rsplit(".", 1)[-1])
 
 
 def xp_dtype(xp, dtype):
@@ -132,16 +127,24 @@ def magnitude(gradients):
     return xp.sqrt(sum(xp.abs(g) ** 2 for g in gradients))
 
 
-def choose(plan) -> str:
-    """The device strategy's ``algorithm`` name: the one asked for, or for ``'auto'``
-    the cheapest by the device strategies' tap counts."""
+def _ranked(plan):
+    """The ``'imfilter-device'`` ranking of ``plan`` (rows, costs, chosen name, why),
+    with imfilter's rules: the recursive Gaussian runs in memory only, and
+    ``'separable'`` on a kernel along one axis is the direct pass."""
     if plan.algorithm == "iir":
         raise ValueError("algorithm='iir' (the recursive Gaussian) runs on NumPy arrays only")
     if plan.algorithm == "separable" and plan.factors is None:
         if not extends_along_two_axes(plan.kernel):
-            return "direct"  # one pass either way, as in memory
-    _, _, name, _ = rank("imfilter-device", plan, plan.algorithm)
-    return strategies("imfilter-device")[name].algorithm
+            rows, costs, _, _ = rank("imfilter-device", plan, "auto")
+            why = "the kernel extends along one axis: one pass either way"
+            return rows, costs, DEVICE_DIRECT.name, why
+    return rank("imfilter-device", plan, plan.algorithm)
+
+
+def choose(plan) -> str:
+    """The device strategy's ``algorithm`` name: the one asked for, or for ``'auto'``
+    the cheapest by the device strategies' tap counts."""
+    return strategies("imfilter-device")[_ranked(plan)[2]].algorithm
 
 
 def _direct(xp, ext, weights: np.ndarray, out_shape):
@@ -300,11 +303,29 @@ def _support(plan):
     return derive(plan, kernel=na.counting_kernel(plan.kernel, plan.compute_dtype))
 
 
-def imfilter(image, kernel, border, *, out, **options):
-    """:func:`imagekit.imfilter` (its keyword ``options``) on the image's device."""
+def imfilter_plan(image, kernel, border, **options):
+    """The plan of an imfilter call on a device array: every option resolved (and
+    checked) as for an in-memory image of this shape, the strategy ranked among the
+    ``'imfilter-device'`` ones."""
+    p = make_plan(stand_in(image), _host(kernel), border, **options)
+    rows, costs, name, why = _ranked(p)
+    strategy = strategies("imfilter-device")[name]
+    prepared = strategy.prepare(p, p.compute_dtype, p.compute_dtype)
+    return dataclasses.replace(
+        p,
+        strategy=name,
+        loop=prepared.loop,
+        costs=costs,
+        _ranking=(tuple(rows), why),
+        _impl=strategy,
+        _prepared=prepared,
+    )
+
+
+def run_plan(plan, image, out):
+    """A device plan run on ``image`` (of its shape and dtype), on the image's device."""
     xp = namespace(image)
-    plan = make_plan(stand_in(image), _host(kernel), border, **options)
-    strategy = choose(plan)
+    strategy = plan._impl.algorithm
     compute = np.dtype(plan.compute_dtype)
     if plan.is_complex:
         compute = np.result_type(compute, np.complex64)
@@ -317,6 +338,11 @@ def imfilter(image, kernel, border, *, out, **options):
             strategy = "direct"  # never smear a NaN or inf through the transform
         result = _filter(xp, a, plan, plan.border, fill, strategy)
     return finish(xp, result, plan.out_dtype, out, plan.out_shape)
+
+
+def imfilter(image, kernel, border, *, out, **options):
+    """:func:`imagekit.imfilter` (its keyword ``options``) on the image's device."""
+    return run_plan(imfilter_plan(image, kernel, border, **options), image, out)
 
 
 def finish(xp, result, target, out, shape):

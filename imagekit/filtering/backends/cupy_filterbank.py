@@ -20,12 +20,12 @@ from ..._dtypes import output_dtype
 from ...borders import NA, Fill
 from .. import _na as na
 from .._filterbank import layout
-from .._filterbank_plan import FilterbankPlan, bank_plan
+from .._filterbank_plan import FilterbankPlan, bank_plan, keep_bank, make_bank_plan
 from .._registry import strategies
 from .._strategy import Prepared, Strategy
-from .cupy import device, extend, finish, namespace, stand_in, xp_dtype
+from .cupy import _host, device, extend, finish, namespace, stand_in, xp_dtype
 
-__all__ = ["DEVICE_GEMM", "device_plan", "filterbank"]
+__all__ = ["DEVICE_GEMM", "device_plan", "filterbank", "kept_plan", "run_plan"]
 
 
 def _taps(xp, ext, bank, lay, out_spatial):
@@ -75,29 +75,47 @@ class DeviceGemm(Strategy):
 DEVICE_GEMM = DeviceGemm()
 
 
-def device_plan(lay, nb: int, algorithm: str) -> FilterbankPlan:
-    """The plan of a filterbank call on a device (strategy ranked by the registry)."""
+def _check_algorithm(algorithm: str) -> None:
     if algorithm != "auto" and all(
         s.algorithm != algorithm for s in strategies("filterbank-device").values()
     ):
         raise ValueError(
             f"algorithm={algorithm!r} for filterbank runs on NumPy arrays only; use 'gemm'"
         )
+
+
+def _batch(lay, image) -> int:
+    return 1 if lay.batch_axis is None else int(image.shape[lay.batch_axis])
+
+
+def device_plan(lay, nb: int, algorithm: str) -> FilterbankPlan:
+    """The plan of a filterbank call on a device (strategy ranked by the registry)."""
+    _check_algorithm(algorithm)
     return bank_plan(lay, nb, algorithm, "filterbank-device")
 
 
-def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
-    """:func:`imagekit.filterbank` on the image's device (``algorithm`` 'auto' or 'gemm')."""
+def kept_plan(image, bank, border, *, algorithm, dtype, **layout_options) -> FilterbankPlan:
+    """:func:`imagekit.filtering.plan_filterbank` for a device array: the plan keeps a
+    read-only host copy of the bank (moved to the device when it runs)."""
+    kept = keep_bank(_host(bank))
+    like = stand_in(image)
+    lay = layout(like, kept, border, **layout_options)
+    _check_algorithm(algorithm)
+    return make_bank_plan(
+        lay, _batch(lay, image), algorithm, kept, like, dtype, operation="filterbank-device"
+    )
+
+
+def _apply(p, image, bank, out, target):
+    """The filterbank of ``image`` by the device plan ``p`` with the host ``bank``."""
     xp = namespace(image)
-    bank = np.asarray(bank.get() if hasattr(bank, "get") else bank)
-    lay = layout(stand_in(image), bank, border, **layout_options)
+    lay = p.layout
     a = xp.astype(image, xp_dtype(xp, lay.dtype))
     lead = [lay.batch_axis] if lay.batch_axis is not None else []
     order = [*lead, *lay.spatial, lay.channel_axis]
     cl = xp.permute_dims(a, tuple(order))
     if not lead:
         cl = xp.expand_dims(cl, axis=0)
-    p = device_plan(lay, int(cl.shape[0]), algorithm)
     w = bank.astype(lay.dtype)
     if isinstance(lay.border, NA):
 
@@ -110,5 +128,18 @@ def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     if not lead:
         res = res[0, ...]
     res = xp.permute_dims(res, tuple(int(i) for i in np.argsort(order)))
-    target = output_dtype(dtype) if dtype is not None else lay.dtype
     return finish(xp, res, target, out, lay.out_shape)
+
+
+def run_plan(p: FilterbankPlan, image, out):
+    """A kept device filterbank plan run on ``image``, on the image's device."""
+    return _apply(p, image, p.bank, out, p.out_dtype)
+
+
+def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
+    """:func:`imagekit.filterbank` on the image's device (``algorithm`` 'auto' or 'gemm')."""
+    bank = np.asarray(_host(bank))
+    lay = layout(stand_in(image), bank, border, **layout_options)
+    p = device_plan(lay, _batch(lay, image), algorithm)
+    target = output_dtype(dtype) if dtype is not None else lay.dtype
+    return _apply(p, image, bank, out, target)

@@ -29,7 +29,7 @@ from ...borders import NA, Border, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
 from .. import _filterbank_plan, _imfilter
 from .._filterbank import layout
-from .._filterbank_plan import make_bank_plan
+from .._filterbank_plan import keep_bank, make_bank_plan
 from .._plan import Plan, make_plan
 from .._registry import rank, strategies
 from .._strategy import Prepared, Strategy
@@ -42,8 +42,11 @@ __all__ = [
     "filterbank_plan",
     "imfilter",
     "imfilter_plan",
+    "kept_filterbank_plan",
     "magnitude",
     "padarray",
+    "run_filterbank_plan",
+    "run_plan",
 ]
 
 
@@ -339,19 +342,41 @@ def filterbank_plan(image, bank, border, *, algorithm, dtype, **layout_options):
     return dataclasses.replace(p, _prepared=p._impl.prepare(p, lay.dtype, p.out_dtype))
 
 
+def _no_out(out) -> None:
+    if out is not None:
+        raise TypeError("out= is not supported for Dask arrays: the result is lazy")
+
+
+def kept_filterbank_plan(image, bank, border, *, algorithm, dtype, **layout_options):
+    """:func:`imagekit.filtering.plan_filterbank` for a Dask array: the plan keeps a
+    read-only copy of the bank."""
+    kept = keep_bank(bank)
+    p = filterbank_plan(image, kept, border, algorithm=algorithm, dtype=dtype, **layout_options)
+    return dataclasses.replace(p, bank=kept)
+
+
+def run_plan(plan: Plan, image, out):
+    """A Dask plan run on ``image`` (of its shape and dtype): a lazy Dask array."""
+    _no_out(out)
+    return plan._impl.run(plan._prepared, image)
+
+
+def run_filterbank_plan(plan, image, out):
+    """A kept Dask filterbank plan run on ``image``: a lazy Dask array."""
+    _no_out(out)
+    return plan._impl.run(plan._prepared, image, plan.bank)
+
+
 def imfilter(image, kernel, border, *, out, **options):
     """:func:`imagekit.imfilter` (its keyword ``options``) for a Dask array: a lazy
     Dask array, block by block."""
-    if out is not None:
-        raise TypeError("out= is not supported for Dask arrays: the result is lazy")
-    p = imfilter_plan(image, kernel, border, **options)
-    return p._impl.run(p._prepared, image)
+    _no_out(out)
+    return run_plan(imfilter_plan(image, kernel, border, **options), image, out)
 
 
 def filterbank(image, bank, border, *, algorithm, out, dtype, **layout_options):
     """:func:`imagekit.filterbank` for a Dask array: a lazy Dask array, block by block."""
-    if out is not None:
-        raise TypeError("out= is not supported for Dask arrays: the result is lazy")
+    _no_out(out)
     bank = np.asarray(bank)
     p = filterbank_plan(image, bank, border, algorithm=algorithm, dtype=dtype, **layout_options)
     return p._impl.run(p._prepared, image, bank)
