@@ -80,11 +80,10 @@ class BankVjpGemm(GradientStrategy):
         dtypes = (np.dtype(image_dtype), np.dtype(out_dtype))
         return Prepared("filterbank-vjp/gemm-taps", lay, *dtypes)
 
-    def run(self, prepared: Prepared, image: np.ndarray, grad: np.ndarray):
-        """``(image, bank)`` channels last, ``grad`` channels last: the two gradients."""
+    def run(self, prepared: Prepared, image: np.ndarray, grad: np.ndarray, bank: np.ndarray):
+        """The gradients for the image and ``grad`` channels last, and ``bank``."""
         lay = prepared.plan
-        a_cl, b = image
-        return _linear_vjp(a_cl, b, grad, lay, lay.border)
+        return _linear_vjp(image, bank, grad, lay, lay.border)
 
 
 BANK_VJP_GEMM = BankVjpGemm()
@@ -151,5 +150,5 @@ def filterbank_vjp(
         gi, gw = gi * mask, gw - gw_mask
     else:
         strategy, prepared = choose("filterbank_vjp", lay, lay.dtype)
-        gi, gw = strategy.run(prepared, (a_cl, b), g_cl)
+        gi, gw = strategy.run(prepared, a_cl, g_cl, b)
     return lay.from_channels_last(gi).astype(lay.dtype, copy=False), gw.astype(lay.dtype)

@@ -18,7 +18,9 @@ What each ranks (the ``plan`` its ``why_not`` and ``cost`` take): the forward
 :class:`~imagekit.gradients._kernel_grads.KernelGradCall` for ``kernel_grad``
 and the filter bank's layout for ``filterbank_vjp``. ``prepare(call, dtype,
 dtype)`` names the loop (``kernel-grad/taps``) and ``run(prepared, image,
-grad)`` returns the gradient(s).
+grad)`` returns the gradient(s) (``filterbank_vjp``'s takes the bank too,
+``run(prepared, image, grad, bank)``, as filterbank's strategies take it
+with each call).
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ __all__ = ["GradientStrategy", "choose", "ranked_cost"]
 
 
 class GradientStrategy(Strategy):
-    """A gradient strategy: ``run(prepared, image, grad)`` returns the gradient(s)."""
+    """A gradient strategy: ``run(prepared, image, grad, *operands)`` returns the
+    gradient(s)."""
 
-    def run(self, prepared: Prepared, image: np.ndarray, grad: np.ndarray):
+    def run(self, prepared: Prepared, image: np.ndarray, grad: np.ndarray, *operands):
         raise NotImplementedError
 
 

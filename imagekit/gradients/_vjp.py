@@ -24,7 +24,7 @@ image) - corr(g N / D**2, mask)``.
 
 from __future__ import annotations
 
-import weakref
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,10 +44,15 @@ from ._strategies import choose
 
 __all__ = ["imfilter_vjp"]
 
-# The chosen strategy (``imfilter_vjp`` operation) and its preparation for each
-# forward plan, kept beside the forward plan for as long as it lives.
-_choices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-on_change(_choices.clear)  # a registry change can change every choice
+
+@functools.lru_cache(maxsize=64)
+def _choice(plan):
+    """The strategy the registry ranks first for ``plan`` (``imfilter_vjp`` operation)
+    and its preparation, kept for the last plans used (each holds its plan)."""
+    return choose("imfilter_vjp", plan, plan.compute_dtype)
+
+
+on_change(_choice.cache_clear)  # a registry change can change every choice
 
 
 def _user_kernel_grad(plan, gk_full: np.ndarray, kernel) -> np.ndarray:
@@ -123,10 +128,7 @@ def imfilter_vjp(
     if isinstance(plan.border, NA):
         gi, gk = _na_vjp(a, plan, g, w, lo, hi)
     else:
-        chosen = _choices.get(plan)
-        if chosen is None:
-            chosen = _choices[plan] = choose("imfilter_vjp", plan, plan.compute_dtype)
-        strategy, prepared = chosen
+        strategy, prepared = _choice(plan)
         gi, gk = strategy.run(prepared, a, g)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)
 
