@@ -103,26 +103,37 @@ def _window(call: KernelGradCall, source: np.ndarray) -> np.ndarray:
     return extend(source, plan.border, lo, hi, dtype=call.dtype, out=buffer)
 
 
-class KernelGradRows(_KernelGrad):
-    """Rows of the image read in place (no extended copy), all taps in one pass.
+class _TapLoop(_KernelGrad):
+    """A loop over every tap in one pass (its per-task partial sums hold every tap).
 
     Parameters
     ----------
     max_taps : int
-        The most taps it takes (its per-task partial sums hold every tap).
+        The most taps it takes (more go to the FFT correlation).
     """
-
-    name = algorithm = "rows"
 
     def __init__(self, max_taps: int = 64):
         self.max_taps = max_taps
 
     def why_not(self, call: KernelGradCall) -> str | None:
+        if call.taps > self.max_taps:
+            return f"{call.taps} taps: more than {self.max_taps}"
+        return None
+
+
+class KernelGradRows(_TapLoop):
+    """Rows of the image read in place (no extended copy), all taps in one pass
+    (``max_taps``: see :class:`_TapLoop`)."""
+
+    name = algorithm = "rows"
+
+    def why_not(self, call: KernelGradCall) -> str | None:
         plan = call.plan
         if plan is None:
             return "reads the image in place: the source is an extended window"
-        if call.taps > self.max_taps:
-            return f"{call.taps} taps: more than {self.max_taps}"
+        too_many = super().why_not(call)
+        if too_many is not None:
+            return too_many
         if isinstance(plan.border, NA) or plan.is_complex:
             return "needs a real kernel and a Pad or Fill border"
         if plane_axes(plan) is None or call.dtype not in (np.float32, np.float64):
@@ -147,24 +158,11 @@ class KernelGradRows(_KernelGrad):
         return kernel_gradient_plane(image, prepared.plan.plan, grad, r, loop)
 
 
-class KernelGradTaps(_KernelGrad):
-    """One threaded pass over the extended window for all taps, any number of axes.
-
-    Parameters
-    ----------
-    max_taps : int
-        The most taps it takes (its per-task partial sums hold every tap).
-    """
+class KernelGradTaps(_TapLoop):
+    """One threaded pass over the extended window for all taps, any number of axes
+    (``max_taps``: see :class:`_TapLoop`)."""
 
     name = algorithm = "taps"
-
-    def __init__(self, max_taps: int = 64):
-        self.max_taps = max_taps
-
-    def why_not(self, call: KernelGradCall) -> str | None:
-        if call.taps > self.max_taps:
-            return f"{call.taps} taps: more than {self.max_taps}"
-        return None
 
     def cost(self, call: KernelGradCall) -> float:
         return COST["call"] + call.tap_work()
