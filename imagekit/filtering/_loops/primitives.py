@@ -172,7 +172,7 @@ def three_rows(img, b, fill, rowmap, y, yb, one):  # pragma: no cover - numba
     return (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z)), one
 
 
-@njit(no_cpython_wrapper=True, inline="always")
+@njit(no_cpython_wrapper=True)
 def row_run(img, b, fill, rowmap, y, y_end, runs, one):  # pragma: no cover - numba
     """``three_rows`` for the output rows from ``y`` (before ``y_end``) that one sweep
     takes: the run of image rows that follow on (``run_end``) when ``runs``, else
