@@ -5,6 +5,12 @@ subclass) and one line in ``BUILTIN`` (``"module:object"``, imported on the
 first plan so that ``import imagekit`` stays light), or, at run time, one
 call to :func:`register`. The planner asks :func:`strategies` for an
 operation's strategies, in registration order, and ranks them by cost.
+
+Another package's operations (``imagekit.gradients``: ``imfilter_vjp``,
+``image_grad``, ``kernel_grad``, ``filterbank_vjp``) register their built-in
+strategies with :func:`register_builtin` when that package is imported:
+filtering never imports them. :func:`on_change` lets such a package drop
+what it keeps from a ranking when the registry changes.
 """
 
 from __future__ import annotations
@@ -16,7 +22,17 @@ from types import MappingProxyType
 
 from ._strategy import Strategy
 
-__all__ = ["BUILTIN", "STRATEGIES", "describe", "rank", "register", "strategies", "unregister"]
+__all__ = [
+    "BUILTIN",
+    "STRATEGIES",
+    "describe",
+    "on_change",
+    "rank",
+    "register",
+    "register_builtin",
+    "strategies",
+    "unregister",
+]
 
 # One line per strategy: the module and the object in it.
 BUILTIN = (
@@ -75,6 +91,20 @@ def register(strategy: Strategy) -> Strategy:
         table[strategy.name] = strategy
     _changed()
     return strategy
+
+
+def register_builtin(*builtin: Strategy) -> None:
+    """Add another package's built-in strategies, each under its ``operation`` and
+    ``name`` (kept where that name is taken). For operations of their own, which no
+    cached plan depends on, so nothing is notified."""
+    with _lock:
+        for strategy in builtin:
+            _registry.setdefault(strategy.operation, {}).setdefault(strategy.name, strategy)
+
+
+def on_change(callback) -> None:
+    """Call ``callback()`` after every :func:`register` and :func:`unregister`."""
+    _on_change.append(callback)
 
 
 def unregister(strategy: Strategy | str, operation: str = "imfilter") -> None:

@@ -21,15 +21,19 @@ from .._dispatch import route
 from .._typing import ArrayLike, BorderLike, ShapeMode
 from ..borders import NA, Fill
 from ..filtering import _na as na
+from ..filtering._costs import COST
 from ..filtering._filterbank import (
+    FilterbankLayout,
     extended_flat,
     gemm_filterbank,
     layout,
     shifted_geometry,
 )
+from ..filtering._strategy import Prepared
 from ._pad_adjoint import fold
+from ._strategies import GradientStrategy, choose
 
-__all__ = ["filterbank_vjp"]
+__all__ = ["BANK_VJP_GEMM", "BankVjpGemm", "filterbank_vjp"]
 
 
 def _grad_rows(lay, g_cl: np.ndarray, ext_sizes, rows) -> np.ndarray:
@@ -60,6 +64,30 @@ def _linear_vjp(image_cl: np.ndarray, bank: np.ndarray, g_cl: np.ndarray, lay, b
     first = [a + s for a, s in zip(lay.lo, lay.start)]
     grad_image = fold(grad_window, image_cl.shape, border, [0, *first, 0])
     return grad_image, grad_w.reshape(bank.shape)
+
+
+class BankVjpGemm(GradientStrategy):
+    """Both gradients of a (non-NA) filter bank: two BLAS products per tap, folded back."""
+
+    name = algorithm = "gemm"
+    operation = "filterbank_vjp"
+
+    def cost(self, lay: FilterbankLayout) -> float:
+        # a multiply-add per output value, tap and input channel, for each gradient
+        work = 2.0 * np.prod(lay.out_shape) * np.prod(lay.kshape) * lay.c_in
+        return COST["call"] + lay.dtype.itemsize / 4.0 * COST["tap"] * work
+
+    def prepare(self, lay: FilterbankLayout, image_dtype, out_dtype) -> Prepared:
+        dtypes = (np.dtype(image_dtype), np.dtype(out_dtype))
+        return Prepared("filterbank-vjp/gemm-taps", lay, *dtypes)
+
+    def run(self, prepared: Prepared, image: np.ndarray, grad: np.ndarray, bank: np.ndarray):
+        """The gradients for the image and ``grad`` channels last, and ``bank``."""
+        lay = prepared.plan
+        return _linear_vjp(image, bank, grad, lay, lay.border)
+
+
+BANK_VJP_GEMM = BankVjpGemm()
 
 
 def filterbank_vjp(
@@ -119,5 +147,6 @@ def filterbank_vjp(
         _, gw_mask = _linear_vjp(mask, b, r, lay, zero)
         gi, gw = gi * mask, gw - gw_mask
     else:
-        gi, gw = _linear_vjp(a_cl, b, g_cl, lay, lay.border)
+        strategy, prepared = choose("filterbank_vjp", lay, lay.dtype)
+        gi, gw = strategy.run(prepared, a_cl, g_cl, b)
     return lay.from_channels_last(gi).astype(lay.dtype, copy=False), gw.astype(lay.dtype)

@@ -3,8 +3,10 @@
 ``kernel_gradient``: over a C-contiguous extended window, any number of axes
 (the run layout of the direct strategy's general loop). ``kernel_gradient_plane``:
 for a kernel over two adjacent axes, reading the image in place through the
-direct strategy's row and column maps, optionally fused with the image
-gradient's forward loop. The numba loops are in ``_loops.kernel_gradient``.
+row and column maps of the direct strategy's 2-D loops (``filtering._rows``);
+``vjp_plane`` runs it fused with the image gradient's forward loop. Which
+numba loop runs is the caller's (a strategy's prepared) choice; the loops are
+in ``_loops.kernel_gradient``.
 """
 
 from __future__ import annotations
@@ -13,89 +15,66 @@ import math
 
 import numpy as np
 
-from ..filtering._costs import plane_axes
 from ..filtering._plan import Plan
+from ..filtering._rows import Rows, row_args, view3
 from ..filtering._strategy import Prepared
 from ..filtering.strategies._readonly import readonly
 from ..filtering.strategies._threads import run_tasks
-from ..filtering.strategies.direct import (  # its 2-D loops' preparation, shared here
-    DIRECT,
-    _row_args,
-    _Rows,
-    _rows_loop,
-    _view3,
-    run_geometry,
-)
-from ._loops import kernel_gradient as kg2
+from ..filtering.strategies.direct import DIRECT, run_geometry
 from ._loops.kernel_gradient import correlate_runs_adjoint
 
-__all__ = ["kernel_gradient", "kernel_gradient_plane"]
+__all__ = ["gradient_rows", "kernel_gradient", "kernel_gradient_plane", "plane_tasks", "vjp_plane"]
 
 # Elements of a run per task of ``kernel_gradient``.
 _CHUNK = 4096
 
 
-def _kgrad_args(image: np.ndarray, plan: Plan, grad: np.ndarray):
-    """``(tasks, args, partial, three)`` of ``kernel_gradient2_rows`` (``three``: a 3x3
-    kernel, for ``kernel_gradient3_rows``), or None when the plan is not a real float
-    kernel over two adjacent axes."""
-    a0 = plane_axes(plan)
-    dtype = plan.compute_dtype
-    if a0 is None or dtype not in (np.float32, np.float64) or plan.is_complex:
-        return None
-    k = plan.kernel
-    my, mx = k.shape[a0], k.shape[a0 + 1]
-    r = _gradient_rows(plan, a0, dtype)
-    img3 = _view3(np.ascontiguousarray(image, dtype), a0)
-    g3 = _view3(np.ascontiguousarray(grad, dtype), a0)
-    inner = math.prod(image.shape[a0 + 2 :])
-    tasks = img3.shape[0] * -(-g3.shape[1] // r.block)
-    partial = np.zeros((max(tasks, 1), my * mx), np.float64)
-    args = (readonly(img3), r.rowmap, r.fillrow, r.colmap, dtype.type(r.fill), readonly(g3))
-    return tasks, (*args, r.dx, my, inner, r.block, partial), partial, (my, mx) == (3, 3)
-
-
-def _gradient_rows(plan: Plan, a0: int, dtype) -> _Rows:
+def gradient_rows(plan: Plan, a0: int, dtype) -> Rows:
     """The row maps for the kernel gradient: the plan's own when its loop has them."""
     prepared = plan._prepared
-    if type(prepared) is Prepared and isinstance(prepared.state, _Rows):
+    if type(prepared) is Prepared and isinstance(prepared.state, Rows):
         r = prepared.state
         if r.a0 == a0 and r.src == dtype:
             return r
     return DIRECT.rows(plan, a0, dtype, dtype)
 
 
-def kernel_gradient_plane(image: np.ndarray, plan: Plan, grad: np.ndarray, fuse=None):
-    """``dw[j] = sum_i grad[i] ext[i + j]`` for a kernel over two adjacent axes, reading
-    the image in place (no extended copy); None when the plan is not such a kernel.
+def plane_tasks(image_shape, grad_shape, r: Rows) -> int:
+    """The tasks of the kernel gradient's 2-D loops: row blocks of each plane."""
+    return math.prod(image_shape[: r.a0]) * -(-grad_shape[r.a0] // r.block)
 
-    ``fuse=(plan2, image2, out2)``: also run ``correlate(image2, plan2, out2)`` in the
-    same pass over rows when it is a 2-D loop with the same rows (a vjp's image
-    gradient beside the kernel's: one hand-off to the threads, rows shared in cache).
-    """
-    kg = _kgrad_args(image, plan, grad)
-    if kg is None:
-        return None
-    tasks, args, partial, three = kg
+
+def _plane_args(image: np.ndarray, grad: np.ndarray, r: Rows, my: int):
+    """``(tasks, args, partial)`` of ``kernel_gradient2_rows``/``kernel_gradient3_rows``."""
+    dtype = r.src
+    img3 = view3(np.ascontiguousarray(image, dtype), r.a0)
+    g3 = view3(np.ascontiguousarray(grad, dtype), r.a0)
+    inner = math.prod(image.shape[r.a0 + 2 :])
+    tasks = plane_tasks(image.shape, grad.shape, r)
+    partial = np.zeros((max(tasks, 1), my * r.dx.size), np.float64)
+    args = (readonly(img3), r.rowmap, r.fillrow, r.colmap, dtype.type(r.fill), readonly(g3))
+    return tasks, (*args, r.dx, my, inner, r.block, partial), partial
+
+
+def kernel_gradient_plane(image, plan: Plan, grad, r: Rows, loop) -> np.ndarray:
+    """``dw[j] = sum_i grad[i] ext[i + j]`` for a kernel over two adjacent axes, reading
+    the image in place (no extended copy) through ``r``, by ``loop``
+    (``kernel_gradient2_rows`` or ``kernel_gradient3_rows``)."""
     k = plan.kernel
-    fwd = None
-    if fuse is not None:
-        plan2, image2, out2 = fuse
-        r = plan2.prepared_for(image2.dtype, out2.dtype).state
-        if isinstance(r, _Rows) and out2.flags.c_contiguous and out2.size:
-            fwd = (*_row_args(image2, plan2, out2, r), r.dense3)
-    work = grad.size * math.prod(k.shape)
-    if fwd is not None and fwd[0] == tasks:
-        if fwd[3]:  # a full 3x3 (and so is the kernel)
-            both = kg2.vjp2_dense3_rows
-        else:
-            both = kg2.vjp2_rows3 if three else kg2.vjp2_rows
-        run_tasks(both, tasks, fwd[1], args, work=work + fwd[2])
-    else:
-        if fwd is not None:
-            run_tasks(_rows_loop(fwd[3]), fwd[0], *fwd[1], work=fwd[2])
-        kgrad = kg2.kernel_gradient3_rows if three else kg2.kernel_gradient2_rows
-        run_tasks(kgrad, tasks, *args, work=work)
+    tasks, args, partial = _plane_args(image, grad, r, k.shape[r.a0])
+    run_tasks(loop, tasks, *args, work=grad.size * math.prod(k.shape))
+    return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)
+
+
+def vjp_plane(image, plan: Plan, grad, r: Rows, loop, forward) -> np.ndarray:
+    """``kernel_gradient_plane`` and a forward 2-D loop in one pass over the rows, task
+    by task (a vjp's image gradient beside the kernel's: one hand-off to the threads,
+    rows shared in cache). ``forward = (image2, plan2, out2, rows2)``: the
+    correlation of ``image2`` by ``plan2`` into ``out2``, with the same tasks."""
+    k = plan.kernel
+    tasks, args, partial = _plane_args(image, grad, r, k.shape[r.a0])
+    _, fwd, fwd_work = row_args(*forward)
+    run_tasks(loop, tasks, fwd, args, work=grad.size * math.prod(k.shape) + fwd_work)
     return np.add.reduce(partial, axis=0).astype(plan.compute_dtype).reshape(k.shape)
 
 

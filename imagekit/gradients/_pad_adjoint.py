@@ -13,6 +13,7 @@ import numpy as np
 
 from ..borders import NA, Border, Fill
 from ..borders._pad import pad_indices
+from ..filtering._imfilter import imfilter
 from ..kernels import Kernel
 
 __all__ = ["fold", "fold_frame", "frame_covers"]
@@ -123,8 +124,6 @@ def _margin_values(g, rev, d, n, m, lo, inside):
     then high), every window position along earlier axes, the image along later
     ones; each side from the slab of ``g`` that reaches it (a "full" correlation of
     the slab, zero outside, is exact there)."""
-    from ..filtering._imfilter import imfilter
-
     sides = []
     rev_d = Kernel(rev.weights.swapaxes(d, 0), start=rev.start)
     for first, last, p0, p1 in (

@@ -12,6 +12,10 @@ For an upstream gradient ``g`` (the shape of ``out``):
 - ``dL/dw[j] = sum_i g[i] E[i + j]``: one inner product per tap (or an FFT
   correlation for large kernels).
 
+How each is computed is a strategy the registry ranks (``_strategies``): the
+two in one fused pass over the rows, or the image gradient's strategy then
+the kernel gradient's; the choice is kept beside the forward plan.
+
 For the NA border, ``out = N / D`` with ``N`` and ``D`` zero-filled filters of
 the image (NaN as 0) and of its availability mask; the quotient rule gives
 ``dL/dimage = adj_N(g / D)`` (zero on NaN pixels) and ``dL/dw = corr(g / D,
@@ -20,57 +24,36 @@ image) - corr(g N / D**2, mask)``.
 
 from __future__ import annotations
 
-import math
-import weakref
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 
 from .._dispatch import route
-from .._recycle import empty as recycled_empty
 from .._typing import ArrayLike, BorderLike, KernelLike, ShapeMode
-from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
 from ..filtering import _na as na
 from ..filtering._imfilter import imfilter
 from ..filtering._plan import make_plan
+from ..filtering._registry import on_change
 from ..kernels import Kernel
-from ._kernel_gradient import kernel_gradient, kernel_gradient_plane
-from ._pad_adjoint import fold, fold_frame, frame_covers
+from ._image_grads import window_grad as _window_grad
+from ._kernel_grads import kernel_grad as _kernel_grad
+from ._pad_adjoint import fold
+from ._strategies import choose
 
 __all__ = ["imfilter_vjp"]
-_ws = Workspace(__name__)  # this module's temporaries
-
-# The image gradient's plan for each forward plan (g has its shape and dtype),
-# kept beside the forward plan for as long as it lives.
-_mirror_plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-# Kernels with more taps than this get their gradient through an FFT correlation.
-_TAP_LOOP_MAX = 64
 
 
-def _window_grad(g: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``G[p] = sum_j w[j] g[p - j]`` on window positions: full correlation, ``w`` reversed.
-
-    Written into this thread's scratch buffer (valid until the next call): fresh
-    image-sized temporaries cost more in page faults than the filter itself.
-    """
-    rev = w[(slice(None, None, -1),) * w.ndim]
-    plan = make_plan(g, Kernel(rev, start=(0,) * w.ndim), Fill(0.0), shape="full")
-    out = _ws.buffer("window_grad", plan.out_shape, plan.compute_dtype)
-    plan.run_real(g, out)
-    return out
+@functools.lru_cache(maxsize=64)
+def _choice(plan):
+    """The strategy the registry ranks first for ``plan`` (``imfilter_vjp`` operation)
+    and its preparation, kept for the last plans used (each holds its plan)."""
+    return choose("imfilter_vjp", plan, plan.compute_dtype)
 
 
-def _kernel_grad(E: np.ndarray, g: np.ndarray, kshape) -> np.ndarray:
-    """``dw[j] = sum_i g[i] E[i + j]``, for every offset index ``j`` of a kernel of ``kshape``."""
-    taps = math.prod(kshape)
-    if g.size == 0:  # an empty output: no gradient reaches the kernel
-        return np.zeros(kshape, np.result_type(E, g))
-    if taps <= _TAP_LOOP_MAX:  # one threaded pass over the image for all taps
-        return kernel_gradient(np.ascontiguousarray(E), g, kshape)
-    return imfilter(E, Kernel(g, start=(0,) * g.ndim), Fill(0.0), shape="valid", algorithm="fft")
+on_change(_choice.cache_clear)  # a registry change can change every choice
 
 
 def _user_kernel_grad(plan, gk_full: np.ndarray, kernel) -> np.ndarray:
@@ -146,79 +129,9 @@ def imfilter_vjp(
     if isinstance(plan.border, NA):
         gi, gk = _na_vjp(a, plan, g, w, lo, hi)
     else:
-        gi, gk = _fused_grads(a, plan, g, w)
-        if gi is None:
-            gi = _image_grad(a, plan, g, w, lo)
-        if gk is None:
-            shape = tuple(b - c for c, b in zip(lo, hi))
-            E = extend(
-                a,
-                plan.border,
-                lo,
-                hi,
-                dtype=plan.compute_dtype,
-                out=_ws.buffer("extended", shape, plan.compute_dtype),
-            )
-            gk = _kernel_grad(E, g, plan.kernel.shape)
+        strategy, prepared = _choice(plan)
+        gi, gk = strategy.run(prepared, a, g)
     return gi.astype(plan.compute_dtype, copy=False), _user_kernel_grad(plan, gk, kernel)
-
-
-def _fused_grads(a, plan, g, w):
-    """Both gradients in one pass over the rows when they allow it (a real kernel over
-    two adjacent axes with few taps; the image gradient fused in for a constant fill
-    and ``shape="same"``), else ``(None, gk or None)``."""
-    if math.prod(plan.kernel.shape) > _TAP_LOOP_MAX:
-        return None, None
-    fuse = None
-    if _folds_frame(plan):
-        mplan = _mirror_plans.get(plan)
-        if mplan is None:
-            mplan = _mirror_plans[plan] = make_plan(g, _mirrored(plan, w), Fill(0.0))
-        if mplan.strategy == "direct":
-            gi = recycled_empty(mplan.out_shape, mplan.out_dtype)  # a result: see _recycle
-            fuse = (mplan, g, gi)
-    gk = kernel_gradient_plane(a, plan, g, fuse=fuse)
-    if fuse is None or gk is None:
-        return None, gk
-    gi = fuse[2]
-    if not isinstance(plan.border, Fill):
-        fold_frame(gi, g, w, plan.border, plan.window()[0])
-    return gi, gk
-
-
-def _folds_frame(plan) -> bool:
-    """Whether the image gradient is the constant fill's plus the folded margins: a
-    "same" output whose window holds the whole image (a constant fill folds none)."""
-    if plan.shape != "same" or isinstance(plan.border, NA):
-        return False
-    return isinstance(plan.border, Fill) or frame_covers(
-        plan.image_shape, plan.kernel.shape, plan.window()[0]
-    )
-
-
-def _mirrored(plan, w):
-    """The kernel whose correlation with ``g`` (zero outside) is the image gradient."""
-    k = plan.kernel
-    return Kernel(
-        w[(slice(None, None, -1),) * w.ndim],
-        start=tuple(-(s + m - 1) for s, m in zip(k.start, k.shape)),
-    )
-
-
-def _image_grad(a, plan, g, w, lo):
-    """``dL/dimage``: the window gradient folded back (see the module docstring).
-
-    With ``shape="same"`` (and a window holding the whole image) the interior
-    is one correlation of ``g`` with the reflected kernel, zero outside,
-    computed straight into the result: a constant fill folds nothing onto
-    it, other borders their margins alone (``fold_frame``).
-    """
-    if _folds_frame(plan):
-        gi = imfilter(g, _mirrored(plan, w), Fill(0.0))
-        if not isinstance(plan.border, Fill):
-            fold_frame(gi, g, w, plan.border, lo)
-        return gi
-    return fold(_window_grad(g, w), a.shape, plan.border, lo)
 
 
 def _na_vjp(a, plan, g, w, lo, hi):

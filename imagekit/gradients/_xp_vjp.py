@@ -17,6 +17,8 @@ import numpy as np
 
 from ..borders import NA, Fill
 from ..borders._pad import index_runs, pad_indices
+from ..filtering._filterbank import layout
+from ..filtering._plan import make_plan
 from ..filtering.backends.cupy import (
     _host,
     choose,
@@ -27,6 +29,7 @@ from ..filtering.backends.cupy import (
     stand_in,
     xp_dtype,
 )
+from ..filtering.backends.cupy_filterbank import _run
 
 __all__ = ["filterbank_vjp", "imfilter_vjp"]
 
@@ -108,8 +111,6 @@ def kernel_grad(xp, E, g, kshape):
 
 def imfilter_vjp(image, kernel, grad_out, border, *, shape, channel_axis, axes):
     """:func:`imagekit.gradients.imfilter_vjp` on the image's device."""
-    from ..filtering._plan import make_plan
-
     xp = namespace(image)
     plan = make_plan(
         stand_in(image), _host(kernel), border, shape=shape, channel_axis=channel_axis, axes=axes
@@ -145,8 +146,6 @@ def imfilter_vjp(image, kernel, grad_out, border, *, shape, channel_axis, axes):
 
 def filterbank_vjp(image, bank, grad_out, border, **layout_options):
     """:func:`imagekit.gradients.filterbank_vjp` on the image's device."""
-    from ..filtering._filterbank import layout
-
     xp = namespace(image)
     b = np.asarray(_host(bank))
     lay = layout(stand_in(image), b, border, **layout_options)
@@ -181,8 +180,6 @@ def filterbank_vjp(image, bank, grad_out, border, **layout_options):
         return fold(xp, grad_ext, x.shape, border, lo), gw
 
     if isinstance(lay.border, NA):
-        from ..filtering.backends.cupy_filterbank import _run
-
         zero = Fill(0.0)
         z = xp.zeros((), dtype=dt, device=device(xp, a))
         missing = xp.isnan(a)

@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from .. import filtering
+from ..filtering._filterbank import layout
 from ._filterbank_vjp import filterbank_vjp
 from ._vjp import imfilter_vjp
 
@@ -66,8 +67,6 @@ def _imfilter_spec(x, w, kw):
 
 
 def _filterbank_spec(x, w, kw):
-    from ..filtering._filterbank import layout
-
     lay = layout(np.empty(x.shape, x.dtype), np.ones(w.shape, w.dtype), **kw)
     return jax.ShapeDtypeStruct(lay.out_shape, lay.dtype)
 

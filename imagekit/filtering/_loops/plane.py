@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..strategies._threads import parallel_twin
-from .primitives import edge_col, row, run_end, store, three_rows
+from .primitives import edge_col, row, row_run, store
 
 __all__ = ["dense3_rows", "direct2_rows"]
 
@@ -256,21 +256,18 @@ def dense3_rows(
     z, one = np.int64(0), np.int64(1)  # not literals: one compiled sweep for all rows
     for task in range(t0, t1):
         b = task // nblk
-        y0 = (task - b * nblk) * block
-        done = y0  # rows below this were written by a run
-        for y in range(y0, min(y0 + block, h)):
-            if y < done:
-                continue
+        y = (task - b * nblk) * block
+        y_end = min(y + block, h)
+        while y < y_end:
             # a run of image rows in one 2-D sweep; an integer output's rows one by one
-            yb = y if integer is not None else run_end(rowmap, y, min(y0 + block, h))
-            rows, at, count = three_rows(img, b, fill, rowmap, y, yb, one)
-            done = y + count
+            rows, at, count = row_run(img, b, fill, rowmap, y, y_end, integer is None, one)
             # one call site of the sweep for float outputs (LLVM compiled it once per site)
             if integer is not None:  # rounded and clipped from the accumulator
                 _dense3_sweep(rows, at, one, acc, z, colmap, cfill, weights, dx, *geom)
                 store(acc[0], dst[b, y], lo, hi)
             else:
                 _dense3_sweep(rows, at, count, dst[b], y, colmap, cfill, weights, dx, *geom)
+            y += count
 
 
 @parallel_twin(dense3_rows)

@@ -8,7 +8,9 @@ kernel gradient's loops):
 - ``store(acc, out, lo, hi)``: an accumulator row into an output row, rounded
   and clipped for integer outputs;
 - ``edge_col``, ``run_end``, ``three_rows``: the edge columns and the runs of
-  image rows that a kernel three rows high sweeps in two dimensions.
+  image rows that a kernel three rows high sweeps in two dimensions;
+  ``row_run`` walks a task's rows by such runs (``dense3_rows`` and the 3x3
+  kernel gradient's loop).
 
 The filter bank's register tile (``filterbank``, ``winograd``):
 ``register_tile`` and its size ``PB`` x ``OB``.
@@ -44,6 +46,7 @@ __all__ = [
     "edge_col",
     "register_tile",
     "row",
+    "row_run",
     "run_end",
     "stack_tile",
     "store",
@@ -152,6 +155,15 @@ def three_rows(img, b, fill, rowmap, y, yb, one):  # pragma: no cover - numba
     s1 = fill if j1 < 0 else img[b]
     s2 = fill if j2 < 0 else img[b]
     return (s0, s1, s2), (max(j0, z), max(j1, z), max(j2, z)), one
+
+
+@njit(no_cpython_wrapper=True)
+def row_run(img, b, fill, rowmap, y, y_end, runs, one):  # pragma: no cover - numba
+    """``three_rows`` for the output rows from ``y`` (before ``y_end``) that one sweep
+    takes: the run of image rows that follow on (``run_end``) when ``runs``, else
+    row ``y`` alone. A task walks its rows ``y += count``."""
+    yb = run_end(rowmap, y, y_end) if runs else y
+    return three_rows(img, b, fill, rowmap, y, yb, one)
 
 
 @njit(fastmath={"contract"}, no_cpython_wrapper=True)

@@ -10,8 +10,7 @@ image is filtered as rows of ``width * 3`` values.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +23,7 @@ from ...kernels import Kernel
 from .. import _loops
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
 from .._loops.runs import correlate_runs
+from .._rows import Rows, row_args
 from .._strategy import Prepared, Strategy
 from ._readonly import readonly
 from ._threads import run_tasks
@@ -37,26 +37,6 @@ _ws = Workspace(__name__)  # this module's temporaries
 
 # Elements per task: a run piece and its source rows stay in L1/L2.
 _CHUNK = 4096
-
-
-@dataclass(frozen=True, eq=False)
-class _Rows:
-    """What the 2-D in-place loops need but the image: axes, dtypes, maps, weights."""
-
-    a0: int
-    src: np.dtype
-    acc: np.dtype
-    rowmap: np.ndarray
-    colmap: np.ndarray
-    dx: np.ndarray
-    fillrow: np.ndarray
-    fill: float
-    weights: np.ndarray
-    dense3: bool
-    wide: bool
-    taps: int
-    bounds: tuple  # (integer, lo, hi) of an integer output, else (None, None, None)
-    block: int
 
 
 class Direct(Strategy):
@@ -112,8 +92,8 @@ class Direct(Strategy):
         dense = np.count_nonzero(weights) >= self.wide_density * weights.size
         return self.wide_ratio * mx * (mx - 1) > n_cols and bool(dense)
 
-    def rows(self, plan: Plan, a0: int, src_dtype, acc_dtype) -> _Rows:
-        """The 2-D loops' maps and weights for ``plan`` (see :class:`_Rows`)."""
+    def rows(self, plan: Plan, a0: int, src_dtype, acc_dtype) -> Rows:
+        """The 2-D loops' maps and weights for ``plan`` (see :class:`Rows`)."""
         a1 = a0 + 1
         k = plan.kernel
         my, mx = k.shape[a0], k.shape[a1]
@@ -125,7 +105,7 @@ class Direct(Strategy):
         fill = plan.border.value if isinstance(plan.border, Fill) else 0.0
         fillrow = readonly(np.full(int(np.prod(shape[a0 + 1 :])), fill, src_dtype))
         acc_dtype = np.dtype(acc_dtype)
-        return _Rows(
+        return Rows(
             a0, np.dtype(src_dtype), acc_dtype, rowmap, colmap, dx, fillrow, fill,
             k.weights.reshape(my, mx).astype(acc_dtype),
             (my, mx) == (3, 3) and bool(np.all(k.weights != 0)),
@@ -153,7 +133,7 @@ class Direct(Strategy):
             return
         plan, r = prepared.plan, prepared.state
         if r is not None and out.flags.c_contiguous:
-            tasks, args, work = _row_args(image, plan, out, r)
+            tasks, args, work = row_args(image, plan, out, r)
             run_tasks(_rows_loop(r.dense3), tasks, *args, work=work)
         elif out.dtype != plan.compute_dtype:
             buffer = _ws.buffer("result", out.shape, plan.compute_dtype)
@@ -170,25 +150,6 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype),
     preparing the loop for this call."""
     DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
-
-
-def _view3(a: np.ndarray, a0: int) -> np.ndarray:
-    """``a`` as ``(batch, rows, cols * inner)`` around axis ``a0``."""
-    # explicit trailing sizes: -1 cannot be inferred when an axis has length 0
-    return a.reshape(math.prod(a.shape[:a0]), a.shape[a0], math.prod(a.shape[a0 + 1 :]))
-
-
-def _row_args(image: np.ndarray, plan: Plan, out: np.ndarray, r: _Rows):
-    """``(tasks, args, work)`` of ``direct2_rows`` or ``dense3_rows``."""
-    img3 = _view3(np.ascontiguousarray(image, dtype=r.src), r.a0)
-    dst3 = _view3(out, r.a0)
-    inner = math.prod(image.shape[r.a0 + 2 :])
-    args = (
-        readonly(img3), r.rowmap, r.fillrow, r.colmap, r.acc.type(r.fill),
-        r.weights,  # numba takes it writeable; no kernel writes it
-        r.dx, dst3, inner, *r.bounds, r.block, r.dense3, r.wide,
-    )  # fmt: skip
-    return dst3.shape[0] * -(-out.shape[r.a0] // r.block), args, out.size * r.taps
 
 
 def _rows_loop(dense3: bool):

@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from ...filtering._loops.plane import dense3_rows, direct2_rows
-from ...filtering._loops.primitives import edge_col, row, run_end, three_rows
+from ...filtering._loops.primitives import edge_col, row, row_run
 from ...filtering.strategies._threads import parallel_twin
 
 __all__ = [
@@ -219,16 +219,13 @@ def kernel_gradient3_rows(
     one = np.int64(1)  # not a literal: one compiled sweep for all rows
     for task in range(t0, t1):
         b = task // nblk
-        y0 = (task - b * nblk) * block
-        done = y0  # rows below this were summed by a run
-        for y in range(y0, min(y0 + block, h)):
-            if y < done:
-                continue
+        y = (task - b * nblk) * block
+        y_end = min(y + block, h)
+        while y < y_end:
             # a run of image rows in one sweep, or a row through the fill or a reflection
-            yb = run_end(rowmap, y, min(y0 + block, h))
-            rows, at, count = three_rows(img, b, fill, rowmap, y, yb, one)
-            done = y + count
+            rows, at, count = row_run(img, b, fill, rowmap, y, y_end, True, one)
             _kgrad3_run(grad, b, y, y + count, rows, at, colmap, cfill, dx, *geom, partial[task])
+            y += count
 
 
 # A vjp's two gradients in one pass over the rows, task by task (the same row
