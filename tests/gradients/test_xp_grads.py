@@ -1,6 +1,7 @@
-"""The device vjps' strategies (``window_grad-device``, ``kernel_grad-device``): ranked
-by the registry, their tap limit a parameter, and the device NA quotient rule the
-in-memory one (array_api_strict on a non-default device stands in for a GPU)."""
+"""The device vjps' strategies (``window_grad-device``, ``kernel_grad-device``,
+``filterbank_vjp-device``): ranked by the registry, the tap limit a parameter, and the
+device NA quotient rule the in-memory one (array_api_strict on a non-default device
+stands in for a GPU)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from imagekit.borders import NA, Fill
 from imagekit.filtering._filterbank import layout
-from imagekit.filtering._registry import rank, register, strategies, unregister
+from imagekit.filtering._registry import rank
 from imagekit.gradients import filterbank_vjp, imfilter_vjp
 from imagekit.gradients._kernel_grads import KernelGradCall
 from imagekit.gradients._strategies import choose
@@ -20,6 +21,8 @@ from imagekit.gradients._xp_grads import (
     DeviceWindowGradTaps,
     WindowGradCall,
 )
+
+from .test_gradient_strategies import _replaced
 
 xp = pytest.importorskip("array_api_strict")
 DEVICE = xp.Device("device1")
@@ -37,23 +40,9 @@ def host(r):
 
 @contextlib.contextmanager
 def tap_limit(max_taps: int):
-    """Both device tap loops with ``max_taps``, the built-in ones back afterwards (in
-    their registration order)."""
-    kept = {op: dict(strategies(op)) for op in ("window_grad-device", "kernel_grad-device")}
-    swaps = {"window_grad-device": DeviceWindowGradTaps, "kernel_grad-device": DeviceKernelGradTaps}
-    try:
-        for op, table in kept.items():
-            for s in table.values():
-                unregister(s)
-            for s in table.values():
-                register(swaps[op](max_taps) if s.name == "device-taps" else s)
+    """Both device tap loops with ``max_taps``, the built-in ones back afterwards."""
+    with _replaced(DeviceWindowGradTaps(max_taps)), _replaced(DeviceKernelGradTaps(max_taps)):
         yield
-    finally:
-        for op, table in kept.items():
-            for name in list(strategies(op)):
-                unregister(name, op)
-            for s in table.values():
-                register(s)
 
 
 def calls(m: int):
