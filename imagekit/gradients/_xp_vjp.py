@@ -5,20 +5,24 @@ in array operations: the window gradient adds one weighted, shifted copy of
 the upstream gradient per tap (an FFT product for large kernels), the fold
 adds each run of repeated positions back onto the pixels it copied (slices,
 reversed for mirrored margins), and the kernel gradient is one inner product
-per tap (an FFT correlation for large kernels). Only the index maps and the
-kernel cross to the device; the gradients stay there.
+per tap (an FFT correlation for large kernels); the registry ranks those
+choices (``_xp_grads``). The filter bank's gradients are two matrix
+products per tap, the strategy ``device-gemm`` of the registry's
+``filterbank_vjp-device`` operation. The NA border's quotient rule is
+``filtering._na``'s, as in memory. Only the index maps and the kernel cross
+to the device; the gradients stay there.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from ..borders import NA, Fill
 from ..borders._pad import index_runs, pad_indices
+from ..filtering import _na as na
 from ..filtering._filterbank import layout
 from ..filtering._plan import make_plan
+from ..filtering._strategy import Prepared, Strategy
 from ..filtering.backends.cupy import (
     _host,
     choose,
@@ -30,10 +34,10 @@ from ..filtering.backends.cupy import (
     xp_dtype,
 )
 from ..filtering.backends.cupy_filterbank import _run
+from ._strategies import choose as choose_gradient
+from ._xp_grads import kernel_grad, window_grad
 
-__all__ = ["filterbank_vjp", "imfilter_vjp"]
-
-_TAP_LOOP_MAX = 64  # kernels with more taps go through FFT products
+__all__ = ["DEVICE_BANK_VJP_GEMM", "DeviceBankVjpGemm", "filterbank_vjp", "imfilter_vjp"]
 
 
 def fold(xp, g, image_shape, border, lo):
@@ -63,52 +67,6 @@ def fold(xp, g, image_shape, border, lo):
     return g
 
 
-def _fft_correlate_valid(xp, a, k):
-    """``c[j] = sum_i k[i] a[i + j]`` for every ``j`` where ``k`` lies inside ``a``."""
-    from scipy.fft import next_fast_len
-
-    axes = tuple(range(a.ndim))
-    s = tuple(next_fast_len(n) for n in a.shape)
-    flipped = xp.flip(k, axis=axes)
-    c = xp.fft.irfftn(
-        xp.fft.rfftn(a, s=s, axes=axes) * xp.fft.rfftn(flipped, s=s, axes=axes), s=s, axes=axes
-    )
-    return c[tuple(slice(m - 1, n) for m, n in zip(k.shape, a.shape))]
-
-
-def window_grad(xp, g, weights: np.ndarray):
-    """``G[p] = sum_j w[j] g[p - j]`` over the window (a 'full' convolution of ``g``)."""
-    shape = tuple(o + m - 1 for o, m in zip(g.shape, weights.shape))
-    if np.count_nonzero(weights) > _TAP_LOOP_MAX and math.prod(g.shape):
-        from scipy.fft import next_fast_len
-
-        s = tuple(next_fast_len(n) for n in shape)
-        axes = tuple(range(g.ndim))
-        w = xp.asarray(np.ascontiguousarray(weights), dtype=g.dtype, device=device(xp, g))
-        c = xp.fft.irfftn(
-            xp.fft.rfftn(g, s=s, axes=axes) * xp.fft.rfftn(w, s=s, axes=axes), s=s, axes=axes
-        )
-        return c[tuple(slice(0, n) for n in shape)]
-    out = xp.zeros(shape, dtype=g.dtype, device=device(xp, g))
-    for j in zip(*np.nonzero(weights)):
-        sl = tuple(slice(int(t), int(t) + o) for t, o in zip(j, g.shape))
-        out[sl] = out[sl] + g * float(weights[j])
-    return out
-
-
-def kernel_grad(xp, E, g, kshape):
-    """``dw[j] = sum_i g[i] E[i + j]`` for every tap ``j`` of a kernel of ``kshape``."""
-    if math.prod(g.shape) == 0:  # an empty output: no gradient reaches the kernel
-        return xp.zeros(tuple(kshape), dtype=g.dtype, device=device(xp, g))
-    if math.prod(kshape) > _TAP_LOOP_MAX:
-        return _fft_correlate_valid(xp, E, g)
-    taps = [
-        xp.sum(g * E[tuple(slice(t, t + o) for t, o in zip(j, g.shape))])
-        for j in np.ndindex(*kshape)
-    ]
-    return xp.reshape(xp.stack(taps), tuple(kshape))
-
-
 def imfilter_vjp(image, kernel, grad_out, border, *, shape, channel_axis, axes):
     """:func:`imagekit.gradients.imfilter_vjp` on the image's device."""
     xp = namespace(image)
@@ -126,11 +84,8 @@ def imfilter_vjp(image, kernel, grad_out, border, *, shape, channel_axis, axes):
     lo, hi = plan.window()
     if isinstance(plan.border, NA):
         zero = Fill(0.0)
-        z = xp.zeros((), dtype=dt, device=device(xp, a))
         values, mask, num, den = na_terms(xp, a, plan, choose(plan))
-        safe = xp.where(den != 0, den, z + 1)
-        q = xp.where(den != 0, g / safe, z)
-        r = xp.where(den != 0, q * num / safe, z)
+        q, r = na.quotient_rule(xp, g, num, den)
         gi = fold(xp, window_grad(xp, q, w), a.shape, zero, lo) * mask
         Ev, Em = extend(xp, values, zero, lo, hi, 0), extend(xp, mask, zero, lo, hi, 0)
         gk = kernel_grad(xp, Ev, q, w.shape) - kernel_grad(xp, Em, r, w.shape)
@@ -142,6 +97,49 @@ def imfilter_vjp(image, kernel, grad_out, border, *, shape, channel_axis, axes):
     gk = xp.reshape(gk, tuple(n for d, n in enumerate(gk.shape) if d in plan.axes))
     order = np.argsort(np.argsort(plan.axes))
     return gi, xp.permute_dims(gk, tuple(int(i) for i in order))
+
+
+def _bank_window(lay, cl):
+    """``(lo, hi)``: the window of the channels-last ``cl`` that the bank reads."""
+    lo = [0] + [first + s for first, s in zip(lay.lo, lay.start)] + [0]
+    hi = [cl.shape[0]]
+    hi += [x + n + m - 1 for x, n, m in zip(lo[1:], lay.out_spatial, lay.kshape)]
+    return lo, [*hi, cl.shape[-1]]
+
+
+class DeviceBankVjpGemm(Strategy):
+    """Both gradients of a filter bank, linear in the image (a Pad or Fill border): two
+    ``xp.matmul`` per tap, the image's folded back. ``run(prepared, xp, cl, grad, bank,
+    border)`` returns them for the channels-last ``cl`` and ``grad`` and the device
+    ``bank``, the image's channels last."""
+
+    name, operation, algorithm = "device-gemm", "filterbank_vjp-device", "gemm"
+
+    def cost(self, lay):
+        return float(np.prod(lay.kshape))
+
+    def prepare(self, lay, image_dtype, out_dtype):
+        dtypes = (np.dtype(image_dtype), np.dtype(out_dtype))
+        return Prepared("filterbank-vjp/device-matmul-per-tap", lay, *dtypes)
+
+    def run(self, prepared, xp, cl, grad, bank, border):
+        lay = prepared.plan
+        lo, hi = _bank_window(lay, cl)
+        ext = extend(xp, cl, border, lo, hi, border.value if isinstance(border, Fill) else 0)
+        grad_ext = xp.zeros(ext.shape, dtype=cl.dtype, device=device(xp, cl))
+        taps = []
+        for j in np.ndindex(*lay.kshape):
+            sl = (slice(None), *(slice(t, t + n) for t, n in zip(j, lay.out_spatial)), slice(None))
+            window = ext[sl]  # (batch, *spatial, C_in)
+            cin = xp.reshape(window, (-1, lay.c_in))
+            taps.append(xp.matmul(xp.matrix_transpose(cin), xp.reshape(grad, (-1, lay.c_out))))
+            wj = bank[(*j, ...)]
+            grad_ext[sl] = grad_ext[sl] + xp.matmul(grad, xp.matrix_transpose(wj))
+        gw = xp.reshape(xp.stack(taps), tuple(bank.shape))
+        return fold(xp, grad_ext, cl.shape, border, lo), gw
+
+
+DEVICE_BANK_VJP_GEMM = DeviceBankVjpGemm()
 
 
 def filterbank_vjp(image, bank, grad_out, border, **layout_options):
@@ -161,39 +159,18 @@ def filterbank_vjp(image, bank, grad_out, border, **layout_options):
     if tuple(grad_out.shape) != tuple(lay.out_shape):
         raise ValueError(f"grad_out has shape {tuple(grad_out.shape)}, expected {lay.out_shape}")
     w = xp.asarray(np.ascontiguousarray(b, lay.dtype), device=device(xp, a))
-    lo = [0] + [first + s for first, s in zip(lay.lo, lay.start)] + [0]
-    hi = [a.shape[0]]
-    hi += [x + n + m - 1 for x, n, m in zip(lo[1:], lay.out_spatial, lay.kshape)] + [a.shape[-1]]
-
-    def linear(x, gx, border, fill):
-        ext = extend(xp, x, border, lo, hi, fill)
-        grad_ext = xp.zeros(ext.shape, dtype=dt, device=device(xp, a))
-        taps = []
-        for j in np.ndindex(*lay.kshape):
-            sl = (slice(None), *(slice(t, t + n) for t, n in zip(j, lay.out_spatial)), slice(None))
-            window = ext[sl]  # (batch, *spatial, C_in)
-            cin = xp.reshape(window, (-1, lay.c_in))
-            taps.append(xp.matmul(xp.matrix_transpose(cin), xp.reshape(gx, (-1, lay.c_out))))
-            wj = w[(*j, ...)]
-            grad_ext[sl] = grad_ext[sl] + xp.matmul(gx, xp.matrix_transpose(wj))
-        gw = xp.reshape(xp.stack(taps), b.shape)
-        return fold(xp, grad_ext, x.shape, border, lo), gw
-
+    strategy, prepared = choose_gradient("filterbank_vjp-device", lay, lay.dtype)
     if isinstance(lay.border, NA):
         zero = Fill(0.0)
-        z = xp.zeros((), dtype=dt, device=device(xp, a))
-        missing = xp.isnan(a)
-        values, mask = xp.where(missing, z, a), xp.astype(xp.logical_not(missing), dt)
-        num, den = _run(xp, values, b, lay, zero, 0), _run(xp, mask, b, lay, zero, 0)
-        safe = xp.where(den != 0, den, z + 1)
-        q = xp.where(den != 0, g / safe, z)
-        r = xp.where(den != 0, q * num / safe, z)
-        gi, gw = linear(values, q, zero, 0)
-        gw = gw - linear(mask, r, zero, 0)[1]
+        values, mask = na.split(xp, a, dt)
+        bank_dt = b.astype(lay.dtype)  # N and D in the compute dtype, as g
+        num, den = _run(xp, values, bank_dt, lay, zero, 0), _run(xp, mask, bank_dt, lay, zero, 0)
+        q, r = na.quotient_rule(xp, g, num, den)
+        gi, gw = strategy.run(prepared, xp, values, q, w, zero)
+        gw = gw - strategy.run(prepared, xp, mask, r, w, zero)[1]
         gi = gi * mask
     else:
-        fill = lay.border.value if isinstance(lay.border, Fill) else 0
-        gi, gw = linear(a, g, lay.border, fill)
+        gi, gw = strategy.run(prepared, xp, a, g, w, lay.border)
     if not lead:
         gi = gi[0]
     return xp.permute_dims(gi, tuple(int(i) for i in np.argsort(order))), gw
