@@ -7,7 +7,8 @@ call to :func:`register`. The planner asks :func:`strategies` for an
 operation's strategies, in registration order, and ranks them by cost.
 
 Another package's operations (``imagekit.gradients``: ``imfilter_vjp``,
-``image_grad``, ``kernel_grad``, ``filterbank_vjp``) register their built-in
+``image_grad``, ``kernel_grad``, ``filterbank_vjp`` and their ``-device``
+counterparts) register their built-in
 strategies with :func:`register_builtin` when that package is imported:
 filtering never imports them. :func:`on_change` lets such a package drop
 what it keeps from a ranking when the registry changes.

@@ -1,4 +1,4 @@
-"""The gradients' strategies: the filtering registry's mechanism, for four operations.
+"""The gradients' strategies: the filtering registry's mechanism, for their operations.
 
 Each gradient choice is a :class:`~imagekit.filtering._strategy.Strategy` in
 the filtering registry (``filtering._registry``), registered when
@@ -11,7 +11,9 @@ registry's ``rank`` alone:
   or the window gradient folded back (``_image_grads``);
 - ``kernel_grad``: the kernel gradient, by rows read in place, by one pass per
   tap over the extended window, or by an FFT correlation (``_kernel_grads``);
-- ``filterbank_vjp``: the filter bank's (``_filterbank_vjp``).
+- ``filterbank_vjp``: the filter bank's (``_filterbank_vjp``);
+- ``window_grad-device``, ``kernel_grad-device``, ``filterbank_vjp-device``: the
+  same choices for CuPy / array-API arrays, by tap count (``_xp_grads``).
 
 What each ranks (the ``plan`` its ``why_not`` and ``cost`` take): the forward
 :class:`~imagekit.filtering.Plan` for ``imfilter_vjp`` and ``image_grad``, a
