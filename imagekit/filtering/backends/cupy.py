@@ -21,7 +21,6 @@ counts, a rule of thumb, not fitted on a GPU.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 
@@ -32,7 +31,7 @@ from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
 from .. import _na as na
 from .._geometry import extends_along_two_axes
-from .._plan import derive, make_plan
+from .._plan import derive, make_plan, with_ranking
 from .._registry import rank, strategies
 from .._strategy import Prepared, Strategy
 
@@ -308,18 +307,7 @@ def imfilter_plan(image, kernel, border, **options):
     checked) as for an in-memory image of this shape, the strategy ranked among the
     ``'imfilter-device'`` ones."""
     p = make_plan(stand_in(image), _host(kernel), border, **options)
-    rows, costs, name, why = _ranked(p)
-    strategy = strategies("imfilter-device")[name]
-    prepared = strategy.prepare(p, p.compute_dtype, p.compute_dtype)
-    return dataclasses.replace(
-        p,
-        strategy=name,
-        loop=prepared.loop,
-        costs=costs,
-        _ranking=(tuple(rows), why),
-        _impl=strategy,
-        _prepared=prepared,
-    )
+    return with_ranking(p, "imfilter-device", _ranked(p), p.compute_dtype, p.compute_dtype)
 
 
 def run_plan(plan, image, out):

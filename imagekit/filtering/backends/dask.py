@@ -30,8 +30,8 @@ from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
 from .. import _filterbank_plan, _imfilter
 from .._filterbank import layout
 from .._filterbank_plan import keep_bank, make_bank_plan
-from .._plan import Plan, make_plan
-from .._registry import rank, strategies
+from .._plan import Plan, make_plan, with_ranking
+from .._registry import rank
 from .._strategy import Prepared, Strategy
 
 __all__ = [
@@ -317,18 +317,8 @@ def imfilter_plan(image, kernel, border, **options) -> Plan:
     checked) as for an in-memory image of this shape, the strategy ranked among the
     ``'imfilter-dask'`` ones (``dask-blocks``)."""
     p = make_plan(_stand_in(image), kernel, border, **options)
-    rows, costs, chosen, why = rank("imfilter-dask", p, "auto")
-    strategy = strategies("imfilter-dask")[chosen]
-    prepared = strategy.prepare(p, p.image_dtype, p.out_dtype)
-    return dataclasses.replace(
-        p,
-        strategy=chosen,
-        loop=prepared.loop,
-        costs=costs,
-        _ranking=(tuple(rows), why),
-        _impl=strategy,
-        _prepared=prepared,
-    )
+    ranking = rank("imfilter-dask", p, "auto")
+    return with_ranking(p, "imfilter-dask", ranking, p.image_dtype, p.out_dtype)
 
 
 def filterbank_plan(image, bank, border, *, algorithm, dtype, **layout_options):
