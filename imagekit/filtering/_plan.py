@@ -42,7 +42,7 @@ from ._options import (
 from ._registry import describe, rank, strategies
 from ._strategy import Prepared, Strategy
 
-__all__ = ["Plan", "Strategy", "derive", "make_plan", "plan", "with_ranking"]
+__all__ = ["Plan", "Strategy", "derive", "make_plan", "plan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,24 +253,6 @@ def derive(plan: Plan, kernel: Kernel | None = None, border: Border | None = Non
     if border is not None:
         changes["border"] = border
     return _choose(dataclasses.replace(plan, **changes))
-
-
-def with_ranking(p: Plan, operation: str, ranking, image_dtype, out_dtype) -> Plan:
-    """``p`` with the winner of ``ranking`` (what ``rank(operation, ...)`` returned)
-    as its strategy, prepared for these dtypes: how a backend turns the in-memory
-    plan of a call into its own."""
-    rows, costs, name, why = ranking
-    strategy = strategies(operation)[name]
-    prepared = strategy.prepare(p, image_dtype, out_dtype)
-    return dataclasses.replace(
-        p,
-        strategy=name,
-        loop=prepared.loop,
-        costs=costs,
-        _ranking=(tuple(rows), why),
-        _impl=strategy,
-        _prepared=prepared,
-    )
 
 
 def make_plan(image, kernel, border="reflect", **options) -> Plan:

@@ -16,6 +16,7 @@ what it keeps from a ranking when the registry changes.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from collections.abc import Mapping
@@ -189,3 +190,21 @@ class _Imfilter(Mapping):
 
 
 STRATEGIES: Mapping[str, Strategy] = _Imfilter()
+
+
+def with_ranking(p, operation: str, ranking, image_dtype, out_dtype) -> object:
+    """``p`` with the winner of ``ranking`` (what ``rank(operation, ...)`` returned)
+    as its strategy, prepared for these dtypes: how a backend turns the in-memory
+    plan of a call into its own."""
+    rows, costs, name, why = ranking
+    strategy = strategies(operation)[name]
+    prepared = strategy.prepare(p, image_dtype, out_dtype)
+    return dataclasses.replace(
+        p,
+        strategy=name,
+        loop=prepared.loop,
+        costs=costs,
+        _ranking=(tuple(rows), why),
+        _impl=strategy,
+        _prepared=prepared,
+    )

@@ -31,8 +31,8 @@ from ...borders import NA, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, pad_indices
 from .. import _na as na
 from .._geometry import extends_along_two_axes
-from .._plan import derive, make_plan, with_ranking
-from .._registry import rank, strategies
+from .._plan import derive, make_plan
+from .._registry import rank, strategies, with_ranking
 from .._strategy import Prepared, Strategy
 
 __all__ = [

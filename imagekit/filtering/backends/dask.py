@@ -30,8 +30,8 @@ from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
 from .. import _filterbank_plan, _imfilter
 from .._filterbank import layout
 from .._filterbank_plan import keep_bank, make_bank_plan
-from .._plan import Plan, make_plan, with_ranking
-from .._registry import rank
+from .._plan import Plan, make_plan
+from .._registry import rank, with_ranking
 from .._strategy import Prepared, Strategy
 
 __all__ = [
