@@ -12,6 +12,7 @@ from ._version import __version__
 from .borders import NA, Fill
 from .filtering import filterbank, imfilter, imgradients, magnitude
 from .kernels import Kernel
+from .window import findlocalmaxima, findlocalminima
 
 __all__ = [
     "NA",
@@ -22,6 +23,8 @@ __all__ = [
     "config",
     "filterbank",
     "filtering",
+    "findlocalmaxima",
+    "findlocalminima",
     "imfilter",
     "imgradients",
     "kernels",
