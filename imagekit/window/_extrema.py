@@ -15,19 +15,15 @@ import numbers
 import numpy as np
 
 from .._recycle import empty
-from .._typing import ArrayLike
+from .._typing import ArrayLike, WindowLike
 from .._workspace import Workspace
 from ..filtering._options import as_image, normalize_axes
 from ..filtering.strategies._threads import run_tasks
-from ..kernels import Kernel
 from ._geometry import Window, normalize_window
 
-__all__ = ["extrema_coordinates", "findlocalmaxima", "findlocalminima", "loop_array"]
+__all__ = ["findlocalmaxima", "findlocalminima"]
 
 _ws = Workspace(__name__)
-
-WindowLike = int | tuple[int, ...] | ArrayLike | Kernel
-"""A window: a size, sizes per axis, a boolean footprint or a Kernel."""
 
 
 def loop_array(image: np.ndarray, name: str = "image") -> np.ndarray:
@@ -76,32 +72,19 @@ def _threshold(threshold, dtype: np.dtype, lower: bool):
 
 
 def extrema_coordinates(
-    src: np.ndarray,
-    window: Window,
-    *,
-    lower: bool,
-    strict: bool = True,
-    border: str = "skip",
-    threshold=None,
+    src: np.ndarray, window: Window, *, lower: bool, edges: bool = True, threshold=None
 ) -> np.ndarray:
     """The coordinates (``(n, ndim)`` intp, C order) of the pixels of ``src`` (as
-    ``loop_array`` makes it) that beat every other pixel of their ``window``:
-    strictly or not (``strict``), above or below (``lower``), and ``threshold``
-    too. Outside the image, by ``border``: ``"skip"`` leaves it out, ``"nearest"``
-    reads the nearest edge pixel, ``"inner"`` tests only the pixels whose whole
-    window lies inside."""
+    ``loop_array`` makes it) strictly above (below, ``lower``) every other pixel of
+    their ``window`` and ``threshold``: compared with the part of the window inside
+    the image (``edges``), or only where the whole window lies inside."""
     ndim = src.ndim
     thr = _threshold(threshold, src.dtype, lower)
     if thr is None or src.size == 0:
         return np.empty((0, ndim), np.intp)
     thr, use_thr = thr
     loops = _loop_module()
-    code = {"skip": loops.SKIP, "nearest": loops.NEAREST, "inner": loops.INNER}[border]
-    mode = (
-        (loops.BELOW if lower else loops.ABOVE)
-        if strict
-        else (loops.AT_MOST if lower else loops.AT_LEAST)
-    )
+    mode = loops.BELOW if lower else loops.ABOVE
     pixels = np.argwhere(window.footprint) + np.array(window.start)
     lo, hi = pixels.min(axis=0), pixels.max(axis=0)
     deltas = np.ascontiguousarray(pixels[pixels.any(axis=1)], dtype=np.int64)
@@ -114,13 +97,12 @@ def extrema_coordinates(
     counts = _ws.buffer("counts", (nrows,), np.int64)
     flat = src.reshape(-1)
     work = src.size * max(len(deltas), 1)
-    if _is_full3x3(window, src.shape) and strict and border != "nearest":
-        edges = border == "skip"
+    if _is_full3x3(window, src.shape):
         run_tasks(loops.extrema3_rows, nrows, flat, shape, deltas, mode, edges, thr, use_thr,
                   found, counts, work=work)  # fmt: skip
     else:
         run_tasks(loops.extrema_rows, nrows, flat, shape, offsets, deltas, lo.astype(np.int64),
-                  hi.astype(np.int64), mode, code, thr, use_thr, found, counts,
+                  hi.astype(np.int64), mode, edges, thr, use_thr, found, counts,
                   work=work)  # fmt: skip
     starts = _ws.buffer("starts", (nrows,), np.int64)
     starts[0] = 0
@@ -161,8 +143,7 @@ def _find(image, window, threshold, edges, channel_axis, lower: bool) -> np.ndar
             f"{a.ndim} axis"
         )
     win = normalize_window(window, axes, a.ndim)
-    border = "skip" if edges else "inner"
-    return extrema_coordinates(src, win, lower=lower, border=border, threshold=threshold)
+    return extrema_coordinates(src, win, lower=lower, edges=bool(edges), threshold=threshold)
 
 
 _DOC = """Coordinates of the pixels strictly {above} every other pixel of their window.

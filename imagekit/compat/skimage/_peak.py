@@ -1,19 +1,18 @@
-"""scikit-image's ``feature.peak_local_max`` on imagekit's local-extrema loops.
+"""scikit-image's ``feature.peak_local_max`` on imagekit's maximum filter.
 
 scikit-image marks the pixels equal to their maximum filter
-(``scipy.ndimage.maximum_filter`` with mode ``'nearest'``): the pixels at
-least as large as every pixel of their footprint, the image continued by
-its nearest edge pixel. imagekit's extrema loop answers that question
-directly (``window._extrema.extrema_coordinates``, not strict, border
-``"nearest"``), without the filtered image. Everything after that is
-scikit-image 0.26's, step by step: the trivial-image rule, the threshold,
-the excluded border, the sort by intensity, the spacing between peaks
-(``_spacing.ensure_spacing``: a k-d tree, as in scikit-image) and the
-per-label search (``scipy.ndimage.find_objects`` and ``binary_opening``,
-as in scikit-image).
+(``scipy.ndimage.maximum_filter`` with mode ``'nearest'``); here that
+filter is :func:`imagekit.window.maximum` with the border ``"replicate"``
+(the same continuation of the image by its nearest pixel). Everything
+after it is scikit-image 0.26's, step by step: the trivial-image rule, the
+threshold, the excluded border, the sort by intensity, the spacing between
+peaks (``_spacing.ensure_spacing``: a k-d tree, as in scikit-image) and the
+per-label search (``scipy.ndimage.find_objects`` and ``binary_opening``, as
+in scikit-image).
 
-NaN: scipy's maximum filter gives an order-dependent result around a NaN;
-here a NaN is never a peak and is no competitor to its neighbours.
+NaN: scipy's maximum filter gives a result that depends on its scan order
+around a NaN; imagekit's follows numpy (a window holding a NaN has a NaN
+maximum), so no pixel whose footprint holds a NaN is a peak.
 """
 
 from __future__ import annotations
@@ -23,8 +22,7 @@ from warnings import warn
 import numpy as np
 import scipy.ndimage as ndi
 
-from ...window._extrema import extrema_coordinates, loop_array
-from ...window._geometry import normalize_window
+from ...window import maximum
 from ._spacing import ensure_spacing
 
 __all__ = ["peak_local_max"]
@@ -32,7 +30,7 @@ __all__ = ["peak_local_max"]
 
 def _maximum_mask(image, footprint):
     """``image == scipy.ndimage.maximum_filter(image, footprint=footprint,
-    mode='nearest')``, with scipy's errors for a bad footprint."""
+    mode='nearest')``, with scipy's errors for a bad footprint or image."""
     footprint = np.asarray(footprint, dtype=bool)
     if not footprint.any():
         raise ValueError("All-zero footprint is not supported.")
@@ -40,16 +38,10 @@ def _maximum_mask(image, footprint):
         if footprint.all():
             raise RuntimeError("sequence argument must have length equal to input rank")
         raise RuntimeError(f"footprint.ndim ({footprint.ndim}) must match len(axes) ({image.ndim})")
-    src = loop_array(np.asarray(image))
-    window = normalize_window(footprint, tuple(range(image.ndim)), image.ndim)
-    out = np.zeros(image.shape, bool)
-    at_least = extrema_coordinates(src, window, lower=False, strict=False, border="nearest")
-    out[tuple(at_least.T)] = True
-    if not footprint[tuple(n // 2 for n in footprint.shape)]:
-        # without the pixel itself, the maximum equals it only where a neighbour does
-        above = extrema_coordinates(src, window, lower=False, strict=True, border="nearest")
-        out[tuple(above.T)] = False
-    return out
+    image = np.asarray(image)
+    if np.iscomplexobj(image):
+        raise TypeError("Complex type not supported")
+    return image == maximum(image, footprint, "replicate")
 
 
 def _get_high_intensity_peaks(image, mask, num_peaks, min_distance, p_norm):
@@ -212,10 +204,10 @@ def peak_local_max(
 
     Notes
     -----
-    The maximum filter is imagekit's local-extrema loop (not strict, the
-    image continued by its nearest pixel); a NaN is never a peak and is
-    left out of its neighbours' windows, where scipy's maximum filter gives
-    a result that depends on its scan order.
+    The maximum filter is :func:`imagekit.window.maximum`, the image
+    continued by its nearest pixel. Around a NaN, scipy's maximum filter
+    gives a result that depends on its scan order; here a footprint that
+    holds a NaN has a NaN maximum (numpy's rule), so its pixel is no peak.
 
     Examples
     --------

@@ -4,7 +4,7 @@
 import feature`` keeps ``feature.peak_local_max`` working with scikit-image
 0.26's signature, defaults, results (coordinates of dtype intp, highest
 peak first), warnings and errors; the maximum filter under it is
-imagekit's local-extrema loop.
+:func:`imagekit.window.maximum`.
 """
 
 from ._peak import peak_local_max

@@ -8,14 +8,11 @@ per-axis offsets (``deltas``, one row per pixel, checked against the
 image's edges elsewhere). ``lo`` and ``hi`` are the smallest and largest
 per-axis offsets of the window.
 
-A pixel ``v`` beats a neighbour ``w`` by ``mode``: ``v > w`` (``ABOVE``),
-``v < w`` (``BELOW``), ``v >= w`` (``AT_LEAST``) or ``v <= w``
-(``AT_MOST``); a NaN
-neighbour is no competitor (``not (w >= v)`` holds for it), and a NaN
-pixel is never an extremum. What lies outside the image is, by ``border``:
-left out (``SKIP``: NA-like), the nearest edge pixel (``NEAREST``:
-scipy's mode ``'nearest'``), or the pixel is not considered at all
-(``INNER``: only pixels whose whole window lies inside). ``thr`` (used when
+A pixel ``v`` beats a neighbour ``w`` by ``mode``: ``v > w`` (``ABOVE``,
+maxima) or ``v < w`` (``BELOW``, minima); a NaN neighbour is no
+competitor (``not (w >= v)`` holds for it), and a NaN pixel is never an
+extremum. What lies outside the image is left out (NA-like) where ``edges``
+holds; otherwise only pixels whose whole window lies inside are tested. ``thr`` (used when
 ``use_thr``) must be beaten too: the threshold, in the image's type.
 
 Each row writes the positions ``x`` of its extrema into ``found[r * W:]``,
@@ -37,19 +34,13 @@ from ...filtering.strategies._threads import parallel_twin
 
 __all__ = [
     "ABOVE",
-    "AT_LEAST",
-    "AT_MOST",
     "BELOW",
-    "INNER",
-    "NEAREST",
-    "SKIP",
     "coordinates",
     "extrema3_rows",
     "extrema_rows",
 ]
 
-SKIP, NEAREST, INNER = 0, 1, 2
-ABOVE, BELOW, AT_LEAST, AT_MOST = 0, 1, 2, 3
+ABOVE, BELOW = 0, 1
 
 
 @njit(no_cpython_wrapper=True, inline="always")
@@ -64,14 +55,10 @@ def _below(v, w):  # pragma: no cover - numba
 
 @njit(no_cpython_wrapper=True, inline="always")
 def _beats(v, w, mode):  # pragma: no cover - numba
-    """Whether ``v`` beats ``w`` by ``mode``: ``ABOVE``, ``BELOW``, ``AT_LEAST``, ``AT_MOST``."""
+    """Whether ``v`` beats ``w`` by ``mode``: ``ABOVE`` or ``BELOW``."""
     if mode == ABOVE:
         return not (w >= v)
-    if mode == BELOW:
-        return not (w <= v)
-    if mode == AT_LEAST:
-        return not (w > v)
-    return not (w < v)
+    return not (w <= v)
 
 
 @njit(no_cpython_wrapper=True, inline="always")
@@ -110,9 +97,9 @@ def _inner(src, p, offsets, thr, use_thr, mode):  # pragma: no cover - numba
 
 
 @njit(no_cpython_wrapper=True)
-def _edge(src, r, x, idx, shape, deltas, border, thr, use_thr, mode):  # pragma: no cover
+def _edge(src, r, x, idx, shape, deltas, thr, use_thr, mode):  # pragma: no cover - numba
     """Whether pixel ``x`` of row ``r`` (multi-index ``idx``), whose window crosses the
-    image's edge, is an extremum: neighbours outside are skipped or clipped."""
+    image's edge, is an extremum: the neighbours outside are left out."""
     ndim = shape.size
     w = shape[ndim - 1]
     v = src[r * w + x]
@@ -120,35 +107,33 @@ def _edge(src, r, x, idx, shape, deltas, border, thr, use_thr, mode):  # pragma:
         return False
     for k in range(deltas.shape[0]):
         q = 0
-        inside = True
         for d in range(ndim):
             j = (idx[d] if d < ndim - 1 else x) + deltas[k, d]
             if j < 0 or j >= shape[d]:
-                inside = False
-                j = 0 if j < 0 else shape[d] - 1
+                q = -1
+                break
             q = q * shape[d] + j
-        if (inside or border == NEAREST) and not _beats(v, src[q], mode):
+        if q >= 0 and not _beats(v, src[q], mode):
             return False
     return True
 
 
 @njit(no_cpython_wrapper=True)
-def _edge_run(
-    src, r, x0, x1, idx, shape, deltas, border, thr, use_thr, mode, found, n
-):  # pragma: no cover
+def _edge_run(src, r, x0, x1, idx, shape, deltas, thr, use_thr, mode, found, n):  # pragma: no cover
     """Test pixels ``[x0, x1)`` of row ``r`` by ``_edge``; the new count of ``found``."""
     base = r * shape[shape.size - 1]
     for x in range(x0, x1):
-        if _edge(src, r, x, idx, shape, deltas, border, thr, use_thr, mode):
+        if _edge(src, r, x, idx, shape, deltas, thr, use_thr, mode):
             found[base + n] = x
             n += 1
     return n
 
 
-@njit(no_cpython_wrapper=True)
-def _rows(
-    t0, t1, src, shape, offsets, deltas, lo, hi, border, thr, use_thr, mode, found, counts
+@njit(cache=True, nogil=True)
+def extrema_rows(
+    t0, t1, src, shape, offsets, deltas, lo, hi, mode, edges, thr, use_thr, found, counts
 ):  # pragma: no cover
+    """The extrema of rows ``[t0, t1)`` over any window (see the module's docstring)."""
     ndim = shape.size
     w = shape[ndim - 1]
     idx = np.zeros(ndim, np.int64)
@@ -158,30 +143,18 @@ def _rows(
         _row_index(r, shape, idx)
         n = 0
         if _row_inside(idx, shape, lo, hi):
-            if border != INNER:
-                n = _edge_run(
-                    src, r, 0, x0, idx, shape, deltas, border, thr, use_thr, mode, found, n
-                )
+            if edges:
+                n = _edge_run(src, r, 0, x0, idx, shape, deltas, thr, use_thr, mode, found, n)
             base = r * w
             for x in range(x0, x1):
                 if _inner(src, base + x, offsets, thr, use_thr, mode):
                     found[base + n] = x
                     n += 1
-            if border != INNER:
-                n = _edge_run(
-                    src, r, x1, w, idx, shape, deltas, border, thr, use_thr, mode, found, n
-                )
-        elif border != INNER:
-            n = _edge_run(src, r, 0, w, idx, shape, deltas, border, thr, use_thr, mode, found, n)
+            if edges:
+                n = _edge_run(src, r, x1, w, idx, shape, deltas, thr, use_thr, mode, found, n)
+        elif edges:
+            n = _edge_run(src, r, 0, w, idx, shape, deltas, thr, use_thr, mode, found, n)
         counts[r] = n
-
-
-@njit(cache=True, nogil=True)
-def extrema_rows(
-    t0, t1, src, shape, offsets, deltas, lo, hi, mode, border, thr, use_thr, found, counts
-):  # pragma: no cover
-    """The extrema of rows ``[t0, t1)`` over any window (see the module's docstring)."""
-    _rows(t0, t1, src, shape, offsets, deltas, lo, hi, border, thr, use_thr, mode, found, counts)
 
 
 @parallel_twin(extrema_rows)
@@ -228,18 +201,16 @@ def extrema3_rows(
                 _flags3(src, base, w, flags, thr, not use_thr, _above)
             if edges:
                 _row_index(r, shape, idx)
-                n = _edge_run(src, r, 0, 1, idx, shape, deltas, SKIP, thr, use_thr, mode, found, n)
+                n = _edge_run(src, r, 0, 1, idx, shape, deltas, thr, use_thr, mode, found, n)
             out = found[base : base + w]
             for x in range(1, w - 1):  # no branch: a slot is kept when its flag is set
                 out[n] = x
                 n += flags[x]
             if edges:
-                n = _edge_run(
-                    src, r, w - 1, w, idx, shape, deltas, SKIP, thr, use_thr, mode, found, n
-                )
+                n = _edge_run(src, r, w - 1, w, idx, shape, deltas, thr, use_thr, mode, found, n)
         elif edges:
             _row_index(r, shape, idx)
-            n = _edge_run(src, r, 0, w, idx, shape, deltas, SKIP, thr, use_thr, mode, found, n)
+            n = _edge_run(src, r, 0, w, idx, shape, deltas, thr, use_thr, mode, found, n)
         counts[r] = n
 
 
