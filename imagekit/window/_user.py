@@ -197,10 +197,13 @@ def run_python(func, src, bases, offsets, dst, skip_nan, progress=None) -> None:
     """``dst[r, x] = func(window)`` for every output pixel, ``func`` called from Python.
 
     This path is slow: one Python call per pixel. Each row's windows are gathered
-    at once by numpy (in pieces of about 64k values). ``progress``: True shows a
-    progress bar on stderr, False never, None when the run is expected to take
-    longer than ``PROGRESS_SECONDS`` (judged from the rows done so far).
+    at once by numpy (in pieces of about 64k values). A numba dispatcher (one that
+    does not compile for these windows) runs as its Python function. ``progress``:
+    True shows a progress bar on stderr, False never, None when the run is expected
+    to take longer than ``PROGRESS_SECONDS`` (judged from the pixels done so far).
     """
+    if isinstance(func, CPUDispatcher):  # one numba cannot compile: its Python function
+        func = func.py_func
     nrows, ncols = dst.shape
     total = nrows * ncols
     chunk = max(1, 2**16 // max(1, offsets.shape[0]))

@@ -208,6 +208,14 @@ def test_what_does_not_compile_gives_none_and_runs_in_python(func, recwarn):
     np.testing.assert_allclose(got, reference(func, image, CROSS))
 
 
+def test_a_dispatcher_that_does_not_compile_runs_its_python_function():
+    jitted = numba.njit(lambda v: dict(total=v.sum(), name="window")["total"])
+    assert compiled(jitted, np.float64) is None
+    image = random_image(np.random.default_rng(9), (5, 6), np.float64)
+    got = apply("python", jitted, image, CROSS)
+    np.testing.assert_allclose(got, reference(jitted.py_func, image, CROSS))
+
+
 def test_a_compiled_non_scalar_result_is_a_type_error_naming_func():
     with pytest.raises(TypeError, match=r"func must return a real scalar.*<lambda>"):
         compiled(lambda v: v * 2, np.float64)
