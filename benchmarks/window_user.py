@@ -13,8 +13,9 @@ repeats, and the ratio is the peer's time over ours (above 1: ours is
 faster). Results are checked equal to the peer's away from the border.
 
 ``python -m benchmarks.window_user first`` prints the first call's time in
-a fresh process (the user's function compiled, the loop loaded from numba's
-cache): run it twice, the first run fills the cache.
+a fresh process: numba compiles the user's function and the loop for it
+(a loop specialised on a function is not cached on disk; run it twice so
+that the rest of imagekit comes from numba's cache).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def main(repeats: int = 7) -> None:
 
 
 def first_call() -> None:
-    """The first call's time (compile of the user's function, the loop's load)."""
+    """The first call's time (the user's function and its loop compiled)."""
     f32 = np.random.default_rng(0).random((64, 64), dtype=np.float32)
 
     def user_std(v):  # a new function: compiled afresh in every process
@@ -131,7 +132,7 @@ def first_call() -> None:
 
     t = time.perf_counter()
     mapwindow_user(user_std, f32, 5)
-    print(f"first call (compile + loop from cache): {time.perf_counter() - t:.3f} s")
+    print(f"first call (the function and its loop compiled): {time.perf_counter() - t:.3f} s")
     t = time.perf_counter()
     mapwindow_user(user_std, f32, 5)
     print(f"second call: {(time.perf_counter() - t) * 1e3:.2f} ms")
