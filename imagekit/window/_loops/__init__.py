@@ -8,7 +8,7 @@
   rows of pixels at once, a fixed 3x3 network held in registers, and a
   per-pixel selection that can leave NaNs out;
 - ``histogram``: median, rank and percentile of 8- and 16-bit images over a
-  rectangular window by Huang's sliding histogram.
+  rectangular window by Huang's sliding histogram;
 - ``user``: a user's function, compiled by numba, over each window of any
   footprint (NaNs left out or not); compiled per function, so not cached.
 
@@ -16,9 +16,25 @@ Every loop reads an array the caller has already extended by the border
 (``imagekit.padarray``) and runs over a range of tasks, so that
 ``filtering.strategies._threads.run_tasks`` spreads them over threads. The
 modules are cached with the filtering loops' source stamp
-(``filtering._loops._cache``): editing any loop recompiles them all.
+(``filtering._loops._cache``): editing any loop recompiles them all. They
+load on first use, as the filtering loops do (PEP 562's module
+``__getattr__``): ``import imagekit`` does not import numba.
 """
+
+import importlib
 
 from ...filtering._loops import _cache
 
 _cache.register()
+
+
+def __getattr__(name: str):
+    """The loop module ``name``, imported now (which also sets it as an attribute here,
+    so later lookups do not come back)."""
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
