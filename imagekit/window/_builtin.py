@@ -13,4 +13,5 @@ register_builtin(
     "imagekit.window.strategies.select:NETWORK",
     "imagekit.window.strategies.select:SELECT",
     "imagekit.window.strategies.box:BOX",
+    "imagekit.window.strategies.user:USER",
 )

@@ -8,7 +8,9 @@
   rows of pixels at once, a fixed 3x3 network held in registers, and a
   per-pixel selection that can leave NaNs out;
 - ``histogram``: median, rank and percentile of 8- and 16-bit images over a
-  rectangular window by Huang's sliding histogram.
+  rectangular window by Huang's sliding histogram;
+- ``user``: a user's function, compiled by numba, over each window of any
+  footprint (NaNs left out or not); compiled per function, so not cached.
 
 Every loop reads an array the caller has already extended by the border
 (``imagekit.padarray``) and runs over a range of tasks, so that
