@@ -59,6 +59,19 @@ def median_histogram(image, size, band=32):
     return out[0]
 
 
+def median_bits(image, size, chunk=1024):
+    """The median over a ``size`` square, reflect border, by the bit search."""
+    r = size // 2
+    ext = padarray(image, "reflect", r)
+    offsets, bases = _geometry(ext, np.ones((size, size), bool), image.shape)
+    out = np.empty_like(image)
+    bits = 8 * image.dtype.itemsize
+    none = np.zeros(0, np.int64)
+    args = (ext.ravel(), bases, offsets, out, select.MEDIAN, 0, 0.0, bits, none, none, 0, 0)
+    run_tasks(bitselect.bits_rows, image.shape[0], *args, 0, chunk)
+    return out
+
+
 def median_network(image, size, chunk=128):
     ext = padarray(image, "reflect", size // 2)
     offsets, bases = _geometry(ext, np.ones((size, size), bool), image.shape)
@@ -141,6 +154,12 @@ def main(repeats: int = 7, names=()) -> None:
             "M2 median 15x15 u8 vs cv2.medianBlur",
             lambda: cv2.medianBlur(u8, 15),
             lambda: median_histogram(u8, 15),
+            7,
+        ),
+        (
+            "M2b median 15x15 u8 (bit search) vs cv2.medianBlur",
+            lambda: cv2.medianBlur(u8, 15),
+            lambda: median_bits(u8, 15),
             7,
         ),
         (

@@ -23,8 +23,9 @@ it, so no count includes them: they change nothing but the count ``n`` of a
 window's values, which is the number of its elements inside the image (from
 the footprint's geometry, not the values), and the ranks are those of ``n``
 values (``select.ranks``); a window with no pixel in the image gets ``empty``.
-``nbits`` is the dtype's width or less (values below ``2**nbits``). The mean of the two middle values
-of an even count (``MEDIAN``) is rounded half to even.
+``nbits`` is the dtype's width or less (values below ``2**nbits``). The
+mean of the two middle values of an even count (``MEDIAN``) is rounded half
+to even.
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def _counts(n, x0, width, y, dy, dx, H, W):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def bits_rows(t0, t1, src, bases, offsets, dst, kind, k, q, nbits, dy, dx, H, W, empty, chunk):  # pragma: no cover
+def bits_rows(
+    t0, t1, src, bases, offsets, dst, kind, k, q, nbits, dy, dx, H, W, empty, chunk
+):  # pragma: no cover
     """``dst[i, x]``: the selection ``kind`` (with ``k``, ``q``) among the values of
     ``src[bases[i] + x + offsets]``; tasks are output rows. With NA (``H > 0``),
     only the elements inside the ``H`` x ``W`` image count (``empty`` where there
