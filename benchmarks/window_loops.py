@@ -151,13 +151,13 @@ def main(repeats: int = 7, names=()) -> None:
             1,
         ),
         (
-            "M2 median 15x15 u8 vs cv2.medianBlur",
+            "M2h median 15x15 u8 (Huang histogram) vs cv2.medianBlur",
             lambda: cv2.medianBlur(u8, 15),
             lambda: median_histogram(u8, 15),
             7,
         ),
         (
-            "M2b median 15x15 u8 (bit search) vs cv2.medianBlur",
+            "M2 median 15x15 u8 (bit search) vs cv2.medianBlur",
             lambda: cv2.medianBlur(u8, 15),
             lambda: median_bits(u8, 15),
             7,

@@ -13,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imagekit
+from imagekit import Kernel
+from imagekit.borders import NA
 from imagekit.filtering.strategies._threads import run_tasks
+from imagekit.window import plan_mapwindow
 from imagekit.window._loops.minmax2d import rect_bands
+from tests.window._reference import reference as window_reference
 from tests.window._windows import FLOATS, INTEGERS, random_image
 
 DTYPES = (*FLOATS, *INTEGERS)
@@ -94,3 +98,23 @@ def test_threads_agree():
         run_tasks(rect_bands, 2 * 6, image, out, 15, 15, -7, -7, True, None, 12)
     ext = np.pad(image, [(0, 0), (7, 7), (7, 7)], mode="edge")
     np.testing.assert_array_equal(out, reference(ext, 15, 15, True))
+
+
+@pytest.mark.parametrize(
+    ("border", "window", "fused"),
+    [
+        ("nearest", 6, True),
+        ("reflect", 5, True),
+        ("reflect", Kernel(np.ones((2, 3)), start=(-1, 0)), False),  # reflects past the window
+        (NA(), Kernel(np.ones((2, 3)), start=(-1, 0)), True),
+        (NA(), Kernel(np.ones((2, 3)), start=(1, 0)), False),  # the window misses its pixel
+        ("circular", 5, False),
+    ],
+)
+def test_the_strategy_fuses_where_clamping_is_exact(border, window, fused):
+    image = random_image(np.random.default_rng(2), (2, 19, 23), np.float32, nan=0.05)
+    for func in (np.max, np.min, np.ptp):
+        p = plan_mapwindow(func, image, window, border, axes=(1, 2))
+        assert ("fused" in repr(p)) == fused
+        expected = window_reference(func, image, window, border, axes=(1, 2))
+        np.testing.assert_array_equal(p(image), expected.astype(np.float32))

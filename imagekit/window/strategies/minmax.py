@@ -55,8 +55,10 @@ def running(src: np.ndarray, axis: int, m: int, is_max: bool, nan) -> np.ndarray
 def clamped(plan) -> bool:
     """Whether the fused 2-D pass, which clamps indices at the image's edges, gives the
     plan's result: a rectangle along the last two axes, the output the image's shape,
-    and ``nearest``, or ``reflect`` / ``NA`` with each window holding its pixel (the
-    pixels they bring in from past an edge are then in the window already)."""
+    and ``nearest``; ``NA`` with each window holding its pixel; ``reflect`` with each
+    window reaching as far past its pixel on one side as on the other, give or take
+    one (``-2 a <= m <= 2 - 2 a`` for start ``a`` and length ``m``: what ``reflect``
+    brings in from past an edge is then in the window already)."""
     fp, start = plan.window.footprint, plan.window.start
     if fp.ndim < 2 or not fp.all() or any(m > 1 for m in fp.shape[:-2]):
         return False
@@ -65,9 +67,12 @@ def clamped(plan) -> bool:
     border = plan.border
     if isinstance(border, Pad) and border.mode == "nearest":
         return True
-    if not (isinstance(border, NA) or (isinstance(border, Pad) and border.mode == "reflect")):
-        return False
-    return all(a <= 0 <= a + m - 1 for a, m in zip(start[-2:], fp.shape[-2:]))
+    reach = list(zip(start[-2:], fp.shape[-2:]))
+    if isinstance(border, NA):
+        return all(a <= 0 <= a + m - 1 for a, m in reach)
+    if isinstance(border, Pad) and border.mode == "reflect":  # mirrored pixels in the window
+        return all(-2 * a <= m <= 2 - 2 * a for a, m in reach)
+    return False
 
 
 def rectangle2d(plan, image: np.ndarray, is_max: bool, nan, out=None) -> np.ndarray:
@@ -166,6 +171,7 @@ class MinMax(Strategy):
     def prepare(self, plan, image_dtype, out_dtype) -> Prepared:
         which = self._which(plan)
         shape = "rectangle" if plan.window.rectangular else "runs"
+        shape = "rectangle-fused" if clamped(plan) else shape
         return Prepared(f"vanherk/{which}-{shape}", plan, image_dtype, out_dtype, which)
 
     def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
