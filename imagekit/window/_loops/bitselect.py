@@ -51,7 +51,15 @@ def _search(src, at, offsets, width, rank, p, t, cnt, nbits):  # pragma: no cove
         for x in range(z, uw):
             t[x] = p[x] | bit
             cnt[x] = 0
-        for j in range(offsets.size):  # one array type throughout: the loop vectorises
+        n4 = offsets.size // 4 * 4
+        for j in range(0, n4, 4):  # four elements a sweep: counts and thresholds read once
+            b0, b1 = np.uint64(at + offsets[j]), np.uint64(at + offsets[j + 1])
+            b2, b3 = np.uint64(at + offsets[j + 2]), np.uint64(at + offsets[j + 3])
+            for x in range(z, uw):
+                tx = t[x]
+                c = (src[b0 + x] < tx) + (src[b1 + x] < tx)
+                cnt[x] += c + (src[b2 + x] < tx) + (src[b3 + x] < tx)
+        for j in range(n4, offsets.size):  # one array type throughout: the loops vectorise
             base = np.uint64(at + offsets[j])
             for x in range(z, uw):
                 cnt[x] += src[base + x] < t[x]
