@@ -20,7 +20,7 @@ __all__ = ["BITSELECT"]
 SELECTION = ("median", "rank", "percentile", "min", "max")
 NONE = np.zeros(0, np.int64)
 # seconds per footprint pixel and bit, per output pixel (32 uint8 or 16 uint16 lanes)
-LANE = {1: 0.035 * NS, 2: 0.07 * NS}
+LANE = {1: 0.02 * NS, 2: 0.04 * NS}
 
 
 class BitSelect(Strategy):
