@@ -113,11 +113,14 @@ class WindowPlan:
         return apply(self, a, out)
 
     def run(self, image: np.ndarray) -> np.ndarray:
-        """The result in ``result_dtype`` for a NumPy image of the plan's shape and dtype."""
-        a = np.ascontiguousarray(image, dtype=self.work_dtype)
-        dst = np.empty(self.out_shape, self.result_dtype)
+        """The result for a NumPy image of the plan's shape and dtype, in the dtype the
+        strategy writes (``result_dtype``, unless its prepared state says otherwise:
+        a strategy may read the image in its own dtype)."""
+        prepared = self._prepared
+        a = np.ascontiguousarray(image, dtype=prepared.image_dtype)
+        dst = np.empty(self.out_shape, prepared.out_dtype)
         if dst.size:
-            self._impl.run(self._prepared, a, dst)
+            self._impl.run(prepared, a, dst)
         return dst
 
     def __repr__(self) -> str:

@@ -93,14 +93,15 @@ def test_channels_and_axes():
 
 @pytest.mark.parametrize("func", [*SELECTIONS, np.ptp, *STATS], ids=str)
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int32, np.float32])
-def test_every_strategy_agrees(func, dtype):
+@pytest.mark.parametrize("border", ["reflect", NA()], ids=repr)
+def test_every_strategy_agrees(func, dtype, border):
     rng = np.random.default_rng(3)
     image = random_image(rng, (9, 11), dtype)
     for window in (3, (5, 4), DISK):
-        p = plan_mapwindow(func, image, window)
-        ref = mapwindow(func, image, window)
+        p = plan_mapwindow(func, image, window, border)
+        ref = mapwindow(func, image, window, border)
         for name in p.costs:
-            q = plan_mapwindow(func, image, window, algorithm=name)
+            q = plan_mapwindow(func, image, window, border, algorithm=name)
             assert q.strategy == name
             np.testing.assert_array_equal(q(image), ref, err_msg=name)
 
