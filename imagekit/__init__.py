@@ -2,16 +2,18 @@
 
 The public face: :func:`imfilter`, :func:`imgradients`, :func:`padarray`,
 :data:`config` (threads and memory), and the ``kernels``, ``borders`` and
-``filtering`` subpackages.
+``filtering`` subpackages; :func:`mapwindow` and the ``window`` subpackage for
+window (non-linear) filters.
 """
 
-from . import borders, filtering, kernels
+from . import borders, filtering, kernels, window
 from ._config import config
 from ._padarray import padarray
 from ._version import __version__
 from .borders import NA, Fill
 from .filtering import filterbank, imfilter, imgradients, magnitude
 from .kernels import Kernel
+from .window import mapwindow
 
 __all__ = [
     "NA",
@@ -26,5 +28,7 @@ __all__ = [
     "imgradients",
     "kernels",
     "magnitude",
+    "mapwindow",
     "padarray",
+    "window",
 ]

@@ -14,6 +14,7 @@ import imagekit.gradients
 import imagekit.io
 import imagekit.kernels
 import imagekit.kernels.factored
+import imagekit.window
 
 PUBLIC = [
     (module, name)
@@ -23,6 +24,7 @@ PUBLIC = [
         imagekit.gradients,
         imagekit.io,
         imagekit.kernels.factored,
+        imagekit.window,
     )
     for name in module.__all__
     if inspect.isfunction(getattr(module, name))

@@ -61,12 +61,16 @@ _loaded = False
 _on_change: list = []
 
 
+# Other packages' built-in strategies, as BUILTIN lines with absolute module names.
+_deferred: list[str] = []
+
+
 def _load() -> None:
     global _loaded
     with _lock:
         if _loaded:
             return
-        for entry in BUILTIN:
+        for entry in (*BUILTIN, *_deferred):
             module, name = entry.split(":")
             strategy = getattr(importlib.import_module(module, __package__), name)
             _registry.setdefault(strategy.operation, {}).setdefault(strategy.name, strategy)
@@ -95,13 +99,20 @@ def register(strategy: Strategy) -> Strategy:
     return strategy
 
 
-def register_builtin(*builtin: Strategy) -> None:
+def register_builtin(*builtin: Strategy | str) -> None:
     """Add another package's built-in strategies, each under its ``operation`` and
     ``name`` (kept where that name is taken). For operations of their own, which no
-    cached plan depends on, so nothing is notified."""
+    cached plan depends on, so nothing is notified. A ``"package.module:object"``
+    line is imported with the registry's own lines, on the first plan, so that the
+    package's import stays light."""
+    global _loaded
     with _lock:
         for strategy in builtin:
-            _registry.setdefault(strategy.operation, {}).setdefault(strategy.name, strategy)
+            if isinstance(strategy, str):
+                _deferred.append(strategy)
+                _loaded = False
+            else:
+                _registry.setdefault(strategy.operation, {}).setdefault(strategy.name, strategy)
 
 
 def on_change(callback) -> None:

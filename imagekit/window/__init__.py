@@ -1,6 +1,25 @@
 """Window (non-linear) filters: a function of each pixel's window of values.
 
-The numba loops that run them live in ``_loops``: running minima and maxima
-(``minmax``), per-pixel selections over any footprint (``select``) and
-sliding histograms for 8- and 16-bit images (``histogram``).
+:func:`mapwindow` applies any function; the recognised ones (median,
+minimum, maximum, :class:`Rank`, :class:`Percentile`, mean, sum, var, std,
+ptp) run on dedicated strategies (``strategies``), chosen per call by the
+registry like imfilter's; their numba loops live in ``_loops``.
 """
+
+from . import _builtin  # noqa: F401  (registers the strategies)
+from ._functions import Percentile, Rank
+from ._mapwindow import mapwindow, maximum, median, minimum, percentile, rank
+from ._plan import WindowPlan, plan_mapwindow
+
+__all__ = [
+    "Percentile",
+    "Rank",
+    "WindowPlan",
+    "mapwindow",
+    "maximum",
+    "median",
+    "minimum",
+    "percentile",
+    "plan_mapwindow",
+    "rank",
+]

@@ -14,9 +14,25 @@ Every loop reads an array the caller has already extended by the border
 (``imagekit.padarray``) and runs over a range of tasks, so that
 ``filtering.strategies._threads.run_tasks`` spreads them over threads. The
 modules are cached with the filtering loops' source stamp
-(``filtering._loops._cache``): editing any loop recompiles them all.
+(``filtering._loops._cache``): editing any loop recompiles them all. They
+load on first use, as the filtering loops do (PEP 562's module
+``__getattr__``): ``import imagekit`` does not import numba.
 """
+
+import importlib
 
 from ...filtering._loops import _cache
 
 _cache.register()
+
+
+def __getattr__(name: str):
+    """The loop module ``name``, imported now (which also sets it as an attribute here,
+    so later lookups do not come back)."""
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
