@@ -13,7 +13,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from imagekit.window._loops import _networks, box3x3, box3x3x3, box5x5, box7x7
+from imagekit.window import _box_networks as _networks
+from imagekit.window._loops import box3x3, box3x3x3, box5x5, box7x7
 from imagekit.window._loops.select import network
 from tests.window._windows import geometry, median_ref, padded, random_image, windows
 
@@ -93,7 +94,7 @@ def test_box_network_is_smaller_than_a_whole_window_network():
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff formats the generated modules")
 @pytest.mark.parametrize("name", list(LOOPS))
 def test_generated_modules_are_up_to_date(name):
-    path = pathlib.Path(_networks.__file__).with_name(f"{name}.py")
+    path = pathlib.Path(_networks.__file__).parent / "_loops" / f"{name}.py"
     formatted = subprocess.run(
         ["ruff", "format", "--stdin-filename", str(path), "-"],
         input=_networks.box_source(name),
