@@ -107,11 +107,14 @@ def _layout(shape, border, fp_shape, start, fp_bytes):
     return rows, bases, offsets, tuple(pieces)
 
 
-def run_in_place(loop, image: np.ndarray, border, window: Window, out: np.ndarray, *args):
+def run_in_place(
+    loop, image: np.ndarray, border, window: Window, out: np.ndarray, *args, work=None
+):
     """``out`` (the image's shape and dtype): ``loop`` over every pixel's window of
-    ``image`` continued by ``border`` (``in_place_possible`` must hold)."""
+    ``image`` continued by ``border`` (``in_place_possible`` must hold); ``work``
+    as for ``run_tasks`` (below ``SERIAL_WORK``: on the calling thread)."""
     rows, bases, offsets, pieces = _layout(image.shape, border, *window.key())
-    run_tasks(loop, bases.size, image.ravel(), bases, offsets, out[rows], *args)
+    run_tasks(loop, bases.size, image.ravel(), bases, offsets, out[rows], *args, work=work)
     for index, fill, poffsets, pbases, nout, parts in pieces:
         ext = image[index]
         if fill is not None:

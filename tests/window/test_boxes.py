@@ -73,7 +73,7 @@ def test_box_network_selects_every_rank_of_column_sorted_zero_one_inputs(h, w):
     zeros = np.array(list(itertools.product(range(h + 1), repeat=w)))
     boxes = (np.arange(h)[None, :, None] >= zeros[:, None, :]).reshape(len(zeros), n)
     count = (~boxes).sum(axis=1)
-    ranks = range(n) if n <= 25 else [(n - 1) // 2, n // 2, 0, n - 1]
+    ranks = range(n) if n <= 25 else [(n - 1) // 2]  # the box loops' median
     for lo in ranks:
         hi = min(lo + 1, n - 1)
         pairs, out_lo, out_hi = _networks.box_network(h, w, lo, hi)

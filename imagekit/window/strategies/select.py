@@ -43,16 +43,16 @@ class _Selection(Strategy):
     def _run_rows(self, loop, prepared: Prepared, image, out, *extra) -> None:
         rows: Rows = prepared.state[0]
         plan = prepared.plan
+        work = float(out.size) * rows.offsets.size
         if (
             plan.out_shape == plan.image_shape
             and not any(plan.out_lo)
             and in_place_possible(image, plan.window)
         ):
-            run_in_place(loop, image, plan.border, plan.window, out, *extra)
+            run_in_place(loop, image, plan.border, plan.window, out, *extra, work=work)
             return
         ext = extend_for(prepared.plan, image)
         dst = out.reshape(rows.nrows, rows.ncols)
-        work = float(out.size) * rows.offsets.size
         run_tasks(loop, rows.nrows, ext.ravel(), rows.bases, rows.offsets, dst, *extra, work=work)
 
 
