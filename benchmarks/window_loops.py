@@ -1,7 +1,8 @@
 """The window filters' loops against their peers on issue #18's workloads M1-M5.
 
-Run as ``python -m benchmarks.window_loops [repeats [threading]]``
-(``threading``: ``auto`` or ``pool``, imagekit's setting). Each workload times
+Run as ``python -m benchmarks.window_loops [repeats [threading [names]]]``
+(``threading``: ``auto`` or ``pool``, imagekit's setting; ``names``: the
+workloads to run, as ``M1,M3``; every one by default). Each workload times
 imagekit's loop on the path a strategy runs (the border extension included:
 the 3x3 median reads the image in place and extends only its frame) and the
 peer in one process, in interleaved blocks of calls, both at their default
@@ -24,6 +25,7 @@ import imagekit
 from imagekit import padarray
 from imagekit.borders._border import normalize_border
 from imagekit.filtering.strategies._threads import run_tasks
+from imagekit.window import plan_mapwindow
 from imagekit.window._geometry import flat_offsets, normalize_window
 from imagekit.window._interior import run_in_place
 from imagekit.window._loops import box3x3x3, box7x7, histogram, minmax, select
@@ -84,7 +86,7 @@ def _best(fs, blocks, calls):
     return best
 
 
-def main(repeats: int = 7) -> None:
+def main(repeats: int = 7, only: tuple[str, ...] = ()) -> None:
     rng = np.random.default_rng(0)
     u8 = rng.integers(0, 256, (2048, 2048), dtype=np.uint8)
     f32 = rng.random((1024, 1024), dtype=np.float32)
@@ -123,11 +125,22 @@ def main(repeats: int = 7) -> None:
             7,
         ),
     ]
+    # the public path: a kept plan, on the strategy the planner chooses
+    m1 = plan_mapwindow(np.median, u8, 3, "reflect")
+    m3 = plan_mapwindow(np.median, f32, 7, "reflect")
+    m4 = plan_mapwindow(np.median, f32c, 3, "reflect")
+    workloads += [
+        (f"M1 plan ({m1.strategy})", lambda: cv2.medianBlur(u8, 3), lambda: m1(u8), 1),
+        (f"M3 plan ({m3.strategy})", lambda: ndi.median_filter(f32, 7), lambda: m3(f32), 0),
+        (f"M4 plan ({m4.strategy})", lambda: ndi.median_filter(f32c, 3), lambda: m4(f32c), 0),
+    ]
     for name, peer, ours, edge in workloads:
+        if only and name[:2] not in only:
+            continue
         a, b = peer(), ours()  # the first calls compile
         inner = (slice(edge, a.shape[0] - edge),) * a.ndim
         assert np.array_equal(a[inner], b[inner]), name
-        slow = "M3" in name or "M4" in name
+        slow = name[:2] in ("M2", "M3", "M4")
         tp, to = _best([peer, ours], repeats, 1 if slow else 10)
         print(f"{name}: peer {tp * 1e3:8.2f} ms  ours {to * 1e3:8.2f} ms  ratio {tp / to:5.2f}x")
 
@@ -135,4 +148,5 @@ def main(repeats: int = 7) -> None:
 if __name__ == "__main__":
     with imagekit.config(threading=sys.argv[2] if len(sys.argv) > 2 else "auto"):
         print(f"imagekit threads: {imagekit.config().threads}, {imagekit.config().threading}")
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+        only = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else ()
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 7, only)
