@@ -9,6 +9,7 @@ __all__: list[str] = []
 register_builtin(
     "imagekit.window.strategies.minmax:MINMAX",
     "imagekit.window.strategies.select:MEDIAN9",
+    "imagekit.window.strategies.select:BOX_MEDIAN",
     "imagekit.window.strategies.histogram:HISTOGRAM",
     "imagekit.window.strategies.bitselect:BITSELECT",
     "imagekit.window.strategies.select:NETWORK",

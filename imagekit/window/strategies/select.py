@@ -2,11 +2,18 @@
 
 - ``median9``: the median of nine values by a fixed network held in
   registers (any 9-pixel footprint);
+- ``box-median``: the median of a 3x3, 5x5, 7x7 or 3x3x3 box, each column
+  sorted once for the windows that share it and the median selected from
+  the sorted columns by a network unrolled in registers;
 - ``network``: a sorting network pruned to the ranks read, applied to rows of
   pixels at once (vectorised across pixels), for windows of up to
   ``max_size`` pixels;
 - ``select``: a per-pixel quickselect, for any window and the only one that
   leaves NaNs out (``NA``).
+
+A 2-D image whose output has its shape (``shape="same"``) is read in place,
+only its frame extended (``window._interior``); other images through an
+extension of the whole image.
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ import numpy as np
 
 from ...filtering._strategy import Prepared, Strategy
 from ...filtering.strategies._threads import run_tasks, threads
-from .. import _loops
+from .. import _box_networks, _loops
+from .._interior import in_place_possible, run_in_place
+from .._loops import box3x3, box3x3x3, box5x5, box7x7
 from ._common import CALL, NS, Rows, extend_for, pixels, select_code
 
-__all__ = ["MEDIAN9", "NETWORK", "SELECT"]
+__all__ = ["BOX_MEDIAN", "MEDIAN9", "NETWORK", "SELECT"]
 
 SELECTION = ("median", "rank", "percentile", "min", "max")
 
@@ -33,9 +42,17 @@ class _Selection(Strategy):
 
     def _run_rows(self, loop, prepared: Prepared, image, out, *extra) -> None:
         rows: Rows = prepared.state[0]
+        plan = prepared.plan
+        work = float(out.size) * rows.offsets.size
+        if (
+            plan.out_shape == plan.image_shape
+            and not any(plan.out_lo)
+            and in_place_possible(image, plan.window)
+        ):
+            run_in_place(loop, image, plan.border, plan.window, out, *extra, work=work)
+            return
         ext = extend_for(prepared.plan, image)
         dst = out.reshape(rows.nrows, rows.ncols)
-        work = float(out.size) * rows.offsets.size
         run_tasks(loop, rows.nrows, ext.ravel(), rows.bases, rows.offsets, dst, *extra, work=work)
 
 
@@ -64,6 +81,61 @@ class Median9(_Selection):
 
     def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
         self._run_rows(_loops.select.median9_rows, prepared, image, out)
+
+
+_BOX_LOOPS = {
+    "box3x3": box3x3.median_3x3_rows,
+    "box5x5": box5x5.median_5x5_rows,
+    "box7x7": box7x7.median_7x7_rows,
+    "box3x3x3": box3x3x3.median_3x3x3_rows,
+}
+
+
+def _box(plan) -> str | None:
+    """The box loop's name for the plan's window, if one fits it."""
+    for name, (_, _, shape) in _box_networks.BOXES.items():
+        if plan.window.shape == shape and plan.window.rectangular:
+            return name
+    return None
+
+
+class BoxMedian(_Selection):
+    """The median of a box, each column sorted once for the windows sharing it."""
+
+    name = "box-median"
+    algorithm = "box-median"
+
+    def why_not(self, plan) -> str | None:
+        reason = super().why_not(plan)
+        if reason is not None:
+            return reason
+        if plan.reduction.kind != "median":
+            return "takes medians only"
+        if _box(plan) is None:
+            shapes = ", ".join("x".join(map(str, b[2])) for b in _box_networks.BOXES.values())
+            return f"takes the boxes {shapes} only (over every image axis)"
+        if plan.skip_nan:
+            return "does not leave NaNs out (NA border)"
+        return None
+
+    def cost(self, plan) -> float:
+        h, w, _ = _box_networks.BOXES[_box(plan)]
+        n = h * w
+        comparators = len(_box_networks.box_network(h, w, (n - 1) // 2, n // 2)[0])
+        return CALL + 0.1 * (n + comparators) * NS * pixels(plan) / threads()
+
+    def prepare(self, plan, image_dtype, out_dtype) -> Prepared:
+        name = _box(plan)
+        return Prepared(
+            f"box-median/{name[3:]}-sorted-columns",
+            plan,
+            image_dtype,
+            out_dtype,
+            (Rows(plan), name),
+        )
+
+    def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        self._run_rows(_BOX_LOOPS[prepared.state[1]], prepared, image, out)
 
 
 class Network(_Selection):
@@ -125,6 +197,7 @@ class Select(_Selection):
         self._run_rows(_loops.select.select_rows, prepared, image, out, kind, k, q, skip)
 
 
+BOX_MEDIAN = BoxMedian()
 MEDIAN9 = Median9()
 NETWORK = Network()
 SELECT = Select()
