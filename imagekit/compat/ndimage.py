@@ -100,6 +100,10 @@ from ._ndi_linear import (
     uniform_filter,
     uniform_filter1d,
 )
+from ._ndi_minmax import maximum_filter, maximum_filter1d, minimum_filter, minimum_filter1d
+from ._ndi_morphology import grey_closing, grey_dilation, grey_erosion, grey_opening
+from ._ndi_rank import median_filter, percentile_filter, rank_filter
+from ._ndi_user import generic_filter, generic_filter1d
 
 __all__ = [
     "convolve",
@@ -110,10 +114,23 @@ __all__ = [
     "gaussian_filter1d",
     "gaussian_gradient_magnitude",
     "gaussian_laplace",
+    "generic_filter",
+    "generic_filter1d",
     "generic_gradient_magnitude",
     "generic_laplace",
+    "grey_closing",
+    "grey_dilation",
+    "grey_erosion",
+    "grey_opening",
     "laplace",
+    "maximum_filter",
+    "maximum_filter1d",
+    "median_filter",
+    "minimum_filter",
+    "minimum_filter1d",
+    "percentile_filter",
     "prewitt",
+    "rank_filter",
     "sobel",
     "uniform_filter",
     "uniform_filter1d",
