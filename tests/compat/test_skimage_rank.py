@@ -109,3 +109,11 @@ def test_filters_median_equals_skimage(mode, dtype):
     if dtype in (np.uint8, np.uint16):
         same(filters.median, skf.median, image, disk(1), behavior="rank")
         same(filters.median, skf.median, image, behavior="rank", mode="wrap")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_windows_without_pixels_give_zero(name):
+    image = np.random.default_rng(9).integers(1, 255, (5, 6)).astype(np.uint8)
+    footprint = np.array([[1, 0, 0]], np.uint8)  # centre at column 2: reads two to the left
+    same(getattr(rank, name), getattr(skrank, name), image, footprint, shift_x=1)
+    same(getattr(rank, name), getattr(skrank, name), image, footprint.T, shift_y=1)

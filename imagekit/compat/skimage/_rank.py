@@ -2,8 +2,10 @@
 
 scikit-image builds a histogram of each window's pixels that lie inside the
 image and inside ``mask``; here the same pixels are left out by the ``NA``
-border, with masked-out pixels set to NaN in a float copy. The footprint's
-centre is ``shape // 2 + shift`` (2-D: ``shift_y`` rows, ``shift_x``
+border, with masked-out pixels set to NaN in a float copy. Windows that stay
+inside the image run on the image's own dtype; only the bands along the
+edges, and every window when there is a mask, run with ``NA``. The
+footprint's centre is ``shape // 2 + shift`` (2-D: ``shift_y`` rows, ``shift_x``
 columns; 3-D: ``shift_x``, ``shift_y``, ``shift_z`` along axes 0, 1, 2), so
 the window is a Kernel starting at ``-centre``. A window with no pixel gives
 0. The rules, read from scikit-image 0.26's kernels, for ``n`` pixels:
@@ -90,10 +92,41 @@ def _prepare(image, footprint, out, mask, shifts):
         )
     centre = _centre(footprint, shifts)
     window = Kernel(footprint.astype(np.float64), start=tuple(-c for c in centre))
-    values = image.astype(np.float64)
     if mask is not None:
+        values = image.astype(np.float64)
         values[img_as_ubyte(np.asarray(mask)) == 0] = np.nan
-    return values, window, out, n_bins
+        image = values
+    return image, window, out, n_bins, mask is not None
+
+
+def _bands(n: int, start: int, stop: int):
+    """The outputs along an axis of length ``n`` whose windows (offsets ``[start,
+    stop)``) reach outside it, each as ``(first, last)`` outputs and ``(lo, hi)``, the
+    image range those windows read inside it."""
+    low = min(n, max(0, -start))
+    if low:
+        yield (0, low), (0, min(n, max(1, low - 1 + stop)))
+    high = min(n, max(0, stop - 1))
+    if high:
+        yield (n - high, n), (max(0, min(n - 1, n - high + start)), n)
+
+
+def _windows(func, image: np.ndarray, window: Kernel, masked: bool) -> np.ndarray:
+    """``func`` of each window's pixels inside the image (and mask), float64; NaN for a
+    window with none. ``masked``: ``image`` is float64 with NaN where masked out, and
+    every window leaves NaNs out. Otherwise the windows inside the image run on the
+    image's own dtype (any border: they read none), and only the bands whose windows
+    reach outside run with the NA border, each on the slab of image they read."""
+    if masked:
+        return mapwindow(func, image, window, NA(), dtype=np.float64)
+    result = mapwindow(func, image, window, "nearest", dtype=np.float64)
+    for axis, (start, stop) in enumerate(zip(window.start, window.stop)):
+        for (first, last), (lo, hi) in _bands(image.shape[axis], start, stop):
+            slab = image[(slice(None),) * axis + (slice(lo, hi),)]
+            part = mapwindow(func, slab, window, NA(), dtype=np.float64)
+            rows = (slice(None),) * axis
+            result[(*rows, slice(first, last))] = part[(*rows, slice(first - lo, last - lo))]
+    return result
 
 
 def _shifts(image, shift_x, shift_y, shift_z):
@@ -128,29 +161,37 @@ def _store(result: np.ndarray, out: np.ndarray, wrap: bool = False) -> np.ndarra
 
 
 def _run(kind, image, footprint, out, mask, shifts, p0=0.0):
-    values, window, out, n_bins = _prepare(image, footprint, out, mask, shifts)
-    border = NA()
-    if kind in ("minimum", "maximum", "gradient"):
-        high = mapwindow(np.max, values, window, border)
-        low = mapwindow(np.min, values, window, border)
-        result = {"minimum": low, "maximum": high, "gradient": high - low}[kind]
-        return _store(result, out)
+    image, window, out, n_bins, masked = _prepare(image, footprint, out, mask, shifts)
+    if kind == "minimum":
+        return _store(_windows(np.min, image, window, masked), out)
+    if kind == "maximum":
+        return _store(_windows(np.max, image, window, masked), out)
+    if kind == "gradient":
+        high = _windows(np.max, image, window, masked)
+        return _store(high - _windows(np.min, image, window, masked), out)
     if kind in ("median", "percentile"):
         q = 50.0 if kind == "median" else _percent(p0, int(np.count_nonzero(window.weights)))
         if q is None:  # p0 outside [0, 1]: scikit-image's loop runs off its histogram
-            some = mapwindow(np.sum, np.isfinite(values) * 1.0, window, border) > 0
+            some = _windows(np.sum, _present(image), window, masked) > 0
             result = np.where(some, 0.0 if p0 < 0 else float(n_bins), np.nan)
             return _store(result, out, wrap=True)
-        return _store(mapwindow(Percentile(q), values, window, border), out)
+        return _store(_windows(Percentile(q), image, window, masked), out)
     # sums of integers: rounded to the integers they are (running sums round)
-    total = np.rint(mapwindow(np.sum, values, window, border))
-    count = np.rint(mapwindow(np.sum, np.where(np.isnan(values), np.nan, 1.0), window, border))
+    count = np.rint(_windows(np.sum, _present(image), window, masked))
     if kind == "pop":
         return _store(count, out, wrap=True)
+    total = np.rint(_windows(np.sum, image, window, masked))
     if kind == "sum":
         return _store(total, out, wrap=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _store(total / count, out)
+
+
+def _present(image: np.ndarray) -> np.ndarray:
+    """1 for each pixel a histogram reads, NaN for a masked-out one (uint8 ones unmasked)."""
+    if image.dtype.kind == "f":
+        return np.where(np.isnan(image), np.nan, 1.0)
+    return np.ones(image.shape, np.uint8)
 
 
 def _percent(p0, n: int) -> float | None:
