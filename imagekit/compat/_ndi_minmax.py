@@ -110,24 +110,33 @@ def maximum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
 
 
 def _structured(x, footprint, structure, origins, border_, minimum) -> np.ndarray:
-    """scipy's N-D minimum/maximum with ``structure``, in float64 (see the module docstring)."""
+    """scipy's N-D minimum/maximum with ``structure``, in float64 (see the module docstring).
+
+    scipy's loop starts from the first element (in double precision) and keeps a
+    later one only where it compares better, so a NaN first element stays and later
+    NaNs are passed over: ``fmax`` of the later ones (in the image's type), then
+    of that and the first unless the first is NaN.
+    """
     start = [-(n // 2) - o for n, o in zip(footprint.shape, origins)]
     pads = [(-s, s + n - 1) for s, n in zip(start, footprint.shape)]
     ext = padarray(x, border_, pads)
     weights = structure.reshape(footprint.shape)[footprint]
     if minimum:
         weights = -weights
-    better = np.less if minimum else np.greater
-    result = None
-    for k, offset in enumerate(np.argwhere(footprint)):
-        view = ext[tuple(slice(o, o + n) for o, n in zip(offset, x.shape))]
-        if result is None:
-            result = view.astype(np.float64) + weights[0]
-            continue
-        with np.errstate(over="ignore", invalid="ignore"):
-            value = (view + np.asarray(typed_cval(weights[k], x.dtype), x.dtype)).astype(np.float64)
-        np.copyto(result, value, where=better(value, result))
-    return result
+    keep = np.fmin if minimum else np.fmax
+    views = [
+        ext[tuple(slice(o, o + n) for o, n in zip(offset, x.shape))]
+        for offset in np.argwhere(footprint)
+    ]
+    first = views[0].astype(np.float64) + weights[0]
+    later = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for view, w in zip(views[1:], weights[1:]):
+            value = view + np.asarray(typed_cval(w, x.dtype), x.dtype)
+            later = value if later is None else keep(later, value, out=later)
+    if later is None:
+        return first
+    return np.where(np.isnan(first), first, keep(first, later.astype(np.float64)))
 
 
 def min_or_max_filter(

@@ -1,12 +1,13 @@
 """compat.ndimage's window filters against scipy.ndimage itself: the same results,
 dtypes and exception types across dtype x mode x size/footprint x origin x axes."""
 
+import os
 import warnings
 
 import numpy as np
 import pytest
 import scipy.ndimage as ndi
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from imagekit import mapwindow, padarray
@@ -61,13 +62,19 @@ def cases(draw):
     return image, sizes, footprint, origin, dict(mode=mode, cval=cval)
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("NDI_EXAMPLES", 60)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @SETTINGS
 @given(cases())
 def test_rank_filters_equal_scipy(case):
     image, sizes, footprint, origin, kw = case
+    # scipy's 1-D rank loop reads outside a 1-pixel image (its result is garbage)
+    assume(image.shape != (1,))
     same("median_filter", image, size=sizes, origin=origin, **kw)
     same("median_filter", image, footprint=footprint, origin=origin, **kw)
     same("percentile_filter", image, 30, footprint=footprint, **kw)
