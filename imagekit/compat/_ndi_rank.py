@@ -52,7 +52,7 @@ def _one_d(input: np.ndarray, cval):
         x = input
     elif input.dtype == np.float16:
         x = input.astype(np.float32)
-    elif input.dtype.kind in "biu" and np.result_type(input, np.int64) == np.int64:
+    elif input.dtype.kind in "biu":  # uint64 too, as scipy casts it
         x = input.astype(np.int64)
     else:
         raise RuntimeError(f"Unsupported array type: {input.dtype}")
