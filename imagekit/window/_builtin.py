@@ -10,7 +10,9 @@ register_builtin(
     "imagekit.window.strategies.minmax:MINMAX",
     "imagekit.window.strategies.select:MEDIAN9",
     "imagekit.window.strategies.histogram:HISTOGRAM",
+    "imagekit.window.strategies.bitselect:BITSELECT",
     "imagekit.window.strategies.select:NETWORK",
     "imagekit.window.strategies.select:SELECT",
     "imagekit.window.strategies.box:BOX",
+    "imagekit.window.strategies.user:USER",
 )

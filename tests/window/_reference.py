@@ -37,6 +37,8 @@ def gathered(image, window, border="reflect", shape="same", channel_axis=None, a
     b = normalize_border(border)
     dtype = np.float64 if isinstance(b, NA) else None
     ext = extend(image, b, lo, hi, dtype=dtype)
+    if 0 in out_shape:
+        return np.empty((*out_shape, w.size), ext.dtype), out_shape
     view = sliding_window_view(ext, w.shape)
     return view[..., w.footprint], out_shape
 
@@ -73,8 +75,9 @@ def reference(func, image, window, border="reflect", *, dtype=None, **options):
     na = isinstance(normalize_border(border), NA)
     values, out_shape = gathered(image, window, border, **options)
     flat = values.reshape(-1, values.shape[-1])
-    if not na and np.asarray(image).dtype.kind in "iub":
-        flat = flat.astype(np.float64)
+    user = not isinstance(func, (Rank, Percentile)) and func not in NAN_FUNCS
+    if user or (not na and np.asarray(image).dtype.kind in "iub"):
+        flat = flat.astype(np.float64)  # a user's function sees float64 values
     out = np.array([_apply_one(func, v, na) for v in flat], dtype=np.float64)
     return out.reshape(out_shape)
 
