@@ -1,4 +1,4 @@
-"""scipy.ndimage's linear filters, bit for bit and faster: a drop-in import swap.
+"""scipy.ndimage's linear and window filters, bit for bit: a drop-in import swap.
 
 ``from imagekit.compat import ndimage`` in place of ``from scipy import
 ndimage`` keeps every call below working with the same signatures (scipy
@@ -17,7 +17,22 @@ function                       computed as
 ``gaussian_gradient_magnitude``  first-derivative Gaussians, root sum of squares
 ``generic_laplace``            the user's derivative per axis, summed
 ``generic_gradient_magnitude``  the user's derivative per axis, root sum of squares
+``median_filter``,             one rank of each window (median: ``n // 2``,
+``rank_filter``,               the upper middle value), on
+``percentile_filter``          :func:`imagekit.mapwindow`
+``minimum_filter(1d)``,        1-D passes for boxes, one N-D pass otherwise
+``maximum_filter(1d)``
+``grey_erosion``, ...          minimum/maximum of ``image -/+ structure``
+``generic_filter``             the user's function of each window's values
+``generic_filter1d``           the user's function of each extended line
 =============================  ===============================================
+
+The window filters' rules (how ``cval`` is read on each route, 1-D rank
+filters, ``structure`` arithmetic) are in ``_ndi_window.py``,
+``_ndi_rank.py``, ``_ndi_minmax.py`` and ``_ndi_user.py``; the notes
+below on exactness and casts are about the linear filters, whose sums the
+window filters do not have (their results are the selected values, cast
+as scipy casts).
 
 Modes: ``'reflect'`` (``d c b a | a b c d | d c b a``), ``'mirror'``
 (``d c b | a b c d | c b a``), ``'nearest'``, ``'wrap'``, ``'constant'``
@@ -100,6 +115,10 @@ from ._ndi_linear import (
     uniform_filter,
     uniform_filter1d,
 )
+from ._ndi_minmax import maximum_filter, maximum_filter1d, minimum_filter, minimum_filter1d
+from ._ndi_morphology import grey_closing, grey_dilation, grey_erosion, grey_opening
+from ._ndi_rank import median_filter, percentile_filter, rank_filter
+from ._ndi_user import generic_filter, generic_filter1d
 
 __all__ = [
     "convolve",
@@ -110,10 +129,23 @@ __all__ = [
     "gaussian_filter1d",
     "gaussian_gradient_magnitude",
     "gaussian_laplace",
+    "generic_filter",
+    "generic_filter1d",
     "generic_gradient_magnitude",
     "generic_laplace",
+    "grey_closing",
+    "grey_dilation",
+    "grey_erosion",
+    "grey_opening",
     "laplace",
+    "maximum_filter",
+    "maximum_filter1d",
+    "median_filter",
+    "minimum_filter",
+    "minimum_filter1d",
+    "percentile_filter",
     "prewitt",
+    "rank_filter",
     "sobel",
     "uniform_filter",
     "uniform_filter1d",

@@ -1,4 +1,4 @@
-"""``skimage.filters``' linear filters on imagekit's engine: a drop-in import swap.
+"""``skimage.filters``' filters on imagekit's engine: a drop-in import swap.
 
 ``from imagekit.compat.skimage import filters`` in place of ``from skimage
 import filters`` keeps these calls working with scikit-image 0.26's
@@ -18,11 +18,17 @@ scikit-image function handles them:
   float64; Hessians from ``compat.ndimage.gaussian_filter``.
 - ``butterworth``: values kept; ``scipy.fft`` transforms.
 - ``correlate_sparse``: values kept; ``imfilter`` (direct).
+- ``median``: ``compat.ndimage.median_filter`` (``behavior='ndimage'``) or
+  ``rank.median``.
+- ``rank``: the histogram filters ``median``, ``minimum``, ``maximum``,
+  ``mean``, ``sum``, ``percentile``, ``gradient`` and ``pop`` on
+  :func:`imagekit.mapwindow` with the ``NA`` border (uint8 and uint16; other
+  dtypes converted by ``img_as_ubyte`` with scikit-image's warning).
 
 Bad arguments raise scikit-image's exception types.
 """
 
-from ._edges import (
+from .._edges import (
     farid,
     farid_h,
     farid_v,
@@ -40,11 +46,13 @@ from ._edges import (
     sobel_h,
     sobel_v,
 )
-from ._frequency import butterworth
-from ._gabor import gabor
-from ._ridges import frangi, hessian, meijering, sato
-from ._smoothing import difference_of_gaussians, gaussian, unsharp_mask
-from ._sparse import correlate_sparse
+from .._frequency import butterworth
+from .._gabor import gabor
+from .._median import median
+from .._ridges import frangi, hessian, meijering, sato
+from .._smoothing import difference_of_gaussians, gaussian, unsharp_mask
+from .._sparse import correlate_sparse
+from . import rank
 
 __all__ = [
     "butterworth",
@@ -58,10 +66,12 @@ __all__ = [
     "gaussian",
     "hessian",
     "laplace",
+    "median",
     "meijering",
     "prewitt",
     "prewitt_h",
     "prewitt_v",
+    "rank",
     "roberts",
     "roberts_neg_diag",
     "roberts_pos_diag",
