@@ -70,9 +70,7 @@ def main(repeats: int = 7, only: tuple[str, ...] = ()) -> None:
     rng = np.random.default_rng(0)
     u8 = rng.integers(0, 256, (2048, 2048), dtype=np.uint8)
     f32 = rng.random((1024, 1024), dtype=np.float32)
-    f32b = rng.random((2048, 2048), dtype=np.float32)
     f32c = rng.random((128, 128, 128), dtype=np.float32)
-    rect = np.ones((15, 15), np.uint8)
     workloads = [
         (
             "M1 median 3x3 u8 vs cv2.medianBlur",
