@@ -21,8 +21,8 @@ window and border, and the suite checks that the results agree:
   distinct values (exact in float32), where the two definitions select the
   same pixels; the check compares the coordinates sorted.
 
-A workload whose imagekit call is not in this build (``findlocalmaxima``, or
-mapwindow's compiled user functions) is left out with a note saying why.
+M7 is left out, with a note saying why, where mapwindow does not run a user's
+function compiled (a build without compiled user functions).
 """
 
 from __future__ import annotations
@@ -197,8 +197,6 @@ def _coordinates_sorted(peaks: np.ndarray) -> np.ndarray:
 def m8(rng, s):
     n = 2048 // s
     img = rng.permutation(n * n).reshape(n, n).astype(np.float32)
-    if not hasattr(ik, "findlocalmaxima"):
-        return _skipped("M8", "imagekit.findlocalmaxima is not in this build")
     peers = {}
     if peak_local_max is not None:
         peers["skimage peak_local_max"] = lambda: peak_local_max(img, min_distance=1)
