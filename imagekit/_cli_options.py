@@ -8,6 +8,7 @@ message in the command's own words (option names, accepted spellings).
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,21 +17,27 @@ from . import kernels
 from .borders import BORDER_NAMES, NA, Fill, normalize_border
 from .filtering import plan
 from .filtering._registry import strategies
+from .window import Percentile, Rank, plan_mapwindow
 
 __all__ = [
     "ALGORITHMS",
     "DTYPES",
     "FLOAT_SUFFIXES",
     "KERNELS",
+    "WINDOW_FILTERS",
     "OptionError",
+    "WindowFilter",
     "add_progress_options",
     "check_algorithm",
     "check_suffixes",
+    "check_window_algorithm",
     "join_negative_values",
     "parse_border",
     "parse_chunks",
     "parse_dtype",
     "parse_kernel",
+    "parse_window",
+    "window_algorithms",
 ]
 
 # The factories a --kernel spec may name.
@@ -50,6 +57,9 @@ KERNELS = (
     "ando4",
     "ando5",
 )
+# The window (non-linear) filters a --kernel spec may name, with the parameters each
+# takes besides ``size``.
+WINDOW_FILTERS = {"median": (), "min": (), "max": (), "percentile": ("q",), "rank": ("k",)}
 ALGORITHMS = ("auto", "direct", "separable", "fft", "iir")
 # What imagekit.io.imsave writes without loss: uint8 (every format), uint16 (grey
 # PNG and TIFF), 32-bit float (grey TIFF).
@@ -100,14 +110,10 @@ def parse_kernel(spec: str):
     name, _, args = spec.partition(":")
     if name not in KERNELS:
         raise OptionError(
-            f"--kernel {spec!r}: {name!r} is not one of: {', '.join(KERNELS)} (or a .npy file)"
+            f"--kernel {spec!r}: {name!r} is not one of: {', '.join(KERNELS)}, "
+            f"{', '.join(WINDOW_FILTERS)} (or a .npy file)"
         )
-    options = {}
-    for item in filter(None, args.split(",")):
-        key, eq, text = item.partition("=")
-        if not eq:
-            raise OptionError(f"--kernel {spec!r}: expected key=value, got {item!r}")
-        options[key.strip()] = _value(text.strip())
+    options = _options(spec, args)
     factory = getattr(kernels, name)
     try:
         inspect.signature(factory).bind(**options)
@@ -115,6 +121,73 @@ def parse_kernel(spec: str):
     except (TypeError, ValueError) as e:
         params = ", ".join(inspect.signature(factory).parameters)
         raise OptionError(f"--kernel {spec!r}: {e} (parameters of {name}: {params})") from None
+
+
+def _options(spec: str, args: str) -> dict:
+    """``key=value,...`` as a dict of values (see ``_value``)."""
+    options = {}
+    for item in filter(None, args.split(",")):
+        key, eq, text = item.partition("=")
+        if not eq:
+            raise OptionError(f"--kernel {spec!r}: expected key=value, got {item!r}")
+        options[key.strip()] = _value(text.strip())
+    return options
+
+
+@dataclass(frozen=True)
+class WindowFilter:
+    """A window filter from --kernel: ``func`` (what :func:`imagekit.mapwindow` takes)
+    over a window of ``size`` pixels along each of its axes."""
+
+    spec: str
+    func: object
+    size: tuple[int, ...]
+
+    @property
+    def ndim(self) -> int:
+        return len(self.size)
+
+
+_FUNCS = {"median": np.median, "min": np.min, "max": np.max}
+
+
+def parse_window(spec: str) -> WindowFilter | None:
+    """The window filter a ``name:key=value,...`` spec names, or None when the name is
+    not one of ``WINDOW_FILTERS``. ``size`` is one size for both axes of an image
+    (default 3) or one per axis (``3x5``, ``3x3x3`` for a stack).
+
+    >>> parse_window("percentile:q=25,size=5")
+    WindowFilter(spec='percentile:q=25,size=5', func=Percentile(q=25.0), size=(5, 5))
+    >>> parse_window("gaussian:sigma=2") is None
+    True
+    """
+    name, _, args = spec.partition(":")
+    if name not in WINDOW_FILTERS:
+        return None
+    options = _options(spec, args)
+    params = ("size", *WINDOW_FILTERS[name])
+    unknown = sorted(set(options) - set(params))
+    missing = [p for p in params[1:] if p not in options]
+    if unknown or missing:
+        what = f"unknown {', '.join(unknown)}" if unknown else f"needs {missing[0]}="
+        raise OptionError(f"--kernel {spec!r}: {what} (parameters of {name}: {', '.join(params)})")
+    size = options.get("size", 3)
+    size = size if isinstance(size, tuple) else (size, size)
+    if not all(isinstance(n, int) and n > 0 for n in size):
+        raise OptionError(
+            f"--kernel {spec!r}: size must be a positive number of pixels (5) or one per axis (3x5)"
+        )
+    try:
+        if name == "percentile":
+            func = Percentile(options["q"])
+        elif name == "rank":
+            func = Rank(options["k"])
+        else:
+            func = _FUNCS[name]
+        plan_mapwindow(func, np.zeros(size, np.uint8), size, "nearest")
+    except (TypeError, ValueError) as e:
+        raise OptionError(f"--kernel {spec!r}: {e}") from None
+    return WindowFilter(spec, func, size)
 
 
 def _number(text: str):
@@ -264,3 +337,31 @@ def check_algorithm(algorithm: str, kernel, border, kernel_spec: str, border_tex
                 f"--border {border_text} is not available with --algorithm iir (the "
                 f"recursive Gaussian), which supports: {IIR_BORDERS}"
             ) from None
+
+
+def window_algorithms() -> tuple[str, ...]:
+    """What --algorithm accepts with a window filter: auto and mapwindow's strategies."""
+    return ("auto", *strategies("mapwindow"))
+
+
+def check_window_algorithm(algorithm: str, window: WindowFilter, border) -> None:
+    """The algorithm is auto, or a mapwindow strategy that computes this window filter
+    with this border on one of the dtypes image files hold."""
+    if algorithm == "auto":
+        return
+    names = window_algorithms()
+    if algorithm not in names:
+        raise OptionError(
+            f"--algorithm {algorithm!r} is not one of: {', '.join(names)} (the algorithms "
+            f"of the window filters, such as -k {window.spec})"
+        )
+    reason = ""
+    for dtype in DTYPES:
+        try:
+            plan_mapwindow(
+                window.func, np.zeros(window.size, dtype), window.size, border, algorithm=algorithm
+            )
+            return
+        except ValueError as e:
+            reason = str(e)
+    raise OptionError(f"--algorithm {algorithm} with -k {window.spec}: {reason}")

@@ -12,7 +12,8 @@ import time
 
 import numpy as np
 
-from . import filterbank, imfilter, kernels
+from . import filterbank, imfilter, kernels, window
+from .borders import NA
 from .gradients import imfilter_vjp
 
 __all__ = ["STEPS", "warmup"]
@@ -57,6 +58,31 @@ def _gradients(dtype):
             imfilter_vjp(image, kernel, image, border)
 
 
+def _medians(dtype):
+    """Median 3x3, 5x5 and 7x7 (and a 25th percentile), each on a small image (one
+    thread) and on one large enough for the threaded loops: for uint8 the 3x3
+    network and the sliding histogram, for float32 the 3x3 network, the sorting
+    networks and selection; and the median with missing pixels (``NA``)."""
+    for n in (64, 512):
+        image = np.zeros((n, n), dtype)
+        for size in (3, 5, 7):
+            window.median(image, size)
+        window.percentile(image, 25, 5)
+    if dtype == np.float32:
+        window.median(image, 3, NA())
+        window.median(image, 5, NA())
+
+
+def _extremes(dtype):
+    """Minimum and maximum over 3x3 and 15x15 rectangles (van Herk / Gil-Werman lines),
+    on a small image and on one large enough for the threaded loops."""
+    for n in (64, 512):
+        image = np.zeros((n, n), dtype)
+        for size in (3, 15):
+            window.minimum(image, size)
+            window.maximum(image, size, "nearest")
+
+
 # (what it compiles, the call)
 STEPS = [
     *(
@@ -72,6 +98,14 @@ STEPS = [
     ("float32 filter bank 16 -> 64 channels, Winograd", _bank, "winograd"),
     ("float32 gradients of 3x3 and 5x5 kernels", _gradients, np.float32),
     ("float64 gradients of 3x3 and 5x5 kernels", _gradients, np.float64),
+    *(
+        (f"{np.dtype(dt).name} median 3x3, 5x5, 7x7 and percentile, window filters", _medians, dt)
+        for dt in (np.uint8, np.float32)
+    ),
+    *(
+        (f"{np.dtype(dt).name} minimum and maximum 3x3 and 15x15", _extremes, dt)
+        for dt in (np.uint8, np.float32)
+    ),
 ]
 
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,6 +39,9 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "DIFFERS" not in r.stdout
     assert "W8 is " in r.stdout and "x imagekit's forward alone (same rounds)" in r.stdout
     assert "first imfilter (cold cache: compile)" in r.stdout
+    for name in ("M1", "M2", "M3", "M4", "M5", "M6", "M8"):
+        assert f"\n{name} " in r.stdout
+    assert "\nM7 " in r.stdout or "note: M7 is left out: " in r.stdout
     assert (tmp_path / "x.png").stat().st_size > 1000
 
 
@@ -94,3 +99,23 @@ def test_compat_section_skips_scikit_image_rows_when_it_is_missing(tmp_path):
     assert "scikit-image is not installed: the skimage.filters rows are skipped" in r.stdout
     assert 'pip install "imagekit[bench]"' in r.stdout
     assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "skimage.sobel" not in r.stdout
+
+
+def test_the_check_compares_what_compare_maps_each_output_to():
+    from imagekit.benchmarks.__main__ import agree
+    from imagekit.benchmarks.window import _coordinates_sorted
+    from imagekit.benchmarks.workloads import Workload
+
+    peaks = np.array([[0, 5], [3, 1], [0, 2], [7, 7]])
+    w = Workload("X", "", int, rtol=0, compare=_coordinates_sorted)
+    assert agree(peaks, peaks[::-1], w) and not agree(peaks, peaks[1:], w)
+    assert not agree(peaks, peaks[::-1], Workload("Y", "", int, rtol=0))
+
+
+def test_user_function_workload_runs_only_where_mapwindow_compiles_the_function(monkeypatch):
+    from imagekit.benchmarks import window
+
+    monkeypatch.setattr(window, "COMPILED_WINDOWS_PER_S", float("inf"))
+    assert "from Python per window" in window._compiles_user_functions() or (
+        "does not take a user function" in window._compiles_user_functions()
+    )

@@ -76,6 +76,20 @@ def test_no_progress_bar_off_a_terminal_unless_asked(tmp_path, images):
     assert r.returncode == 0 and "imagekit filter" in r.stderr and "3/3" in r.stderr
 
 
+def test_window_filter_writes_every_file_equal_to_mapwindow(tmp_path, images):
+    paths, arrays = images
+    out = tmp_path / "out"
+    r = run("filter", *paths, "-o", out, "-k", "median:size=5", "--border", "mirror")
+    assert r.returncode == 0, r.stderr
+    assert "3 of 3 files written" in r.stdout
+    for p, a in zip(paths, arrays):
+        kw = dict(channel_axis=-1) if a.ndim == 3 and a.shape[-1] == 3 else {}
+        if p.suffix == ".tif":  # a stack: page by page
+            kw = dict(axes=(1, 2))
+        expected = ik.window.median(a, 5, "mirror", **kw)
+        np.testing.assert_array_equal(imread(out / p.name), expected)
+
+
 def test_float_output_to_tiff(tmp_path, images):
     paths, arrays = images
     r = run(
@@ -135,6 +149,8 @@ def test_kernel_from_a_npy_file(tmp_path, images):
 def test_parse_kernel_values():
     assert parse_kernel("box:size=3x5").shape == (3, 5)
     assert parse_kernel("gaussian:sigma=2,truncate=2").shape == (9, 9)
+    with pytest.raises(OptionError, match="median, min, max, percentile, rank"):
+        parse_kernel("medium:size=3")
     with pytest.raises(OptionError):
         parse_kernel("nothing.npy")
 

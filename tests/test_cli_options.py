@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 import imagekit as ik
+from imagekit._cli_options import OptionError, parse_border, parse_window
 from imagekit.borders import BORDER_NAMES, NA, Fill, normalize_border
 from imagekit.cli import _parser, main
 from imagekit.io import imread, imsave
+from imagekit.window import Percentile, Rank
 
 
 @pytest.fixture
@@ -50,8 +52,6 @@ def test_border_numbers_and_names_filter_as_imfilter_does(tmp_path, capsys, grey
 
 
 def test_every_border_name_imfilter_accepts_is_accepted():
-    from imagekit._cli_options import parse_border
-
     for name in BORDER_NAMES:
         assert parse_border(name) == normalize_border(name)
         assert parse_border(name.upper()) == normalize_border(name)
@@ -81,6 +81,14 @@ def test_a_bad_border_lists_exactly_what_is_accepted(tmp_path, capsys, grey):
         (["-k", "box:size=3", "--suffix", ".xyz"], "is not an image format"),
         (["-k", "box:size=3", "--chunks", "100,0"], "--chunks '100,0'"),
         (["-k", "box:size=3", "--chunks", "1.5"], "positive number of pixels"),
+        (["-k", "median:size=0"], "size must be a positive number of pixels"),
+        (["-k", "median:size=5,q=3"], "unknown q (parameters of median: size)"),
+        (["-k", "percentile:size=5"], "needs q= (parameters of percentile: size, q)"),
+        (["-k", "percentile:q=101"], "q must lie in [0, 100], got 101"),
+        (["-k", "rank:k=9,size=3"], "k=9 is outside the window of 9 pixels"),
+        (["-k", "median:size=5", "-a", "fft"], "--algorithm 'fft' is not one of: auto, "),
+        (["-k", "min:size=5", "-a", "box"], "--algorithm box with -k min:size=5: "),
+        (["-k", "medain:size=5"], "is not one of: gaussian,"),
     ],
 )
 def test_every_option_is_checked_before_any_file_is_read(tmp_path, capsys, args, message):
@@ -143,5 +151,84 @@ def test_help_of_filter_names_what_each_option_takes(capsys):
     with pytest.raises(SystemExit):
         main(["filter", "--help"])
     text = capsys.readouterr().out
-    for words in ("--progress", "--no-progress", "--overwrite", "--rescale", "100,200", "float32"):
-        assert words in text
+    words = ("--progress", "--no-progress", "--overwrite", "--rescale", "100,200", "float32")
+    words += ("median:size=5", "percentile:q=25,size=5", "histogram")
+    for word in words:
+        assert word in text
+
+
+WINDOWS = [
+    ("median:size=5", np.median, 5),
+    ("min:size=3x5", np.min, (3, 5)),
+    ("max:size=4", np.max, 4),
+    ("percentile:q=25,size=5", Percentile(25), 5),
+    ("rank:k=-2", Rank(-2), 3),
+]
+
+
+@pytest.mark.parametrize(("spec", "func", "size"), WINDOWS, ids=[w[0] for w in WINDOWS])
+@pytest.mark.parametrize("border", ["reflect", "wrap", "na", "7"])
+def test_window_filters_equal_mapwindow(tmp_path, capsys, grey, spec, func, size, border):
+    path, a = grey
+    status, _, err = filter_(capsys, path, "-o", tmp_path / "o", "-k", spec, "-b", border)
+    assert status == 0, err
+    expected = ik.mapwindow(func, a, size, parse_border(border))
+    assert expected.dtype == np.uint8
+    np.testing.assert_array_equal(imread(tmp_path / "o" / "grey.png"), expected)
+
+
+def test_window_filter_over_colour_and_stacks_filters_each_channel_and_page(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    rgb = rng.integers(0, 256, (20, 17, 3), dtype=np.uint8)
+    stack = rng.integers(0, 256, (3, 12, 14), dtype=np.uint8)
+    imsave(tmp_path / "rgb.png", rgb)
+    imsave(tmp_path / "stack.tif", stack)
+    ins = [tmp_path / "rgb.png", tmp_path / "stack.tif"]
+    status, _, err = filter_(capsys, *ins, "-o", tmp_path / "o", "-k", "median:size=3")
+    assert status == 0, err
+    by_channel = np.stack([ik.window.median(rgb[..., c], 3) for c in range(3)], axis=-1)
+    np.testing.assert_array_equal(imread(tmp_path / "o" / "rgb.png"), by_channel)
+    by_page = np.stack([ik.window.median(page, 3) for page in stack])
+    np.testing.assert_array_equal(imread(tmp_path / "o" / "stack.tif"), by_page)
+    status, _, err = filter_(capsys, ins[1], "-o", tmp_path / "v", "-k", "max:size=3x3x3")
+    assert status == 0, err
+    np.testing.assert_array_equal(imread(tmp_path / "v" / "stack.tif"), ik.window.maximum(stack, 3))
+
+
+def test_window_filter_with_a_border_value_outside_the_dtype_clips_and_warns(
+    tmp_path, capsys, grey
+):
+    path, a = grey
+    status, _, err = filter_(capsys, path, "-o", tmp_path / "o", "-k", "max:size=3", "-b", "300")
+    assert status == 0, err
+    assert "values fell outside uint8's range 0..255" in err
+    exact = ik.window.maximum(a.astype(np.float64), 3, 300)
+    np.testing.assert_array_equal(imread(tmp_path / "o" / "grey.png"), np.minimum(exact, 255))
+    status, _, err = filter_(capsys, path, "-o", tmp_path / "n", "-k", "min:size=3", "-b", "-1")
+    assert status == 0 and "fell outside" in err
+    np.testing.assert_array_equal(imread(tmp_path / "n" / "grey.png")[[0, -1]], 0)
+    status, _, err = filter_(capsys, path, "-o", tmp_path / "m", "-k", "median:size=3", "-b", "na")
+    assert status == 0 and "fell outside" not in err
+
+
+def test_window_filter_in_dask_blocks_and_named_algorithms_equal_in_memory(tmp_path, capsys, grey):
+    path, a = grey
+    expected = ik.window.percentile(a, 25, 5, "nearest")
+    for args in (["--chunks", "10,7"], ["-a", "select"], ["-a", "histogram"]):
+        out = tmp_path / args[-1].replace(",", "_")
+        status, _, err = filter_(
+            capsys, path, "-o", out, "-k", "percentile:q=25,size=5", "-b", "nearest", *args
+        )
+        assert status == 0, err
+        np.testing.assert_array_equal(imread(out / "grey.png"), expected)
+
+
+def test_parse_window_sizes_and_functions():
+    assert parse_window("median").size == (3, 3) and parse_window("median").func is np.median
+    assert parse_window("min:size=3x5").size == (3, 5)
+    assert parse_window("max:size=3x3x3").ndim == 3
+    assert parse_window("percentile:q=25,size=5").func == Percentile(25)
+    assert parse_window("rank:k=-1").func == Rank(-1)
+    assert parse_window("box:size=3") is None
+    with pytest.raises(OptionError, match="size must be"):
+        parse_window("median:size=2.5")

@@ -38,6 +38,8 @@ def agree(ours, theirs, w) -> bool:
     """Whether a peer's output (an array, or a tuple of them) matches imagekit's."""
     if isinstance(ours, tuple):
         return len(ours) == len(theirs) and all(agree(a, b, w) for a, b in zip(ours, theirs))
+    if w.compare is not None:
+        ours, theirs = w.compare(ours), w.compare(theirs)
     ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
     if ours.shape != theirs.shape:
         return False

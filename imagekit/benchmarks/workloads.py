@@ -39,7 +39,7 @@ PEERS = {"cv2": "opencv", "torch": "torch", "matplotlib": "matplotlib (for --plo
 # Further modules of workloads, each with ``workloads(rng, s) -> list[Workload]``
 # (``s``: the divisor of the sizes, 8 in smoke mode); their workloads follow this
 # module's own, in this order.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("imagekit.benchmarks.window",)
 
 
 def missing_peers() -> list[str]:
@@ -67,6 +67,9 @@ class Workload:
     # peers): a goal that compares two of imagekit's times (W8 against its
     # forward) is then read off one measurement, not two taken minutes apart
     own: dict[str, Callable[[], object]] = field(default_factory=dict)
+    # what the agreement check compares: each output mapped by this first (not timed),
+    # for peers that list the same result in another order
+    compare: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def _fft_peer(image, w, method):
