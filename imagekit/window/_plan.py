@@ -21,7 +21,8 @@ from .._dispatch import kept_route, route
 from .._dtypes import cast_into, compute_dtype, output_dtype
 from .._recycle import empty
 from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode, WindowFunc, WindowLike
-from ..borders import NA, Border, normalize_border
+from ..borders import NA, Border, Fill, normalize_border
+from ..borders._pad import _fill_dtype
 from ..filtering import _plan_cache
 from ..filtering._options import (
     as_image,
@@ -166,7 +167,8 @@ def apply(p: WindowPlan, a: np.ndarray, out: np.ndarray | None) -> np.ndarray:
 
 def _dtypes(reduction: Reduction, image_dtype: np.dtype, border, dtype):
     """``(work_dtype, result_dtype, out_dtype)``: selections keep the image's dtype
-    (bool and float16 are read as uint8 and float32); ``ptp`` too, but unsigned for
+    (bool and float16 are read as uint8 and float32; a fill value the image's dtype
+    cannot hold is compared in a dtype that holds both); ``ptp`` too, but unsigned for
     signed integers, where ``max - min`` needs the extra bit; mean, sum, var and std
     follow imfilter's float rule; a user function's result is float64. ``dtype=``
     overrides the dtype returned."""
@@ -193,6 +195,10 @@ def _dtypes(reduction: Reduction, image_dtype: np.dtype, border, dtype):
         natural = np.dtype(f"u{natural.itemsize}")  # max - min never wraps
     if isinstance(border, NA) and work.kind in "iu":
         work = np.dtype(np.float64)  # NaN stands for a missing pixel
+    if isinstance(border, Fill):  # a fill value the image's dtype cannot hold widens it
+        work = _fill_dtype(work, border.value)
+        if work.kind == "c":
+            raise TypeError(f"border must be a real fill value for mapwindow, got {border!r}")
     result = natural if kind == "ptp" and work.kind in "iu" else work
     return work, result, asked or natural
 
