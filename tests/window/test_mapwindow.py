@@ -239,8 +239,8 @@ def test_user_functions(func, border):
 
 def test_fill_value_the_dtype_cannot_hold():
     u8 = np.full((4, 4), 10, np.uint8)
-    assert (imagekit.window.maximum(u8, 3, 300) == np.array([255, 255, 255, 255])).all(axis=1)[0]
+    np.testing.assert_array_equal(imagekit.window.maximum(u8, 3, 300)[0], 255)
     np.testing.assert_array_equal(imagekit.window.minimum(u8, 3, 2.7)[0], [3, 3, 3, 3])
-    np.testing.assert_array_equal(imagekit.window.maximum(u8, 3, 300, dtype=np.int32)[1], 300)
+    np.testing.assert_array_equal(imagekit.window.maximum(u8, 3, 300, dtype=np.int32)[0], 300)
     with pytest.raises(TypeError, match="border"):
         imagekit.window.median(u8, 3, Fill(1 + 2j))
