@@ -38,6 +38,8 @@ from .._geometry import reach
 __all__ = ["filtered", "reduce"]
 
 INF = math.inf
+# below this share of E[y^2] a variance is the sums' rounding: a flat window's 0
+FLAT = 16 * float(np.finfo(np.float64).eps)
 
 
 def _origin(plan):
@@ -181,7 +183,7 @@ def _moments(xp, ndi, a, plan, border):
     sq = Fill(b.value**2) if isinstance(b, Fill) else b
     m1, m2 = mean(x, b)[0], mean(x * x, sq)[0]
     var = m2 - m1 * m1
-    var = xp.where(var <= 16 * np.finfo(np.float64).eps * m2, 0.0, var)
+    var = xp.where(var <= FLAT * m2, 0.0, var)
     return xp.sqrt(var) if kind == "std" else var
 
 

@@ -22,6 +22,7 @@ A user's function has no device path: it raises a ``TypeError`` that says so.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 
@@ -32,6 +33,7 @@ from ...borders import Fill
 from ...filtering._registry import rank, with_ranking
 from ...filtering._strategy import Prepared, Strategy
 from ...filtering.backends.cupy import extend, finish, namespace, stand_in, xp_dtype
+from .._functions import recognise
 from .._geometry import reach
 from .._plan import WindowPlan, make_plan
 from . import _ndimage
@@ -185,10 +187,10 @@ DEVICE_NDIMAGE = DeviceNdimage()
 DEVICE_STACK = DeviceStack()
 
 
-def _no_user_function(plan, xp) -> None:
-    if plan.reduction.kind == "user":
+def _no_user_function(reduction, xp) -> None:
+    if reduction.kind == "user":
         raise TypeError(
-            f"mapwindow with a user function ({plan.reduction}) is not supported on "
+            f"mapwindow with a user function ({reduction}) is not supported on "
             f"{_library(xp)} arrays: run it on a NumPy array (for CuPy: image.get()), "
             "or use a recognised function (np.median, np.min, np.max, np.mean, np.sum, "
             "np.var, np.std, np.ptp, Rank, Percentile)"
@@ -201,10 +203,12 @@ def plan_mapwindow(func, image, window, border, **options) -> WindowPlan:
     ranked among the ``'mapwindow-device'`` ones (``device-stack`` alone where the
     array's library has no ndimage module)."""
     xp = namespace(image)
-    p = make_plan(func, stand_in(image), window, border, **options)
-    _no_user_function(p, xp)
+    _no_user_function(recognise(func), xp)
+    algorithm = options.pop("algorithm", "auto")
+    # the in-memory plan of the call, its options checked; its strategies are not the device's
+    p = make_plan(func, stand_in(image), window, border, algorithm="auto", **options)
+    p = dataclasses.replace(p, algorithm=algorithm)
     no_ndimage = ndimage_of(xp) is None
-    algorithm = p.algorithm
     if no_ndimage and algorithm == "auto" and DEVICE_STACK.why_not(p) is None:
         algorithm = DEVICE_STACK.algorithm  # the one that needs no ndimage module
     p = with_ranking(p, OPERATION, rank(OPERATION, p, algorithm), p.work_dtype, p.result_dtype)
@@ -223,8 +227,14 @@ def run_window_plan(plan: WindowPlan, image, out):
     a = xp.astype(image, xp_dtype(xp, plan.work_dtype))
     result = plan._impl.run(plan._prepared, xp, ndimage_of(xp), a)
     target = plan.out_dtype if out is None else np_dtype(out.dtype)
-    if target.kind in "iub" and result.dtype in (xp.float32, xp.float64):
+    floating = result.dtype in (xp.float32, xp.float64)
+    if np_dtype(result.dtype) == target:
+        if out is None:
+            return result
+    elif floating and target.kind in "iub":
         result = xp.where(xp.isnan(result), 0.0, result)  # an empty window (NA) gives 0
+    elif not floating:  # integers into another dtype: rounded and clipped through float64
+        result = xp.astype(result, xp.float64)
     return finish(xp, result, plan.out_dtype, out, plan.out_shape)
 
 
