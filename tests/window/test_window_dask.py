@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -206,3 +208,14 @@ def test_options_are_checked_when_the_graph_is_made():
         ik.mapwindow(Rank(9), d, 3)
     with pytest.raises(TypeError, match="func"):
         ik.mapwindow("median", d, 3)
+
+
+def test_numpy_calls_never_import_the_backends_libraries():
+    code = (
+        "import sys, numpy as np, imagekit as ik;"
+        "ik.mapwindow(np.median, np.ones((5, 5)), 3);"
+        "ik.window.plan_mapwindow(np.max, np.ones(4), 2);"
+        "print([m for m in ('dask', 'cupy', 'scipy.ndimage') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
