@@ -17,7 +17,9 @@ the registry's ``'mapwindow-device'`` operation compute it:
   each pixel takes its rank among what is there). It holds one copy of the
   output per window pixel.
 
-A user's function has no device path: it raises a ``TypeError`` that says so.
+``'auto'`` ranks them by costs that are rules of thumb (sorting ``n`` values
+per pixel against one pass of a filter), not fitted on a GPU. A user's
+function has no device path: it raises a ``TypeError`` that says so.
 """
 
 from __future__ import annotations
