@@ -13,7 +13,7 @@ from ._version import __version__
 from .borders import NA, Fill
 from .filtering import filterbank, imfilter, imgradients, magnitude
 from .kernels import Kernel
-from .window import mapwindow
+from .window import findlocalmaxima, findlocalminima, mapwindow
 
 __all__ = [
     "NA",
@@ -24,6 +24,8 @@ __all__ = [
     "config",
     "filterbank",
     "filtering",
+    "findlocalmaxima",
+    "findlocalminima",
     "imfilter",
     "imgradients",
     "kernels",

@@ -4,9 +4,12 @@
 minimum, maximum, :class:`Rank`, :class:`Percentile`, mean, sum, var, std,
 ptp) run on dedicated strategies (``strategies``), chosen per call by the
 registry like imfilter's; their numba loops live in ``_loops``.
+:func:`findlocalmaxima` and :func:`findlocalminima` find local extrema
+(``_extrema``, with its own loop ``_loops.extrema``).
 """
 
 from . import _builtin  # noqa: F401  (registers the strategies)
+from ._extrema import findlocalmaxima, findlocalminima
 from ._functions import Percentile, Rank
 from ._mapwindow import mapwindow, maximum, median, minimum, percentile, rank
 from ._plan import WindowPlan, plan_mapwindow
@@ -15,6 +18,8 @@ __all__ = [
     "Percentile",
     "Rank",
     "WindowPlan",
+    "findlocalmaxima",
+    "findlocalminima",
     "mapwindow",
     "maximum",
     "median",

@@ -122,10 +122,10 @@ class WindowPlan:
 
     def __repr__(self) -> str:
         return (
-            f"WindowPlan({self.reduction} over {'x'.join(map(str, self.window.shape))} "
-            f"({self.window.size} pixels) of {self.image_shape} {self.image_dtype} -> "
+            f"<WindowPlan {self.reduction} over {'x'.join(map(str, self.window.shape))} "
+            f"({self.window.size} pixels), {self.image_shape} {self.image_dtype} -> "
             f"{self.out_shape} {self.out_dtype}, border {self.border!r}, shape={self.shape!r}, "
-            f"strategy={self.strategy!r}, loop={self.loop!r})"
+            f"strategy {self.strategy!r}, loop {self.loop!r}>"
         )
 
     def explain(self) -> str:

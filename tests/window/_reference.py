@@ -37,6 +37,8 @@ def gathered(image, window, border="reflect", shape="same", channel_axis=None, a
     b = normalize_border(border)
     dtype = np.float64 if isinstance(b, NA) else None
     ext = extend(image, b, lo, hi, dtype=dtype)
+    if 0 in out_shape:
+        return np.empty((*out_shape, w.size), ext.dtype), out_shape
     view = sliding_window_view(ext, w.shape)
     return view[..., w.footprint], out_shape
 

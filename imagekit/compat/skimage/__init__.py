@@ -1,4 +1,4 @@
-"""scikit-image's filters on imagekit's engine.
+"""scikit-image's filters and ``feature.peak_local_max`` on imagekit's engine.
 
 Both spellings of scikit-image's import work::
 
@@ -6,9 +6,10 @@ Both spellings of scikit-image's import work::
     from imagekit.compat import skimage           # import skimage
     skimage.filters.sobel(image)
 
-See :mod:`imagekit.compat.skimage.filters` for what it holds.
+See :mod:`imagekit.compat.skimage.filters` and
+:mod:`imagekit.compat.skimage.feature` for what they hold.
 """
 
-from . import filters
+from . import feature, filters
 
-__all__ = ["filters"]
+__all__ = ["feature", "filters"]
