@@ -75,8 +75,9 @@ def reference(func, image, window, border="reflect", *, dtype=None, **options):
     na = isinstance(normalize_border(border), NA)
     values, out_shape = gathered(image, window, border, **options)
     flat = values.reshape(-1, values.shape[-1])
-    if not na and np.asarray(image).dtype.kind in "iub":
-        flat = flat.astype(np.float64)
+    user = not isinstance(func, (Rank, Percentile)) and func not in NAN_FUNCS
+    if user or (not na and np.asarray(image).dtype.kind in "iub"):
+        flat = flat.astype(np.float64)  # a user's function sees float64 values
     out = np.array([_apply_one(func, v, na) for v in flat], dtype=np.float64)
     return out.reshape(out_shape)
 

@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from imagekit.window._loops.select import ranks
+
 INTEGERS = (np.uint8, np.uint16, np.int16, np.int32)
 FLOATS = (np.float32, np.float64)
 
@@ -70,4 +72,20 @@ def ranked_ref(values, rank):
     out = np.sort(values, axis=-1)[..., rank]
     if values.dtype.kind == "f":
         out[np.isnan(values).any(axis=-1)] = np.nan
+    return out
+
+
+def na_selection_ref(ext, footprint, kind, k=0, q=0.0, empty=0):
+    """The selection ``kind`` (``select.ranks``) among each window's values that are
+    not NaN (``ext`` a float array, NaN outside the image): ranks of the ``n``
+    values there are, the mean of two rounded half to even, ``empty`` where
+    ``n`` is 0."""
+    values = np.sort(windows(ext, footprint), axis=-1)  # NaNs last
+    n = (~np.isnan(values)).sum(axis=-1)
+    rk = np.array([ranks(kind, max(int(c), 1), k, q) for c in n.ravel()], np.int64)
+    rk = rk.reshape(*n.shape, 2)
+    lo = np.take_along_axis(values, rk[..., :1], axis=-1)[..., 0]
+    hi = np.take_along_axis(values, rk[..., 1:], axis=-1)[..., 0]
+    out = np.rint((lo + hi) / 2)
+    out[n == 0] = empty
     return out

@@ -207,3 +207,30 @@ def test_hypothesis(func, dtype, border, sizes, start, use_kernel, shape, image_
         n = int(np.count_nonzero(window.weights)) if use_kernel else sizes[0] * sizes[1]
         func = Rank(min(func.k, n - 1) if func.k >= 0 else max(func.k, -n))
     check(func, image, window, border, shape=shape)
+
+
+def _spread(v):
+    """A user's function as a user writes it: numba compiles it."""
+    m = v.sum() / v.size
+    return np.sqrt(((v - m) ** 2).sum() / v.size)
+
+
+def _by_name(v):
+    """A function numba cannot compile (a Python object per call): Python per window."""
+    return float(np.median(np.asarray(v, dtype=object).astype(float)))
+
+
+@pytest.mark.parametrize("func", [_spread, _by_name], ids=["compiled", "python"])
+@pytest.mark.parametrize("border", ["reflect", Fill(2), NA()], ids=repr)
+def test_user_functions(func, border):
+    rng = np.random.default_rng(11)
+    image = random_image(rng, (9, 10), np.int16).astype(np.float32)
+    image[3, 4] = np.nan
+    p = plan_mapwindow(func, image, DISK, border)
+    assert p.strategy == "user"
+    assert p.loop == ("user/numba-threads" if func is _spread else "user/python-per-window")
+    got = mapwindow(func, image, DISK, border)
+    assert got.dtype == np.float64
+    ref = reference(func, image, DISK, border)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+    assert mapwindow(func, image, DISK, border, dtype=np.float32).dtype == np.float32

@@ -86,3 +86,17 @@ def test_two_passes_give_a_rectangle_and_threads_agree():
         src, out = lines(mid.reshape(37, 46), 1, 6)
         run_tasks(doubling_lines, 37, src, out, 6, True, None)
     np.testing.assert_array_equal(out.reshape(37, 41), expected)
+
+
+@pytest.mark.parametrize("m", [1, 3, 8])
+def test_nan_left_out_when_asked(m):
+    ext = random_image(np.random.default_rng(m), (5, 17 + m, 4 + m), np.float64, nan=0.2)
+    ext[0, : m + 2] = np.nan  # windows of NaNs alone: NaN
+    for is_max in (True, False):
+        for axis in (1, 2):
+            view = np.lib.stride_tricks.sliding_window_view(ext, m, axis=axis)
+            with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+                expected = np.nanmax(view, axis=-1) if is_max else np.nanmin(view, axis=-1)
+            got = run_vanherk(ext, axis, m, is_max, nan=False)
+            np.testing.assert_array_equal(got, expected)
+            np.testing.assert_array_equal(run_doubling(ext, axis, m, is_max, nan=False), expected)

@@ -66,6 +66,19 @@ def _count(f, c, img, at, d, wide):  # pragma: no cover - numba
 
 
 @njit(no_cpython_wrapper=True, inline="always")
+def _swap(f, c, img, leave, enter, wide):  # pragma: no cover - numba
+    """Move a count from the bins of ``img[leave]`` to those of ``img[enter]``: one
+    value leaves the window and one enters. Returns both values."""
+    v, u = img[leave], img[enter]
+    f[v] -= 1
+    f[u] += 1
+    if wide:
+        c[v >> 8] -= 1
+        c[u >> 8] += 1
+    return v, u
+
+
+@njit(no_cpython_wrapper=True, inline="always")
 def _value(fs, fp, cs, cp, m, below, lo, hi, wide):  # pragma: no cover - numba
     """Rank ``lo`` (``m``), or the mean of ranks ``lo`` and ``hi`` rounded half to even."""
     if hi == lo:
@@ -116,33 +129,18 @@ def huang_rows(t0, t1, src, dst, my, mx, lo, hi, band):  # pragma: no cover - nu
             for x in range(w):
                 if x > 0:  # slide: column x - 1 leaves, column x + mx - 1 enters
                     at = np.uint64(y * stride + x - 1)  # unsigned: no wrap-around tests
-                    v, u = img[at], img[at + umx]
-                    fa[v] -= 1
-                    fa[u] += 1
+                    v, u = _swap(fa, ca, img, at, at + umx, wide)
                     ba += (u < ma) - (v < ma)
-                    if wide:
-                        ca[v >> 8] -= 1
-                        ca[u >> 8] += 1
                     for _ in range(1, my):
                         at += ustride
-                        v, u = img[at], img[at + umx]
-                        fs[v] -= 1
-                        fs[u] += 1
+                        v, u = _swap(fs, cs, img, at, at + umx, wide)
                         ba += (u < ma) - (v < ma)
                         bb += (u < mb) - (v < mb)
-                        if wide:
-                            cs[v >> 8] -= 1
-                            cs[u >> 8] += 1
                     ma, ba = _walk(fs, fa, cs, ca, ma, ba, lo, wide)
                     if pair:
                         at += ustride
-                        v, u = img[at], img[at + umx]
-                        fb[v] -= 1
-                        fb[u] += 1
+                        v, u = _swap(fb, cb, img, at, at + umx, wide)
                         bb += (u < mb) - (v < mb)
-                        if wide:
-                            cb[v >> 8] -= 1
-                            cb[u >> 8] += 1
                         mb, bb = _walk(fs, fb, cs, cb, mb, bb, lo, wide)
                 dst[b, y, x] = _value(fs, fa, cs, ca, ma, ba, lo, hi, wide)
                 if pair:

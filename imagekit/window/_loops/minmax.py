@@ -23,7 +23,9 @@ over threads.
 
 NaN: with ``nan`` None the comparisons are plain ``<``/``>`` (what NaN-free
 data needs, and what vectorises best); with ``nan`` True a NaN wins every
-comparison, so a window holding one gives NaN (numpy's ``min``/``max``).
+comparison, so a window holding one gives NaN (numpy's ``min``/``max``);
+with ``nan`` False a NaN loses every comparison, so NaNs are left out and
+only a window of NaNs alone gives NaN (the NA border's rule, ``np.nanmax``).
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ __all__ = ["doubling_lines", "vanherk_lines"]
 
 @njit(no_cpython_wrapper=True, inline="always")
 def _pick(a, b, is_max, nan):  # pragma: no cover - numba
-    """The larger (``is_max``) or smaller of ``a`` and ``b``; a NaN wins when ``nan``."""
+    """The larger (``is_max``) or smaller of ``a`` and ``b``; a NaN wins when ``nan``
+    is True and loses when it is False."""
     if nan is not None:
         if a != a:
-            return a
+            return a if nan else b
         if b != b:
-            return b
+            return b if nan else a
     if is_max:
         return a if a > b else b
     return a if a < b else b

@@ -1,0 +1,54 @@
+"""A user's function over a window of any footprint, compiled by numba.
+
+The footprint is a list of flat offsets into the extended (padded) array,
+``src`` flattened; output row ``r`` of ``dst`` (a 2-D view, rows by values
+along the contiguous axis) starts at ``bases[r]``: pixel ``x`` of that row
+reads ``src[bases[r] + x + offsets[k]]``. Rows are the tasks that
+``run_tasks`` spreads over threads.
+
+``user_rows`` gathers each window's values into a buffer of the task's own
+(C-contiguous, ``src``'s dtype, the footprint's elements in C order) and
+calls ``func``, the user's function compiled by numba, on it. ``func`` is
+an argument of numba's dispatcher type, so the loop compiles once per
+function (and dtypes) and calls it directly: an exception ``func`` raises
+propagates from the loop, as it would from Python. A loop specialised on a
+function that lives only in this process is not cached on disk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["user_rows"]
+
+
+@njit(nogil=True)
+def user_rows(t0, t1, src, bases, offsets, dst, func, skip_nan):  # pragma: no cover - numba
+    """``dst[r, x] = func(window)``, cast to ``dst``'s dtype. With ``skip_nan`` the
+    window holds its values that are not NaN (``func`` gets the shorter array) and a
+    window of none gives NaN without calling ``func``."""
+    nk = offsets.shape[0]
+    n = dst.shape[1]
+    buf = np.empty(nk, src.dtype)
+    # unsigned indices: no wrap-around test for negative ones in the gather
+    offs = offsets.astype(np.uint64)
+    for r in range(t0, t1):
+        d = dst[r]
+        for x in range(n):
+            at = np.uint64(bases[r] + x)
+            if skip_nan:
+                m = 0
+                for j in range(nk):
+                    v = src[at + offs[j]]
+                    if v == v:  # folds away for integers
+                        buf[m] = v
+                        m += 1
+                if m == 0:
+                    d[x] = np.nan
+                else:
+                    d[x] = func(buf if m == nk else buf[:m])
+            else:
+                for j in range(nk):
+                    buf[j] = src[at + offs[j]]
+                d[x] = func(buf)
