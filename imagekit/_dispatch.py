@@ -32,6 +32,9 @@ _ROUTES = {
         "plan_filterbank": "imagekit.filtering.backends.dask:kept_filterbank_plan",
         "run_plan": "imagekit.filtering.backends.dask:run_plan",
         "run_filterbank_plan": "imagekit.filtering.backends.dask:run_filterbank_plan",
+        "mapwindow": "imagekit.window.backends.dask:mapwindow",
+        "plan_mapwindow": "imagekit.window.backends.dask:plan_mapwindow",
+        "run_window_plan": "imagekit.window.backends.dask:run_window_plan",
     },
     "device": {
         "imfilter": "imagekit.filtering.backends.cupy:imfilter",
@@ -44,6 +47,9 @@ _ROUTES = {
         "run_filterbank_plan": "imagekit.filtering.backends.cupy_filterbank:run_plan",
         "imfilter_vjp": "imagekit.gradients._xp_vjp:imfilter_vjp",
         "filterbank_vjp": "imagekit.gradients._xp_vjp:filterbank_vjp",
+        "mapwindow": "imagekit.window.backends.cupy:mapwindow",
+        "plan_mapwindow": "imagekit.window.backends.cupy:plan_mapwindow",
+        "run_window_plan": "imagekit.window.backends.cupy:run_window_plan",
     },
 }
 _loaded: dict[str, object] = {}

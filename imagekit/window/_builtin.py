@@ -16,4 +16,7 @@ register_builtin(
     "imagekit.window.strategies.select:SELECT",
     "imagekit.window.strategies.box:BOX",
     "imagekit.window.strategies.user:USER",
+    "imagekit.window.backends.dask:WINDOW_BLOCKS",
+    "imagekit.window.backends.cupy:DEVICE_NDIMAGE",
+    "imagekit.window.backends.cupy:DEVICE_STACK",
 )
