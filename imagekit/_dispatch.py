@@ -35,6 +35,8 @@ _ROUTES = {
         "mapwindow": "imagekit.window.backends.dask:mapwindow",
         "plan_mapwindow": "imagekit.window.backends.dask:plan_mapwindow",
         "run_window_plan": "imagekit.window.backends.dask:run_window_plan",
+        "findlocalmaxima": "imagekit.window.backends.extrema:findlocalmaxima",
+        "findlocalminima": "imagekit.window.backends.extrema:findlocalminima",
     },
     "device": {
         "imfilter": "imagekit.filtering.backends.cupy:imfilter",
@@ -50,6 +52,8 @@ _ROUTES = {
         "mapwindow": "imagekit.window.backends.cupy:mapwindow",
         "plan_mapwindow": "imagekit.window.backends.cupy:plan_mapwindow",
         "run_window_plan": "imagekit.window.backends.cupy:run_window_plan",
+        "findlocalmaxima": "imagekit.window.backends.extrema:findlocalmaxima",
+        "findlocalminima": "imagekit.window.backends.extrema:findlocalminima",
     },
 }
 _loaded: dict[str, object] = {}

@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from .._dispatch import route
 from .._recycle import empty
 from .._typing import ArrayLike, WindowLike
 from .._workspace import Workspace
@@ -223,6 +224,9 @@ def findlocalmaxima(
     edges: bool = True,
     channel_axis: int | None = None,
 ) -> np.ndarray:
+    backend = route("findlocalmaxima", image)  # Dask: lazy; CuPy & co: on device
+    if backend is not None:
+        return backend(image, window, threshold=threshold, edges=edges, channel_axis=channel_axis)
     return _find(image, window, threshold, edges, channel_axis, lower=False)
 
 
@@ -234,6 +238,9 @@ def findlocalminima(
     edges: bool = True,
     channel_axis: int | None = None,
 ) -> np.ndarray:
+    backend = route("findlocalminima", image)
+    if backend is not None:
+        return backend(image, window, threshold=threshold, edges=edges, channel_axis=channel_axis)
     return _find(image, window, threshold, edges, channel_axis, lower=True)
 
 
