@@ -244,3 +244,17 @@ def test_fill_value_the_dtype_cannot_hold():
     np.testing.assert_array_equal(imagekit.window.maximum(u8, 3, 300, dtype=np.int32)[0], 300)
     with pytest.raises(TypeError, match="border"):
         imagekit.window.median(u8, 3, Fill(1 + 2j))
+
+
+@pytest.mark.parametrize("func", STATS, ids=str)
+@pytest.mark.parametrize("border", ["reflect", NA(), Fill(np.inf), Fill(2)], ids=repr)
+def test_stats_of_windows_with_nan_and_infinities_follow_numpy(func, border):
+    rng = np.random.default_rng(9)
+    image = np.round(rng.normal(0, 3, (9, 8)))
+    image[rng.random(image.shape) < 0.1] = np.nan
+    image[rng.random(image.shape) < 0.05] = np.inf
+    image[rng.random(image.shape) < 0.05] = -np.inf
+    for window in (DISK, (3, 4), Kernel(np.array([[1.0, 1, 0, 1]]), start=(0, -1))):
+        got = mapwindow(func, image, window, border)
+        ref = reference(func, image, window, border)
+        np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-6, equal_nan=True)

@@ -61,12 +61,20 @@ class Box(Strategy):
         plan, kernel = prepared.plan, prepared.state
         kind, na = plan.reduction.kind, plan.skip_nan
         n = plan.window.size
-        finite = image.dtype.kind != "f" or bool(np.isfinite(image).all())
-        # FFT and running sums spread a NaN or inf beyond its windows: direct sums do not
-        algorithm = "auto" if finite else "direct"
-        opts = dict(shape=plan.shape, algorithm=algorithm)
+        opts = dict(shape=plan.shape)
+        border = plan.border
+        odd = None
+        if image.dtype.kind == "f" and not (np.isfinite(image).all() and _finite_fill(border)):
+            # Sums that meet a NaN or an infinity follow numpy's rules by counts of
+            # them per window; the sums themselves run on finite values, so that no
+            # zero tap, FFT or running sum spreads them.
+            odd = _nonfinite_counts(image, kernel, border, opts)
+            keep = np.isnan(image) if na else np.zeros(image.shape, bool)
+            image = np.where(np.isfinite(image) | keep, image, 0)
+            if isinstance(border, Fill) and not np.isfinite(border.value):
+                border = Fill(0.0)
 
-        def mean(x, dtype, border=plan.border):
+        def mean(x, dtype, border=border):
             if na:
                 return imfilter(x, kernel, NA(), dtype=dtype, **opts)
             return imfilter(x, kernel, border, dtype=dtype, **opts) / n
@@ -80,6 +88,10 @@ class Box(Strategy):
                     m = np.where(count > 0, m * count, 0)
                 else:
                     m = m * n
+            if odd is not None:
+                nan, pos, neg = odd
+                m = np.where(pos, np.inf, np.where(neg, -np.inf, m))
+                m[nan | (pos & neg)] = np.nan
             np.copyto(out, m, casting="unsafe")
             return
         y = image.astype(np.float64)
@@ -88,7 +100,7 @@ class Box(Strategy):
         if not np.isfinite(c):
             c = 0.0
         y -= c
-        b = plan.border
+        b = border
         if isinstance(b, Fill):  # the fill value shifts with the image
             b = Fill(b.value - c)
         m1 = mean(y, np.float64, b)
@@ -96,7 +108,29 @@ class Box(Strategy):
         var = m2 - m1 * m1
         # below the sums' rounding error the difference is noise: a flat window gives 0
         var[var <= 16 * np.finfo(np.float64).eps * m2] = 0.0
+        if odd is not None:  # numpy's variance of a window with an infinity is NaN
+            var[odd[0] | odd[1] | odd[2]] = np.nan
         np.copyto(out, np.sqrt(var) if kind == "std" else var, casting="unsafe")
+
+
+def _finite_fill(border) -> bool:
+    return not isinstance(border, Fill) or bool(np.isfinite(border.value))
+
+
+def _nonfinite_counts(image, kernel, border, opts):
+    """Per window: whether it holds a NaN (never with NA, which leaves NaNs out), a
+    +inf and a -inf, counted by filters of the indicators (fills included)."""
+    fill = border.value if isinstance(border, Fill) else 0.0
+
+    def holds(mask, fill_is):
+        b = Fill(1.0 if fill_is else 0.0) if isinstance(border, (Fill, NA)) else border
+        return imfilter(mask.astype(np.float64), kernel, b, **opts) > 0.5
+
+    nan = np.isnan(image)
+    nan = holds(nan, np.isnan(fill)) if not isinstance(border, NA) else np.zeros(1, bool)
+    pos = holds(np.isposinf(image), fill == np.inf)
+    neg = holds(np.isneginf(image), fill == -np.inf)
+    return nan, pos, neg
 
 
 BOX = Box()
