@@ -47,7 +47,7 @@ except ImportError:  # a peer, not a requirement
     peak_local_max = rank_percentile = disk = None
 
 # Windows per second below which mapwindow calls a user function from Python per
-# window (a microsecond or more each): such a run of M7 would take minutes.
+# window (a microsecond or more each): the user-function workload then takes minutes.
 COMPILED_WINDOWS_PER_S = 2e6
 
 
