@@ -63,7 +63,7 @@ def cases(draw):
 
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("NDI_EXAMPLES", 60)),
+    max_examples=int(os.environ.get("NDI_EXAMPLES", 30)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -19,7 +19,7 @@ from hypothesis.extra import numpy as hnp
 
 from imagekit.compat.skimage import feature as ikf
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def both(image, **kwargs):

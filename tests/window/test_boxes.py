@@ -64,7 +64,10 @@ def test_box_median_infinities_are_values(dtype):
         assert not np.isnan(got).any()
 
 
-@pytest.mark.parametrize(("h", "w"), [(3, 3), (2, 3), (4, 4), (5, 5), (9, 3), (3, 5), (7, 7)])
+@pytest.mark.parametrize(
+    ("h", "w"),
+    [(3, 3), (2, 3), (4, 4), (5, 5), (9, 3), (3, 5), pytest.param(7, 7, marks=pytest.mark.slow)],
+)
 def test_box_network_selects_every_rank_of_column_sorted_zero_one_inputs(h, w):
     # the 0-1 principle: after the column sort, every 0-1 input is a box of
     # sorted 0-1 columns (column j: k_j zeros on top); a network that selects

@@ -96,7 +96,7 @@ def windows(draw, naxes):
     return Kernel(fp.astype(np.float64), start), fp, start
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_extrema_match_the_reference(data):
     naxes = data.draw(st.integers(1, 3), label="naxes")
@@ -123,7 +123,15 @@ def test_extrema_match_the_reference(data):
 
 
 @pytest.mark.parametrize("lower", [False, True])
-@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        np.uint8,
+        np.float32,
+        pytest.param(np.int32, marks=pytest.mark.slow),  # the same loop, compiled again
+        pytest.param(np.float64, marks=pytest.mark.slow),
+    ],
+)
 @pytest.mark.parametrize("edges", [True, False])
 def test_the_3x3_rows_match_the_reference_on_all_threads(lower, dtype, edges):
     rng = np.random.default_rng(3)

@@ -48,7 +48,7 @@ def test_runs_of_a_footprint():
     assert ry.tolist() == [0, 0, 2] and x0.tolist() == [0, 2, 0] and x1.tolist() == [1, 4, 4]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     dtype=st.sampled_from([np.uint8, np.uint16]),
     spread=st.sampled_from([2, 5, 256, 65536]),
