@@ -163,9 +163,10 @@ def rank(operation: str, plan, algorithm: str, preferred: str | None = None):
     apply).
 
     The compile-free tier (``_tier``): where the operation has a compile-free
-    strategy, ``'auto'`` may choose it only while numba's start-up is unpaid
-    (``_tier.active()``), and then every compiled candidate's cost counts
-    ``_tier.STARTUP`` more (the start-up column of the rows).
+    strategy, every other candidate's cost counts ``_tier.STARTUP`` more while
+    numba's start-up is unpaid (``_tier.active()``; the start-up column of the
+    rows). The NumPy strategies of the tier leave ``'auto'`` once it is paid
+    (their own ``why_not_auto``).
     """
     table = strategies(operation)
     tiered = any(s.compile_free for s in table.values())
@@ -177,8 +178,6 @@ def rank(operation: str, plan, algorithm: str, preferred: str | None = None):
         if reason is None:
             costs[name] = s.cost(plan)
             auto = s.why_not_auto(plan)
-            if auto is None and tiered and s.compile_free and not active:
-                auto = "not for auto: numba's start-up is paid, the compiled strategies run"
             if active and not s.compile_free:
                 startup = _tier.STARTUP
         rows.append((name, costs.get(name), reason, auto, startup))

@@ -69,9 +69,9 @@ class Strategy:
     ``algorithm=`` value that asks for it), ``exact`` (``algorithm='auto'``
     chooses among exact strategies only, see ``why_not_auto``), ``writes_any_dtype`` (``run``
     casts into an output of any real dtype; otherwise it receives one of the
-    compute dtype and the caller casts) and ``compile_free`` (it runs NumPy array
-    operations alone, no numba loop: ``'auto'`` may choose it only while numba's
-    start-up is unpaid, see ``_tier``).
+    compute dtype and the caller casts) and ``compile_free`` (it runs no numba
+    loop: while numba's start-up is unpaid, the other strategies of its operation
+    rank with it added, see ``_tier``).
     """
 
     name: str = ""

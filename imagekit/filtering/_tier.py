@@ -5,14 +5,15 @@ and initialising its CPU target (``STARTUP`` seconds), even when every loop
 comes from numba's disk cache. A strategy written in NumPy array operations
 alone (``Strategy.compile_free``) pays nothing. While the start-up is unpaid,
 the registry's ranking (``_registry.rank``) adds ``STARTUP`` to the predicted
-cost of every compiled strategy of an operation that has a compile-free one,
+cost of every other strategy of an operation that has a compile-free one,
 so a small one-shot call runs in NumPy and a large one compiles.
 
 The rent is bounded (the ski-rental rule): the time spent in compile-free
 runs is summed, and once it reaches ``STARTUP`` the start-up counts as paid,
 as it does once numba's CPU target exists in the process (a loop module has
-been loaded, by any call). Paid, the compile-free strategies leave ``'auto'``
-and the compiled ones rank as usual. Plans a user keeps
+been loaded, by any call). Paid, the tier's NumPy strategies (``shifts``,
+``stack``) leave ``'auto'`` (their ``why_not_auto`` says :data:`PAID`) and the
+compiled ones rank as usual. Plans a user keeps
 (``imagekit.filtering.plan``, ``plan_mapwindow``) are for repeated calls:
 they are made inside :func:`kept`, which ranks without the start-up. The plan
 cache keys on :func:`active`, so a plan chosen with the start-up is never
@@ -27,12 +28,15 @@ import sys
 import threading
 import time
 
-__all__ = ["STARTUP", "active", "kept", "paid", "pay", "rent_paid", "renting"]
+__all__ = ["PAID", "STARTUP", "active", "kept", "paid", "pay", "rent_paid", "renting"]
 
 STARTUP = 1.0
 """Seconds a process spends importing numba and initialising its CPU target before
 its first loop runs from a warm cache (measured on the project's machine: about
 0.4 s for the import and 0.6 s for the target)."""
+
+PAID = "not for auto: numba's start-up is paid, the compiled strategies run"
+"""``why_not_auto`` of the tier's NumPy strategies once :func:`active` is false."""
 
 _lock = threading.Lock()
 _state = {"paid": False, "rent": 0.0}

@@ -47,6 +47,9 @@ class Shifts(Strategy):
     name = algorithm = "shifts"
     compile_free = True
 
+    def why_not_auto(self, plan) -> str | None:
+        return None if _tier.active() else _tier.PAID
+
     def cost(self, plan: Plan) -> float:
         lo, hi = plan.window()
         extended = math.prod(b - a for a, b in zip(lo, hi))

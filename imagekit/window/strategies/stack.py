@@ -60,6 +60,9 @@ class Stack(Strategy):
             return f"sorts windows for selections and ptp, not {plan.reduction}"
         return None
 
+    def why_not_auto(self, plan) -> str | None:
+        return None if _tier.active() else _tier.PAID
+
     def cost(self, plan) -> float:
         n = plan.window.size
         return CALL + 5.0 * NS * pixels(plan) * n * (1 + math.log2(n))
