@@ -358,7 +358,7 @@ def plan(
     'direct'
     >>> p = plan(image, np.random.default_rng(0).random((31, 31)))
     >>> p.strategy, sorted(p.costs)
-    ('fft', ['direct', 'fft'])
+    ('fft', ['direct', 'fft', 'shifts'])
 
     Keep a plan and run it on many images:
 
