@@ -33,4 +33,4 @@ WindowLike = int | tuple[int, ...] | ArrayLike | Kernel
 # mapwindow's function: a recognised numpy reduction, Rank/Percentile or any
 # callable from a 1-D array of values to a scalar.
 WindowFunc = Callable[..., object]
-Algorithm = Literal["auto", "direct", "separable", "fft", "iir"]
+Algorithm = Literal["auto", "direct", "separable", "fft", "iir", "shifts"]

@@ -11,6 +11,13 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+from imagekit.filtering import _tier
+
+# The suite counts numba's start-up as paid from the start, so that what 'auto'
+# chooses never depends on which test ran first; the compile-free tier itself is
+# tested in fresh processes (tests/test_first_call.py).
+_tier.pay()
+
 settings.register_profile(
     "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -60,11 +60,13 @@ def imfilter(
         axis where the kernel is longer than the image). ``'full'``: grown
         by the kernel, every position where it overlaps the image (like
         MATLAB's ``conv2(..., 'full')`` and scipy.signal.correlate).
-    algorithm : {'auto', 'direct', 'separable', 'fft', 'iir'}, optional
+    algorithm : {'auto', 'direct', 'separable', 'fft', 'iir', 'shifts'}, optional
         ``'auto'`` picks the cheapest exact strategy by a cost model (see
         :func:`imagekit.filtering.plan`); kernels from
         ``kernels.factored.iir_gaussian`` run the recursive Gaussian.
         ``'fft'`` is exact to float rounding; ``'iir'`` is an approximation.
+        ``'shifts'`` runs NumPy array operations alone (what ``'auto'`` takes
+        for a small first call, before numba has started).
     channel_axis : int, optional
         This axis holds the channels of a vector pixel: each channel is
         filtered on its own with the same spatial kernel.

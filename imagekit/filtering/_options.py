@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 SHAPES = ("same", "valid", "full")
-ALGORITHMS = ("auto", "direct", "separable", "fft", "iir")
+ALGORITHMS = ("auto", "direct", "separable", "fft", "iir", "shifts")
 
 
 def as_image(image, name: str = "image") -> np.ndarray:

@@ -28,7 +28,7 @@ from .._dtypes import compute_dtype, natural_dtype, output_dtype
 from .._typing import Algorithm, ArrayLike, BorderLike, DTypeLike, KernelLike, ShapeMode
 from ..borders import NA, Border, Fill, normalize_border
 from ..kernels import Kernel
-from . import _execute, _plan_cache
+from . import _execute, _plan_cache, _tier
 from ._geometry import axis_factors, extends_along_two_axes, geometry
 from ._options import (
     as_image,
@@ -358,7 +358,7 @@ def plan(
     'direct'
     >>> p = plan(image, np.random.default_rng(0).random((31, 31)))
     >>> p.strategy, sorted(p.costs)
-    ('fft', ['direct', 'fft'])
+    ('fft', ['direct', 'fft', 'shifts'])
 
     Keep a plan and run it on many images:
 
@@ -378,6 +378,7 @@ def plan(
     """
     options = dict(shape=shape, algorithm=algorithm, channel_axis=channel_axis, axes=axes)
     backend = route("plan", image)  # Dask: lazy, block by block; CuPy & co: on device
-    if backend is not None:
-        return backend(image, kernel, border, dtype=dtype, **options)
-    return make_plan(image, kernel, border, dtype=dtype, **options)
+    with _tier.kept():  # ranked for repeated calls: without numba's start-up
+        if backend is not None:
+            return backend(image, kernel, border, dtype=dtype, **options)
+        return make_plan(image, kernel, border, dtype=dtype, **options)

@@ -5,7 +5,9 @@ and options can share one; planning costs tens of microseconds, a sizeable
 share of a small filter. A call is cached when its image is a NumPy array,
 its kernel has at most ``MAX_TAPS`` taps and its options hash; the cache
 keeps the ``SIZE`` newest plans and empties when the registry of strategies
-changes (a change can change every choice).
+changes (a change can change every choice). The key holds whether the ranking
+counts numba's start-up (``_tier.active()``), so a plan chosen while it is
+unpaid is not reused once it is paid, nor by a plan the user keeps.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import threading
 import numpy as np
 
 from ..kernels import Kernel
+from . import _tier
 from ._registry import _on_change
 
 __all__ = ["MAX_TAPS", "SIZE", "cached", "clear", "key"]
@@ -45,7 +48,7 @@ def key(image, kernel, border, options):
     kkey = _kernel_key(kernel)
     if a is None or kkey is None:
         return None
-    k = (a.shape, a.dtype.str, kkey, border, tuple(sorted(options.items())))
+    k = (a.shape, a.dtype.str, kkey, border, tuple(sorted(options.items())), _tier.active())
     try:
         hash(k)
     except TypeError:  # a list for axes, an unhashable border: plan it fresh

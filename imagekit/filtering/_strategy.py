@@ -67,9 +67,11 @@ class Strategy:
     Class attributes: ``name`` (its registry name, unique per operation),
     ``operation`` (``'imfilter'`` or ``'filterbank'``), ``algorithm`` (the
     ``algorithm=`` value that asks for it), ``exact`` (``algorithm='auto'``
-    chooses among exact strategies only, see ``why_not_auto``) and ``writes_any_dtype`` (``run``
+    chooses among exact strategies only, see ``why_not_auto``), ``writes_any_dtype`` (``run``
     casts into an output of any real dtype; otherwise it receives one of the
-    compute dtype and the caller casts).
+    compute dtype and the caller casts) and ``compile_free`` (it runs no numba
+    loop: while numba's start-up is unpaid, the other strategies of its operation
+    rank with it added, see ``_tier``).
     """
 
     name: str = ""
@@ -77,6 +79,7 @@ class Strategy:
     algorithm: str = ""
     exact: bool = True
     writes_any_dtype: bool = False
+    compile_free: bool = False
 
     def why_not(self, plan: Plan) -> str | None:
         """``None`` when the strategy can compute ``plan``, else why not."""

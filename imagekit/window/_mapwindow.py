@@ -75,7 +75,9 @@ def mapwindow(
     algorithm : str
         ``'auto'`` (the cheapest strategy that applies) or a strategy's name:
         ``'median9'``, ``'network'``, ``'select'``, ``'histogram'``,
-        ``'vanherk'``, ``'box'``, ``'user'`` (see
+        ``'vanherk'``, ``'box'``, ``'user'``, ``'stack'`` (NumPy array
+        operations alone: what ``'auto'`` takes for a small first call, before
+        numba has started; see
         :func:`~imagekit.window.plan_mapwindow`).
 
     Returns

@@ -23,7 +23,7 @@ from .._recycle import empty
 from .._typing import ArrayLike, BorderLike, DTypeLike, ShapeMode, WindowFunc, WindowLike
 from ..borders import NA, Border, Fill, normalize_border
 from ..borders._pad import _fill_dtype
-from ..filtering import _plan_cache
+from ..filtering import _plan_cache, _tier
 from ..filtering._options import (
     as_image,
     kept_image,
@@ -310,6 +310,7 @@ def plan_mapwindow(
     options = dict(shape=shape, channel_axis=channel_axis, axes=axes, dtype=dtype)
     options["algorithm"] = algorithm
     backend = route("plan_mapwindow", image)
-    if backend is not None:
-        return backend(func, image, window, border, **options)
-    return make_plan(func, image, window, border, **options)
+    with _tier.kept():  # ranked for repeated calls: without numba's start-up
+        if backend is not None:
+            return backend(func, image, window, border, **options)
+        return make_plan(func, image, window, border, **options)

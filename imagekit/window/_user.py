@@ -28,6 +28,7 @@ a call.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 import types as pytypes
@@ -35,14 +36,9 @@ import warnings
 import weakref
 
 import numpy as np
-from numba import njit, types
-from numba.core.errors import NumbaWarning
-from numba.core.registry import CPUDispatcher
-from numba.np.numpy_support import from_dtype
-from tqdm import tqdm
 
 from ..filtering.strategies._threads import run_tasks
-from ._loops.user import user_rows
+from . import _loops
 
 __all__ = ["PROGRESS_SECONDS", "compiled", "run_compiled", "run_python"]
 
@@ -53,6 +49,30 @@ PROGRESS_SECONDS = 2.0
 # Weak keys, and no value refers to its key (a plain function is compiled from a
 # copy of itself), so an entry goes when its function does.
 _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _numba() -> pytypes.SimpleNamespace:
+    """The parts of numba this module uses, imported when a user's function is first
+    compiled or run: planning a recognised function never imports numba."""
+    import numba
+    from numba.core.errors import NumbaWarning
+    from numba.core.registry import CPUDispatcher
+    from numba.np.numpy_support import from_dtype
+
+    return pytypes.SimpleNamespace(
+        njit=numba.njit,
+        types=numba.types,
+        NumbaWarning=NumbaWarning,
+        CPUDispatcher=CPUDispatcher,
+        from_dtype=from_dtype,
+    )
+
+
+def _is_dispatcher(func) -> bool:
+    """Whether ``func`` is a numba ``njit`` dispatcher (never, while numba is not
+    imported)."""
+    return "numba" in sys.modules and isinstance(func, _numba().CPUDispatcher)
 
 
 def _copy(func: pytypes.FunctionType) -> pytypes.FunctionType:
@@ -67,7 +87,8 @@ def _copy(func: pytypes.FunctionType) -> pytypes.FunctionType:
 
 
 def _array_type(dtype: np.dtype):
-    return types.Array(from_dtype(dtype), 1, "C")
+    nb = _numba()
+    return nb.types.Array(nb.from_dtype(dtype), 1, "C")
 
 
 def _return_type(disp, dtype: np.dtype):
@@ -76,7 +97,7 @@ def _return_type(disp, dtype: np.dtype):
     try:
         argtype = _array_type(dtype)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NumbaWarning)
+            warnings.simplefilter("ignore", _numba().NumbaWarning)
             disp.compile((argtype,))
         cres = disp.overloads[(argtype,)]
     except Exception:  # any failure to type or lower the function: the Python path
@@ -87,6 +108,7 @@ def _return_type(disp, dtype: np.dtype):
 
 
 def _check_scalar(func, rt, dtype: np.dtype) -> None:
+    types = _numba().types
     if not isinstance(rt, (types.Integer, types.Float, types.Boolean)):
         raise TypeError(
             f"func must return a real scalar (a number or bool) for a window of values, "
@@ -120,10 +142,10 @@ def compiled(func, dtype):
     except TypeError:  # not weakly referenceable (a builtin): it does not compile
         return None
     if entry is None:
-        if isinstance(func, CPUDispatcher):
+        if _is_dispatcher(func):
             disp = None
         elif isinstance(func, pytypes.FunctionType):
-            disp = njit(_copy(func))
+            disp = _numba().njit(_copy(func))
         else:
             return None
         entry = {"jit": disp}
@@ -153,7 +175,8 @@ def run_compiled(cfunc, src, bases, offsets, dst, skip_nan) -> None:
         raise TypeError(f"{_name(cfunc)} does not compile for windows of {src.dtype}")
     _check_scalar(cfunc, rt, src.dtype)
     work = dst.size * (offsets.shape[0] + 16)
-    run_tasks(user_rows, dst.shape[0], src, bases, offsets, dst, cfunc, bool(skip_nan), work=work)
+    loop = _loops.user.user_rows
+    run_tasks(loop, dst.shape[0], src, bases, offsets, dst, cfunc, bool(skip_nan), work=work)
 
 
 def _row_results(func, values: np.ndarray, skip_nan: bool) -> list:
@@ -202,7 +225,7 @@ def run_python(func, src, bases, offsets, dst, skip_nan, progress=None) -> None:
     True shows a progress bar on stderr, False never, None when the run is expected
     to take longer than ``PROGRESS_SECONDS`` (judged from the pixels done so far).
     """
-    if isinstance(func, CPUDispatcher):  # one numba cannot compile: its Python function
+    if _is_dispatcher(func):  # one numba cannot compile: its Python function
         func = func.py_func
     nrows, ncols = dst.shape
     total = nrows * ncols
@@ -231,6 +254,8 @@ def run_python(func, src, bases, offsets, dst, skip_nan, progress=None) -> None:
 
 
 def _bar(total: int, done: int):
+    from tqdm import tqdm  # a progress bar is rare: tqdm loads when one shows
+
     return tqdm(
         total=total,
         initial=done,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.fft
 
 import imagekit.filtering.strategies.fft as fft
 from imagekit import Kernel, imfilter
@@ -30,9 +31,15 @@ def test_tiled_and_slabbed_fft_equals_direct(border, mode):
 def test_tile_lengths_cut_long_axes_into_fast_tiles():
     L, B = fft.tile_lengths(31, 4096, 2)
     assert L == B + 30 and B < 4096
-    assert L == fft.sfft.next_fast_len(L, real=True)
+    assert L == scipy.fft.next_fast_len(L, real=True)
     L, B = fft.tile_lengths(31, 40, 2)  # small output: one tile
     assert B == 40 and L >= 70
+
+
+def test_next_fast_len_is_scipys_for_real_transforms():
+    assert [fft.next_fast_len(n) for n in range(1, 3000)] == [
+        scipy.fft.next_fast_len(n, real=True) for n in range(1, 3000)
+    ]
 
 
 def test_3d_fft_equals_direct():

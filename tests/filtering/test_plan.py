@@ -18,7 +18,7 @@ def test_auto_picks_separable_for_rank_one_kernels():
     assert isinstance(p, Plan)
     assert p.strategy == "separable"
     assert [ax for ax, _ in p.factors] == [0, 1]
-    assert set(p.costs) == {"direct", "separable", "fft"}
+    assert set(p.costs) == {"direct", "separable", "fft", "shifts"}
     assert p.costs["separable"] == min(p.costs.values())
 
 
@@ -26,7 +26,7 @@ def test_auto_picks_direct_for_small_non_separable_kernels():
     p = plan(np.zeros((256, 256)), np.eye(3))
     assert p.strategy == "direct"
     assert p.factors is None
-    assert set(p.costs) == {"direct", "fft"}
+    assert set(p.costs) == {"direct", "fft", "shifts"}
 
 
 def test_auto_picks_fft_for_large_dense_kernels():
@@ -81,7 +81,7 @@ def test_border_strings_are_normalised_once():
 
 def test_registry_lists_each_strategy_with_a_cost():
     p = plan(np.zeros((512, 512)), np.outer(np.ones(9), np.ones(9)))
-    assert set(p.costs) == {"direct", "separable", "fft"}
+    assert set(p.costs) == {"direct", "separable", "fft", "shifts"}
     for name in p.costs:
         assert STRATEGIES[name].applies(p)
         assert STRATEGIES[name].cost(p) > 0, name

@@ -15,7 +15,7 @@ import pytest
 
 from imagekit.window import _box_networks as _networks
 from imagekit.window._loops import box3x3, box3x3x3, box5x5, box7x7
-from imagekit.window._loops.select import network
+from imagekit.window._networks import network
 from tests.window._windows import geometry, median_ref, padded, random_image, windows
 
 LOOPS = {

@@ -15,11 +15,11 @@ from imagekit.window._loops import box3x3, box5x5
 from imagekit.window._loops.select import (
     MEDIAN,
     median9_rows,
-    network,
     network_rows,
     ranks,
     select_rows,
 )
+from imagekit.window._networks import network
 from tests.window._windows import random_image
 
 BORDERS = ["reflect", "mirror", "nearest", "wrap", Fill(7), NA()]

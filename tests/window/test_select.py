@@ -18,11 +18,11 @@ from imagekit.window._loops.select import (
     RANK,
     UPPER,
     median9_rows,
-    network,
     network_rows,
     ranks,
     select_rows,
 )
+from imagekit.window._networks import network
 from tests.window._windows import (
     FLOATS,
     INTEGERS,

@@ -18,18 +18,40 @@ declaration of ``strategies._threads``; the gradient loops
 Every module here and there is cached with one source stamp (``_cache``):
 editing any of them recompiles them all, so no stale machine code runs.
 
-The loop modules load on first use: callers import this package and name a
-loop through it (``_loops.plane.dense3_rows``), and the module is imported
-the first time it is named (PEP 562's module ``__getattr__``). A plan then
-loads only the loops its strategy runs: loading a module compiles, or reads
-from the cache, the functions declared with explicit signatures.
+The loop modules load on first use (and numba with the first of them):
+callers import this package and name a loop through it
+(``_loops.plane.dense3_rows``), and the module is imported the first time it
+is named (PEP 562's module ``__getattr__``). A plan then loads only the
+loops its strategy runs: loading a module compiles, or reads from the cache,
+the functions declared with explicit signatures.
 """
 
 import importlib
+import sys
 
-from . import _cache
+# The loop packages: their modules are cached with one source stamp (``_cache``).
+_LOOP_PACKAGES = (
+    "imagekit.filtering._loops.",
+    "imagekit.gradients._loops.",
+    "imagekit.window._loops.",
+)
 
-_cache.register()
+
+class _CacheFirst:
+    """An import finder that finds nothing: before any module of a loop package is
+    imported (named here or imported directly), it puts the loops' cache locator in
+    place (``_cache.register``, which imports numba), so that importing the packages
+    themselves loads no numba."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.startswith(_LOOP_PACKAGES) and name != f"{__name__}._cache":
+            importlib.import_module(f"{__name__}._cache").register()
+        return None
+
+
+if _CacheFirst not in sys.meta_path:
+    sys.meta_path.insert(0, _CacheFirst)
 
 
 def __getattr__(name: str):

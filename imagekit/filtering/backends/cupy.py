@@ -33,6 +33,7 @@ from .. import _na as na
 from .._geometry import extends_along_two_axes
 from .._plan import derive, make_plan
 from .._registry import rank, strategies, with_ranking
+from .._shifted import correlate_factors, correlate_taps
 from .._strategy import Prepared, Strategy
 
 __all__ = [
@@ -146,35 +147,6 @@ def choose(plan) -> str:
     return strategies("imfilter-device")[_ranked(plan)[2]].algorithm
 
 
-def _direct(xp, ext, weights: np.ndarray, out_shape):
-    acc = None
-    scalar = complex if weights.dtype.kind == "c" else float
-    for j in zip(*np.nonzero(weights)):
-        view = ext[tuple(slice(int(d), int(d) + n) for d, n in zip(j, out_shape))]
-        term = view * scalar(weights[j])
-        acc = term if acc is None else acc + term
-    if acc is None:  # an all-zero kernel
-        acc = xp.zeros(tuple(out_shape), dtype=ext.dtype, device=device(xp, ext))
-    return acc
-
-
-def _separable(xp, ext, factors, out_shape):
-    for axis, k in factors:
-        shape = list(ext.shape)
-        shape[axis] = out_shape[axis]
-        w = k.weights.reshape(-1)
-        acc = None
-        for t in np.flatnonzero(w):
-            index = [slice(None)] * ext.ndim
-            index[axis] = slice(int(t), int(t) + shape[axis])
-            term = ext[tuple(index)] * float(w[t])
-            acc = term if acc is None else acc + term
-        if acc is None:  # an all-zero factor
-            acc = xp.zeros(tuple(shape), dtype=ext.dtype, device=device(xp, ext))
-        ext = acc
-    return ext
-
-
 def _fft(xp, ext, weights: np.ndarray, out_shape):
     from scipy.fft import next_fast_len
 
@@ -226,7 +198,7 @@ class DeviceDirect(_Device):
 
     def run(self, prepared, xp, ext):
         p = prepared.plan
-        return _direct(xp, ext, p.kernel.weights, p.out_shape)
+        return correlate_taps(xp, ext, p.kernel.weights, p.out_shape)
 
 
 class DeviceSeparable(_Device):
@@ -244,7 +216,7 @@ class DeviceSeparable(_Device):
 
     def run(self, prepared, xp, ext):
         p = prepared.plan
-        return _separable(xp, ext, p.factors, p.out_shape)
+        return correlate_factors(xp, ext, p.factors, p.out_shape)
 
 
 class DeviceFft(_Device):

@@ -22,7 +22,6 @@ from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .. import _loops
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
-from .._loops.runs import correlate_runs
 from .._rows import Rows, row_args
 from .._strategy import Prepared, Strategy
 from ._readonly import readonly
@@ -242,7 +241,7 @@ def _run(src: np.ndarray, origin, kernel: Kernel, out: np.ndarray) -> None:
         bases = (pos[:, None] + bases[None, :]).ravel()
     ntasks = bases.size * -(-run // _CHUNK)
     run_tasks(
-        correlate_runs,
+        _loops.runs.correlate_runs,
         ntasks,
         readonly(src.reshape(-1)),
         bases,

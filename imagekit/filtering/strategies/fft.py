@@ -38,7 +38,6 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.fft as sfft
 from numpy.lib.stride_tricks import as_strided
 
 from ...borders._pad import extend
@@ -50,7 +49,7 @@ from .direct import DIRECT
 if TYPE_CHECKING:
     from .._plan import Plan
 
-__all__ = ["FFT", "Fft", "correlate", "fft_shape", "tile_lengths"]
+__all__ = ["FFT", "Fft", "correlate", "fft_shape", "next_fast_len", "tile_lengths"]
 
 
 class Fft(Strategy):
@@ -136,7 +135,30 @@ def _spectrum(k, axes, lengths, dtype) -> np.ndarray:
     """The spectrum of the reversed kernel at the tile lengths."""
     rev = np.ascontiguousarray(k.weights[(slice(None, None, -1),) * k.ndim], dtype=dtype)
     rev = rev.reshape([k.shape[d] for d in axes])
+    import scipy.fft as sfft  # scipy.fft loads when a plan first prepares a spectrum
+
     return sfft.rfftn(rev, s=lengths, workers=-1)
+
+
+@functools.lru_cache(maxsize=4096)
+def next_fast_len(n: int) -> int:
+    """The least 5-smooth length (2**a * 3**b * 5**c) at least ``n``: what
+    ``scipy.fft.next_fast_len(n, real=True)`` returns, without importing scipy.fft
+    (ranking the FFT strategy must not load it)."""
+    if n <= 6:
+        return max(n, 1)
+    best = 2 ** (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35  # the least p35 * 2**k at least n
+            while m < n:
+                m *= 2
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
 
 
 def _work_per_output(L: int, B: int, k: int) -> float:
@@ -154,9 +176,9 @@ def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
     (``B = n_out``, ``L >= n_out + m - 1``) when that is no more work.
     """
     n_out = max(n_out, 1)
-    whole = sfft.next_fast_len(n_out + m - 1, real=True)
+    whole = next_fast_len(n_out + m - 1)
     best = (_work_per_output(whole, n_out, k), whole, n_out)
-    L = sfft.next_fast_len(2 * m, real=True)
+    L = next_fast_len(2 * m)
     while L < whole:
         B = L - m + 1
         # Tiles past the end still cost: count whole tiles.
@@ -164,14 +186,14 @@ def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
         work = _work_per_output(L, B, k) * tiles * B / n_out
         if work < best[0]:
             best = (work, L, B)
-        L = sfft.next_fast_len(L + 1, real=True)
+        L = next_fast_len(L + 1)
     return best[1], best[2]
 
 
 def fft_shape(window_shape, axes, kshape=None) -> tuple[int, ...]:
     """Transform lengths along ``axes`` for a window (one tile per axis when no kshape)."""
     if kshape is None:
-        return tuple(sfft.next_fast_len(window_shape[d], real=True) for d in axes)
+        return tuple(next_fast_len(window_shape[d]) for d in axes)
     k = len(axes)
     return tuple(tile_lengths(kshape[d], window_shape[d] - kshape[d] + 1, k)[0] for d in axes)
 
@@ -267,6 +289,8 @@ def _slab(image, plan, out, t0, t1, axes, lengths, blocks, counts, spans, spectr
     slab_counts = [t1 - t0, *counts[1:]]
     tiles = _tiles(src, axes, spans, blocks, slab_counts)
     tile_axes = tuple(range(tiles.ndim - kk, tiles.ndim))
+    import scipy.fft as sfft
+
     spec = sfft.rfftn(tiles, s=lengths, axes=tile_axes, workers=workers)
     spec *= spectrum
     full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=workers, overwrite_x=True)

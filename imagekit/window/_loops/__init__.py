@@ -30,9 +30,7 @@ load on first use, as the filtering loops do (PEP 562's module
 
 import importlib
 
-from ...filtering._loops import _cache
-
-_cache.register()
+from ...filtering import _loops  # noqa: F401 - the cache locator, put first on first use
 
 
 def __getattr__(name: str):

@@ -8,7 +8,7 @@ selects among ``src[bases[r] + x + offsets[k]]``. Rows are the tasks that
 
 Three loops:
 
-- ``network_rows``: a comparator network (``network``) applied to whole rows
+- ``network_rows``: a comparator network (``window._networks``) applied to whole rows
   of pixels at once: each window element is a row of a small buffer (a
   chunk of pixels wide), each comparator a vectorised min/max of two rows.
   Only the comparators that reach the selected ranks are kept.
@@ -32,8 +32,6 @@ the input's dtype. Without ``skip_nan``, a window holding a NaN gives NaN
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
@@ -46,7 +44,6 @@ __all__ = [
     "RANK",
     "UPPER",
     "median9_rows",
-    "network",
     "network_rows",
     "ranks",
     "select_rows",
@@ -69,40 +66,6 @@ def ranks(kind, n, k=0, q=0.0):  # pragma: no cover - numba
         return r, r
     r = min(max(k if k >= 0 else n + k, 0), n - 1)
     return r, r
-
-
-@functools.cache
-def network(n: int, lo: int, hi: int) -> np.ndarray:
-    """The comparators ``(i, j)`` (``i < j``: the smaller value goes to ``i``) of
-    Batcher's odd-even merge sort of ``n`` values that reach positions ``lo``
-    and ``hi``: an ``(m, 2)`` int64 array.
-
-    The sort is built for the next power of two with the missing values taken
-    as larger than all (so comparators reaching past ``n`` change nothing and
-    are dropped); walking back from the wanted positions keeps only the
-    comparators that lead to them.
-    """
-    size = 1
-    while size < n:
-        size *= 2
-    pairs = []
-    p = 1
-    while p < size:
-        k = p
-        while k >= 1:
-            for j in range(k % p, size - k, 2 * k):
-                for i in range(min(k, size - j - k)):
-                    a, b = i + j, i + j + k
-                    if a // (2 * p) == b // (2 * p) and b < n:
-                        pairs.append((a, b))
-            k //= 2
-        p *= 2
-    needed, kept = {lo, hi}, []
-    for a, b in reversed(pairs):
-        if a in needed or b in needed:
-            needed |= {a, b}
-            kept.append((a, b))
-    return np.array(kept[::-1], dtype=np.int64).reshape(-1, 2)
 
 
 def _mean2(a, b):  # pragma: no cover - the numba overload below is what runs

@@ -34,6 +34,7 @@ import numpy as np
 from ...borders import NA, Fill, Pad
 from ...filtering.backends.cupy import _to_device, extend, xp_dtype
 from .._geometry import reach
+from .._stack import mean2 as _mean2
 
 __all__ = ["filtered", "reduce"]
 
@@ -104,18 +105,6 @@ def _any_in(xp, ndi, mask, plan, border, test):
     """Where the window holds a pixel of ``mask`` (a border pixel passing ``test``)."""
     m = xp.astype(mask, xp.uint8)
     return filtered(xp, ndi, "maximum", m, plan, _mask_border(border, test)) > 0
-
-
-def _mean2(xp, lo, hi):
-    """The mean of two middle values ``lo <= hi``: floats ``(lo + hi) * 0.5`` in their
-    type (numpy's), integers rounded half to even without overflow."""
-    if lo.dtype in (xp.float32, xp.float64):
-        return (lo + hi) * 0.5
-    a, b = xp.astype(lo, xp.int64), xp.astype(hi, xp.int64)
-    d = b - a
-    r = a + xp.bitwise_right_shift(d, 1)
-    tie = xp.astype(xp.bitwise_and(xp.bitwise_and(d, 1), r), xp.bool)
-    return xp.astype(xp.where(tie, r + 1, r), lo.dtype)
 
 
 def _selection(xp, ndi, a, plan, border):

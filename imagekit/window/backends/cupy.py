@@ -38,6 +38,7 @@ from ...filtering.backends.cupy import extend, finish, namespace, stand_in, xp_d
 from .._functions import recognise
 from .._geometry import reach
 from .._plan import WindowPlan, make_plan
+from .._stack import sorted_selection, stacked
 from . import _ndimage
 from ._common import fill_in
 
@@ -133,56 +134,7 @@ class DeviceStack(_Device):
         border = _border(p)
         fill = border.value if isinstance(border, Fill) else math.nan if p.skip_nan else 0
         ext = extend(xp, image, border, lo, hi, fill)
-        views = [
-            ext[tuple(slice(int(j), int(j) + n) for j, n in zip(at, p.out_shape))]
-            for at in np.argwhere(p.window.footprint)
-        ]
-        return _sorted_selection(xp, xp.stack(views, axis=0), p)
-
-
-def _sorted_selection(xp, stack, plan):
-    """The plan's selection along the first axis of ``stack`` (the window's values)."""
-    floating = stack.dtype in (xp.float32, xp.float64)
-    missing = xp.isnan(stack) if floating else None
-    n = stack.shape[0]
-    if floating:
-        stack = xp.where(missing, math.inf, stack)  # missing (or NaN) values sort last
-    stack = xp.sort(stack, axis=0)
-    if not plan.skip_nan:
-        lo, hi = plan.reduction.rank_of(n)
-        low = stack[lo, ...]
-        r = low if hi == lo else _ndimage._mean2(xp, low, stack[hi, ...])
-        if floating:
-            r = xp.where(xp.any(missing, axis=0), math.nan, r)
-        return r
-    count = xp.sum(xp.astype(xp.logical_not(missing), xp.int64), axis=0)
-    lo, hi = _ranks(xp, plan.reduction, count)
-
-    def at(r):
-        index = xp.minimum(xp.maximum(r, 0), xp.maximum(count - 1, 0))[None, ...]
-        return xp.take_along_axis(stack, index, axis=0)[0, ...]
-
-    r = at(lo)
-    if plan.reduction.kind == "median":
-        r = (r + at(hi)) * 0.5
-    return xp.where(count > 0, r, math.nan)
-
-
-def _ranks(xp, reduction, count):
-    """Each pixel's ranks ``(lo, hi)`` among the ``count`` values its window holds
-    there (clipped into them, as in memory)."""
-    kind, top = reduction.kind, count - 1
-    if kind == "median":
-        return top // 2, count // 2
-    if kind == "min":
-        return xp.zeros_like(count), None
-    if kind == "max":
-        return top, None
-    if kind == "rank":
-        r = xp.full_like(count, reduction.k) if reduction.k >= 0 else count + reduction.k
-        return xp.clip(r, 0, None), None
-    frac = xp.astype(count, xp.float64) * (reduction.q / 100)
-    return xp.minimum(xp.astype(xp.floor(frac), xp.int64), top), None
+        return sorted_selection(xp, stacked(xp, ext, p), p)
 
 
 DEVICE_NDIMAGE = DeviceNdimage()

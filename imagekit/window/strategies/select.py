@@ -24,7 +24,7 @@ from ...filtering._strategy import Prepared, Strategy
 from ...filtering.strategies._threads import run_tasks, threads
 from .. import _box_networks, _loops
 from .._interior import in_place_possible, run_in_place
-from .._loops import box3x3, box3x3x3, box5x5, box7x7
+from .._networks import network
 from ._common import CALL, NS, Rows, extend_for, pixels, select_code
 
 __all__ = ["BOX_MEDIAN", "MEDIAN9", "NETWORK", "SELECT"]
@@ -83,11 +83,12 @@ class Median9(_Selection):
         self._run_rows(_loops.select.median9_rows, prepared, image, out)
 
 
+# the loop of each box, by its module in ``_loops`` and its name there (loaded when run)
 _BOX_LOOPS = {
-    "box3x3": box3x3.median_3x3_rows,
-    "box5x5": box5x5.median_5x5_rows,
-    "box7x7": box7x7.median_7x7_rows,
-    "box3x3x3": box3x3x3.median_3x3x3_rows,
+    "box3x3": "median_3x3_rows",
+    "box5x5": "median_5x5_rows",
+    "box7x7": "median_7x7_rows",
+    "box3x3x3": "median_3x3x3_rows",
 }
 
 
@@ -135,7 +136,8 @@ class BoxMedian(_Selection):
         )
 
     def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
-        self._run_rows(_BOX_LOOPS[prepared.state[1]], prepared, image, out)
+        box = prepared.state[1]
+        self._run_rows(getattr(getattr(_loops, box), _BOX_LOOPS[box]), prepared, image, out)
 
 
 class Network(_Selection):
@@ -161,13 +163,13 @@ class Network(_Selection):
     def cost(self, plan) -> float:
         n = plan.window.size
         lo, hi = plan.reduction.rank_of(n)
-        comparators = _loops.select.network(n, lo, hi).shape[0]
+        comparators = network(n, lo, hi).shape[0]
         return CALL + (0.5 * n + 0.35 * comparators) * NS * pixels(plan) / threads()
 
     def prepare(self, plan, image_dtype, out_dtype) -> Prepared:
         n = plan.window.size
         lo, hi = plan.reduction.rank_of(n)
-        pairs = _loops.select.network(n, lo, hi)
+        pairs = network(n, lo, hi)
         loop = f"network/{n}-values-{pairs.shape[0]}-comparators"
         return Prepared(loop, plan, image_dtype, out_dtype, (Rows(plan), pairs, lo, hi))
 
