@@ -159,6 +159,7 @@ def test_bench_runs_the_suite_from_a_checkout():
     r = run("bench", "--smoke", "--only", "W1")
     assert r.returncode == 0, r.stderr
     assert "\nW1 " in r.stdout
+    assert "time to first result" not in r.stdout  # only where --only names 'first'
 
 
 def test_bench_runs_the_packaged_suite_in_any_folder(tmp_path):

@@ -8,8 +8,8 @@ process, checks that the peer's output agrees with imagekit's, times each in
 blocks of calls after warm-up, in three rounds (see ``_timing.block_medians``),
 and prints median times and the ratio peer time / imagekit time (above 1:
 imagekit is faster). Then it measures time to first result in fresh
-processes, and with ``--plot`` draws time against kernel size for the direct
-and FFT strategies.
+processes (with ``--only``, where it names ``first``), and with ``--plot``
+draws time against kernel size for the direct and FFT strategies.
 A disagreement makes the command exit with status 1.
 """
 
@@ -143,7 +143,9 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
     )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat (for CI)")
     parser.add_argument(
-        "--only", help="comma-separated workload names, e.g. W1,W4 ('compat': the drop-ins)"
+        "--only",
+        help="comma-separated workload names, e.g. W1,W4 ('compat': the drop-ins, "
+        "'first': the time to first result)",
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed calls per measurement")
     parser.add_argument("--plot", help="also draw the direct/FFT crossover into this PNG")
@@ -162,8 +164,8 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
     for module in missing_peers():
         print(f"note: {PEERS[module]} is not installed: its columns are skipped ({INSTALL})")
     workloads = build(args.smoke)
-    if args.only:
-        wanted = set(args.only.split(","))
+    wanted = set(args.only.split(",")) if args.only else None
+    if wanted:
         workloads = [w for w in workloads if w.name in wanted]
     results, failures = [], 0
     print(f"{'':4} {'workload':<52} {'imagekit':>10}   peers: time (ratio = peer / imagekit)")
@@ -205,13 +207,15 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
             peer, ratio = r["fastest_peer"]
             print(f"  {r['workload']:4} {ratio:6.2f}  vs {peer}")
     compat_rows = []
-    if not args.only or "compat" in args.only.split(","):
+    if not wanted or "compat" in wanted:
         compat_rows, differ = compat_int.run(args.smoke, repeat, warmup, rounds)
         failures += differ
-    print("\ntime to first result (fresh processes):")
-    firsts = first_result_times()
-    for what, t in firsts.items():
-        print(f"  {what:<40} {t:.3f} s")
+    firsts = {}
+    if not wanted or "first" in wanted:
+        print("\ntime to first result (fresh processes):")
+        firsts = first_result_times()
+        for what, t in firsts.items():
+            print(f"  {what:<40} {t:.3f} s")
     if args.plot and "matplotlib" in missing_peers():
         print(f"note: --plot needs matplotlib, which is not installed ({INSTALL})")
     elif args.plot:
