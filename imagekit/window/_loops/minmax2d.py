@@ -18,16 +18,19 @@ values, and across it by doubling (``ceil(log2 mx)`` shifted comparisons
 per value, vectorised) into the output. So the image is read once and the
 output written once, with no intermediate image.
 
-Each band's loops are compiled once per combination of maximum or minimum and
-comparison rule (``_band`` inlined with constants), so that the innermost
-loops hold no test of either and compile to plain vector maxima or minima.
+Each band's loops are compiled for a constant maximum-or-minimum and
+comparison rule (``_band_for``, an overload on literal arguments), so that
+the innermost loops test neither and compile to plain vector maxima or
+minima; one more compilation takes both at run time, for the bands that
+hold NaNs.
 
 ``nan`` as in ``minmax``: None for plain comparisons, True for a NaN that
 wins (numpy's ``max``), False for a NaN that loses (``np.nanmax``, the NA
 border). With True or False a band runs with plain comparisons first, noting
-whether it read a NaN; only a band that did runs again with the NaN rule (a
-plain comparison is exact where there is no NaN, and costs a third of one
-that tests for NaN).
+whether it read a NaN (a plain comparison is exact where there is none, and
+a vector maximum where a NaN test is a compare and a blend more); a band
+that did runs again by the NaN rule, and so does the next band, whose rows
+overlap it, noting again.
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def _band(x, d, y0, y1, H, W, w, my, mx, ay, ax, suf, run, e, tmp, is_max, rule)
     """Output rows ``[y0, y1)`` of one image (``x``, ``d`` flat); whether it read a NaN.
     ``_band_for`` compiles it for constant ``is_max`` and ``rule`` (loops that test
     neither) and once for both given at run time."""
-    raise NotImplementedError("numba only")
+    raise NotImplementedError("numba only")  # pragma: no cover - numba
 
 
 @overload(_band, prefer_literal=True)
