@@ -85,12 +85,13 @@ def median_network(image, size, chunk=128):
 
 def maximum(image, size, band=60):
     """The maximum over a ``size`` square, nearest border: one fused pass that clamps
-    indices at the edges (no extension)."""
+    indices at the edges (no extension); a NaN wins in floats, as in ``maximum``."""
     h, w = image.shape
     out = np.empty((1, h, w), image.dtype)
     r = size // 2
     ntasks = -(-h // band)
-    run_tasks(minmax2d.rect_bands, ntasks, image[None], out, size, size, -r, -r, True, None, band)
+    nan = True if image.dtype.kind == "f" else None
+    run_tasks(minmax2d.rect_bands, ntasks, image[None], out, size, size, -r, -r, True, nan, band)
     return out[0]
 
 

@@ -9,14 +9,15 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import imagekit
-from imagekit import Kernel
+from imagekit import Fill, Kernel
 from imagekit.borders import NA
 from imagekit.filtering.strategies._threads import run_tasks
-from imagekit.window import plan_mapwindow
+from imagekit.window import maximum, minimum, plan_mapwindow
 from imagekit.window._loops.minmax2d import rect_bands
 from tests.window._reference import reference as window_reference
 from tests.window._windows import FLOATS, INTEGERS, random_image
@@ -118,3 +119,73 @@ def test_the_strategy_fuses_where_clamping_is_exact(border, window, fused):
         assert ("fused" in repr(p)) == fused
         expected = window_reference(func, image, window, border, axes=(1, 2))
         np.testing.assert_array_equal(p(image), expected.astype(np.float32))
+
+
+@pytest.mark.parametrize(("my", "mx"), [(3, 4), (7, 5), (1, 9)])
+@pytest.mark.parametrize("band", [1, 5, 14])
+def test_nan_in_some_bands_only(my, mx, band):
+    # bands with NaNs among bands without (plain comparisons there, the NaN rule
+    # in the others): NaNs in the first row, in one band's rows only, in the rows a
+    # band reads past its end, and in the last row
+    image = random_image(np.random.default_rng(my + band), (2, 61, 17), np.float64)
+    image[0, 0, 3] = image[0, 37, 16] = image[1, 60, 0] = np.nan
+    image[1, 20:23, 5] = np.nan
+    ay, ax = -(my // 2), -(mx // 2)
+    ntasks = 2 * -(-61 // band)
+    pad = [(0, 0), (-ay, my - 1 + ay), (-ax, mx - 1 + ax)]
+    for is_max in (True, False):
+        out = np.empty_like(image)
+        rect_bands(0, ntasks, image, out, my, mx, ay, ax, is_max, True, band)
+        expected = reference(np.pad(image, pad, mode="edge"), my, mx, is_max)
+        np.testing.assert_array_equal(out, expected)
+        rect_bands(0, ntasks, image, out, my, mx, ay, ax, is_max, False, band)  # NA
+        na = np.pad(image, pad, constant_values=np.nan)
+        np.testing.assert_array_equal(out, reference(na, my, mx, is_max, skip_nan=True))
+
+
+def test_hand_derived_maximum_and_minimum():
+    image = np.array([[1, 5, 2, 0], [3, 0, 9, 4], [7, 1, 1, 6]], np.float32)
+    # 3x3 windows, nearest: rows and columns clamped at the edges
+    expected_max = np.array([[5, 9, 9, 9], [7, 9, 9, 9], [7, 9, 9, 9]], np.float32)
+    expected_min = np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]], np.float32)
+    np.testing.assert_array_equal(maximum(image, 3, "nearest"), expected_max)
+    np.testing.assert_array_equal(minimum(image, 3, "nearest"), expected_min)
+    image[1, 2] = np.nan  # a NaN wins every window holding it; NA leaves it out
+    nan_max = maximum(image, 3, "nearest")
+    assert np.isnan(nan_max[:, 1:]).all() and not np.isnan(nan_max[:, 0]).any()
+    np.testing.assert_array_equal(maximum(image, 3, NA())[:, 1:], [[5, 5, 4], [7, 6, 6], [7, 6, 6]])
+
+
+SCIPY_BORDERS = {
+    "nearest": ("nearest", 0.0),
+    "reflect": ("reflect", 0.0),
+    "fill": ("constant", 3.0),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dtype=st.sampled_from([np.uint8, np.int16, np.float32, np.float64]),
+    border=st.sampled_from(sorted(SCIPY_BORDERS)),
+    size=st.tuples(st.integers(1, 17), st.integers(1, 17)),
+    shape=st.tuples(st.integers(1, 40), st.integers(1, 40)),
+    nan=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_maximum_and_minimum_equal_scipy(dtype, border, size, shape, nan, seed):
+    # windows larger than the image included; NaNs against numpy's rule (scipy's
+    # result with NaNs depends on the order it compares in)
+    nan = nan and np.dtype(dtype).kind == "f"
+    image = random_image(np.random.default_rng(seed), shape, dtype, nan=0.03 if nan else 0.0)
+    mode, cval = SCIPY_BORDERS[border]
+    ours = Fill(cval) if border == "fill" else border
+    for func, ik_func, ndi_func in (
+        (np.max, maximum, ndi.maximum_filter),
+        (np.min, minimum, ndi.minimum_filter),
+    ):
+        got = ik_func(image, size, ours)
+        if nan:
+            expected = window_reference(func, image, size, ours).astype(dtype)
+        else:
+            expected = ndi_func(image, size, mode=mode, cval=cval)
+        np.testing.assert_array_equal(got, expected)
