@@ -24,11 +24,11 @@ CV2_BORDERS = {"reflect": "BORDER_REFLECT", "mirror": "BORDER_REFLECT_101",
                "nearest": "BORDER_REPLICATE", "constant": "BORDER_CONSTANT"}  # fmt: skip
 
 
-def _rounded_mean(image, size, border, out_dtype):
+def _rounded_mean(image, size, border, out_dtype, shape="same"):
     """The exact box sum (float64 sums of integers are exact) over ``size``, rounded
     half to even and clipped to ``out_dtype``."""
     n = int(np.prod(size))
-    sums = correlate_ref(image.astype(np.float64), np.ones(size), border=border)
+    sums = correlate_ref(image.astype(np.float64), np.ones(size), border=border, shape=shape)
     info = np.iinfo(out_dtype)
     return np.clip(np.rint(sums / n), info.min, info.max).astype(out_dtype)
 
@@ -93,27 +93,31 @@ def _cases(draw):
     shape = tuple(draw(st.integers(1, 40 if ndim < 3 else 12)) for _ in range(ndim))
     dtype = draw(st.sampled_from([np.uint8, np.uint16, np.int16]))
     border = draw(st.sampled_from(BORDERS))
+    mode = draw(st.sampled_from(["same", "same", "valid", "full"]))
+    if mode == "valid":
+        shape = tuple(max(n, m) for n, m in zip(shape, size))
     seed = draw(st.integers(0, 2**32 - 1))
-    return size, shape, np.dtype(dtype), border, seed
+    return size, shape, np.dtype(dtype), border, mode, seed
 
 
 @settings(max_examples=60, deadline=None)
 @given(_cases())
 def test_dense_box_is_the_rounded_mean(case):
-    """Any box (1-D to 3-D, odd and even sizes, every border) over uint8, uint16 and
-    int16 into its own type: the exact mean, rounded half to even."""
-    size, shape, dtype, border, seed = case
+    """Any box (1-D to 3-D, odd and even sizes, every border and shape) over uint8,
+    uint16 and int16 into its own type: the exact mean, rounded half to even (the
+    uint8 box in 16-bit lanes exactly, the other paths to float32's error)."""
+    size, shape, dtype, border, mode, seed = case
     info = np.iinfo(dtype)
     image = np.random.default_rng(seed).integers(info.min, info.max, shape, dtype, endpoint=True)
     kernel = np.full(size, 1 / np.prod(size))
-    got = imfilter(image, kernel, border, dtype=dtype)
-    expected = _rounded_mean(image, size, border, dtype)
-    if plan(image, kernel, border, dtype=dtype).loop == "separable/box-u8-lanes":  # exact
+    got = imfilter(image, kernel, border, shape=mode, dtype=dtype)
+    expected = _rounded_mean(image, size, border, dtype, mode)
+    if plan(image, kernel, border, shape=mode, dtype=dtype).loop == "separable/box-u8-lanes":
         np.testing.assert_array_equal(got, expected)
     else:  # weights 1 / n in float32: a quotient within float32's error of a half
         # may round the other way, by one; every other one is exact
         assert np.abs(got.astype(np.int64) - expected).max() <= 1
-        mean = correlate_ref(image.astype(np.float64), kernel, border=border)
+        mean = correlate_ref(image.astype(np.float64), kernel, border=border, shape=mode)
         near_half = np.abs(np.abs(mean - np.floor(mean)) - 0.5) < 1e-6 * (np.abs(mean) + 1)
         clipped = (mean < info.min) | (mean > info.max)
         np.testing.assert_array_equal(got[~near_half | clipped], expected[~near_half | clipped])
@@ -133,3 +137,16 @@ def test_uint8_dense_box_equals_opencv_blur(my, mx, h, w, border, seed):
     got = imfilter(image, np.full((my, mx), 1 / (my * mx)), border, dtype=np.uint8)
     cv_border = getattr(cv2, CV2_BORDERS[border])
     np.testing.assert_array_equal(got, cv2.blur(image, (mx, my), borderType=cv_border))
+
+
+@pytest.mark.parametrize("mode", ["same", "valid", "full"])
+@pytest.mark.parametrize("border", BORDERS)
+@pytest.mark.parametrize("size", [(5, 5), (3, 7), (4, 6), (9, 3)])
+def test_uint8_lanes_every_shape(mode, border, size):
+    """The 16-bit lanes read the column sums in place ("same") or through the
+    column map (a "valid" or "full" output): exact either way."""
+    image = np.random.default_rng(3).integers(0, 256, (37, 41), dtype=np.uint8)
+    kernel = np.full(size, 1 / np.prod(size))
+    assert plan(image, kernel, border, shape=mode, dtype=np.uint8).loop.endswith("lanes")
+    got = imfilter(image, kernel, border, shape=mode, dtype=np.uint8)
+    np.testing.assert_array_equal(got, _rounded_mean(image, size, border, np.uint8, mode))

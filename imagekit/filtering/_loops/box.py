@@ -58,10 +58,13 @@ def box8_rows(
     # extended columns [x0, x1) lie inside the image: a slice of the column sums
     x0 = min(max(off, 0), n_ext)
     x1 = max(min(n_ext, w + off), x0)
-    col = np.empty(w * inner, np.uint16)  # column sums over the image's columns
-    # the same over the extended columns, then n zeros (the row sums' missing taps)
+    # the column sums over the extended columns, then n zeros (the row sums' missing taps)
     tail = n_ext * inner
     ext = np.zeros(tail + n, np.uint16)
+    # the same over the image's columns: a view of ext where every image column is an
+    # extended column (a "same" output with a Pad border), else copied into ext
+    inside = x0 == off and x1 == w + off
+    col = ext[x0 * inner : x1 * inner] if inside else np.empty(w * inner, np.uint16)
     acc = np.zeros(n, np.uint16)  # the row sums of the first taps, when there are over five
     # Unsigned indices and offsets, no row views: numba tests a signed index for
     # wrap-around on every element (which stops vectorisation), and building the
@@ -88,8 +91,9 @@ def box8_rows(
                 srow = row(img, b, rowmap[y - 1], fillrow)
                 for x in range(col.shape[0]):
                     col[x] = col[x] + uint16(rrow[x]) - uint16(srow[x])
-            for x in range(z, span):  # a loop: numba's slice copy is element-wise
-                ext[ue + x] = col[uc + x]
+            if not inside:
+                for x in range(z, span):  # a loop: numba's slice copy is element-wise
+                    ext[ue + x] = col[uc + x]
             for t in range(n_ext - (x1 - x0)):  # the margins, through the column map
                 if t >= x0:
                     t += x1 - x0
