@@ -62,7 +62,7 @@ def box8_rows(
     tail = n_ext * inner
     ext = np.zeros(tail + n, np.uint16)
     # the same over the image's columns: a view of ext where every image column is an
-    # extended column (a "same" output with a Pad border), else copied into ext
+    # extended column (a "same" output), else copied into ext
     inside = x0 == off and x1 == w + off
     col = ext[x0 * inner : x1 * inner] if inside else np.empty(w * inner, np.uint16)
     acc = np.zeros(n, np.uint16)  # the row sums of the first taps, when there are over five
