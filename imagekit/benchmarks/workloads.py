@@ -188,15 +188,23 @@ def w6(rng, s):
 
 
 def w9(rng, s):
+    """A 5×5 box over uint8 given as the dense array ``np.full((5, 5), 1 / 25)``, into uint8.
+
+    imagekit finds the box in the array (constant, rank one) and rounds the
+    mean to the nearest integer, as OpenCV's ``blur`` does: the two agree
+    exactly (``tests/filtering`` asserts it). scipy's ``uniform_filter``
+    truncates to uint8 after each 1-D pass, so it may lie up to 2 below the
+    rounded mean. The suite checks every peer with one tolerance, so it is
+    the one scipy needs: ``abs_atol=2`` output units, ``rtol=0``.
+    """
     u8 = rng.integers(0, 256, (2048 // s, 2048 // s), dtype=np.uint8)
-    box = kernels.box(5)
+    box = np.full((5, 5), 1 / 25)
     peers = {"scipy.ndimage": lambda: ndi.uniform_filter(u8, 5, mode="reflect")}
     if cv2 is not None:
         peers["opencv"] = lambda: cv2.blur(u8, (5, 5), borderType=cv2.BORDER_REFLECT)
-    # scipy truncates to uint8 after each 1-D pass: it may be 2 below the rounded value.
     return Workload(
         "W9",
-        f"{u8.shape[0]}² uint8, 5×5 box -> uint8",
+        f"{u8.shape[0]}² uint8, 5×5 box as a dense array -> uint8",
         lambda: ik.imfilter(u8, box, dtype=np.uint8),
         peers,
         rtol=0,

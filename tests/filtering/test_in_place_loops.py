@@ -218,13 +218,14 @@ def _box_sums(image, my, mx, border, channel_axis):
     return np.rint(ref).astype(np.int64)  # sums of integers: exact in float64
 
 
-def test_uint8_box_quotient_by_truncation_rounds_every_sum():
-    """The uint8 box's store for odd sizes: ``int(sum * (1/size) + 1/2)`` in float32 is
-    the rounded mean for every sum a uint16 lane can hold (no ties: odd sizes)."""
+def test_uint8_box_quotient_by_the_inverse_rounds_every_sum():
+    """The uint8 box's float32 store for odd sizes (those without 16-bit constants,
+    ``box8_magic``, and outputs that clip below 255): ``rint(sum * (1/size))`` is the
+    rounded mean for every sum a uint16 lane can hold (no ties: odd sizes)."""
     for size in range(1, 258, 2):
         sums = np.arange(size * 255 + 1)
         inv = np.float32(1.0) / np.float32(size)
-        got = (sums.astype(np.float32) * inv + np.float32(0.5)).astype(np.int64)
+        got = np.rint(sums.astype(np.float32) * inv).astype(np.int64)
         np.testing.assert_array_equal(got, (2 * sums + size) // (2 * size))
 
 

@@ -10,6 +10,7 @@ lives beside the strategy that prepares it.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ from ._threads import run_tasks
 if TYPE_CHECKING:
     from .._plan import Plan
 
-__all__ = ["box8", "box8_setup"]
+__all__ = ["box8", "box8_magic", "box8_setup"]
 
 
 def box8_setup(plan: Plan, out_dtype, block: int):
@@ -53,23 +54,46 @@ def box8_setup(plan: Plan, out_dtype, block: int):
     rowmap = factor_maps(plan, a0, fy)[1]
     xlo, colmap = factor_maps(plan, a1, fx)
     fillrow = np.full(math.prod(plan.image_shape[a0 + 1 :]), fill, np.uint8)
-    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx, block
+    # the store: None for the ones not taken, so numba leaves them out
+    integer = out_dtype.kind in "iu"
+    lo, hi = (np.iinfo(out_dtype).min, np.iinfo(out_dtype).max) if integer else (0, 0)
+    magic = box8_magic(my * mx) if integer and hi >= 255 else None
+    clip = integer and magic is None
+    bounds = (np.float32(lo), np.float32(hi)) if clip else (None, None)
+    store = (*(magic or (None, None, None)), *bounds)
+    return rowmap, readonly(fillrow), colmap, -xlo, np.uint16(fill * my), my, mx, store, block
+
+
+@functools.cache
+def box8_magic(size: int):
+    """``(h, m, k)`` (uint16) with ``(s + h) * m >> (16 + k)``, in 16-bit arithmetic, the
+    rounded quotient ``s / size`` of every sum ``s`` of ``size`` uint8 values, or None
+    where no such constants exist (even sizes have ties to round to even)."""
+    if size % 2 == 0:
+        return None
+    h = (size - 1) // 2
+    sums = np.arange(255 * size + 1, dtype=np.int64)
+    if sums[-1] + h > 0xFFFF:
+        return None
+    want = (2 * sums + size) // (2 * size)  # round(s / size): no ties for odd sizes
+    for k in range(16):
+        m = -(-(1 << (16 + k)) // size)
+        if m > 0xFFFF:
+            break
+        if np.array_equal((((sums + h) * m) >> 16) >> k, want):
+            return np.uint16(h), np.uint16(m), np.uint16(k)
+    return None
 
 
 def box8(image: np.ndarray, plan: Plan, out: np.ndarray, setup) -> None:
     """A normalised box over a uint8 image in 16-bit integer lanes (``_loops.box``)."""
-    rowmap, fillrow, colmap, off, fill_sum, my, mx, block = setup
+    rowmap, fillrow, colmap, off, fill_sum, my, mx, store, block = setup
     (a0, _), (a1, _) = plan.factors
     img = np.ascontiguousarray(image, dtype=np.uint8)
     batch = math.prod(img.shape[:a0])
     inner = math.prod(img.shape[a1 + 1 :])
     img3 = img.reshape(batch, img.shape[a0], math.prod(img.shape[a0 + 1 :]))
     dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
-    # the store: None for the ones not taken, so numba leaves them out
-    integer = out.dtype.kind in "iu"
-    lo, hi = (np.iinfo(out.dtype).min, np.iinfo(out.dtype).max) if integer else (0, 0)
-    trunc = True if integer and (my * mx) % 2 == 1 and hi >= 255 else None
-    clip = integer and trunc is None
     run_tasks(
         _loops.box.box8_rows,
         batch * -(-out.shape[a0] // block),
@@ -83,9 +107,7 @@ def box8(image: np.ndarray, plan: Plan, out: np.ndarray, setup) -> None:
         mx,
         dst3,
         inner,
-        trunc,
-        np.float32(lo) if clip else None,
-        np.float32(hi) if clip else None,
+        *store,
         block,
         work=out.size * (my + mx),
     )
