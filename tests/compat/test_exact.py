@@ -23,7 +23,7 @@ from imagekit.compat.skimage import filters as ikf
 
 MODES = ["reflect", "constant", "nearest", "mirror", "wrap"]
 DTYPES = [np.uint8, np.uint16, np.int16, np.int64, np.float32, np.float64]
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=40, deadline=None)
 
 
 def assert_identical(ours, ref):

@@ -27,7 +27,7 @@ def _compare(got, want, na):
         assert_close(got, want)
 
 
-@settings(max_examples=120)
+@settings(max_examples=60)
 @given(
     data=st.data(),
     dtype=st.sampled_from(DTYPES),

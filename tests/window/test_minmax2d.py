@@ -41,7 +41,7 @@ def clamped(image, my, mx, ay, ax):
     return ext[:, max(ay, 0) :, max(ax, 0) :]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     dtype=st.sampled_from(DTYPES),
     shape=st.tuples(st.integers(1, 3), st.integers(1, 20), st.integers(1, 20)),

@@ -26,7 +26,7 @@ def _funcs(n):
     )
 
 
-@settings(max_examples=120)
+@settings(max_examples=60)
 @given(
     data=st.data(),
     dtype=st.sampled_from(DTYPES),
