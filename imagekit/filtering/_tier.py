@@ -32,8 +32,8 @@ __all__ = ["PAID", "STARTUP", "active", "kept", "paid", "pay", "rent_paid", "ren
 
 STARTUP = 1.0
 """Seconds a process spends importing numba and initialising its CPU target before
-its first loop runs from a warm cache (measured on the project's machine: about
-0.4 s for the import and 0.6 s for the target)."""
+its first loop runs from a warm cache: the import and the target together (the
+figures behind it are in ``docs/benchmarks.rst``)."""
 
 PAID = "not for auto: numba's start-up is paid, the compiled strategies run"
 """``why_not_auto`` of the tier's NumPy strategies once :func:`active` is false."""

@@ -1,9 +1,7 @@
-"""Comparator networks for selections, and the source of the box-median loops
+"""Comparator networks for box medians (from ``_networks``' ``batcher`` and
+``prune``), and the source of the box-median loops
 built from them.
 
-- ``batcher(n)``: Batcher's odd-even merge sort of ``n`` values;
-- ``prune(pairs, needed)``: the comparators of a network that lead to the
-  positions ``needed``;
 - ``box_network(h, w, lo, hi)``: the median (ranks ``lo``, ``hi``) of an
   ``h`` by ``w`` box whose ``w`` columns of ``h`` values are already sorted:
   each rank row is sorted across the columns, after which the box is sorted
@@ -25,7 +23,9 @@ import functools
 import pathlib
 import subprocess
 
-__all__ = ["BOXES", "batcher", "box_network", "box_source", "prune"]
+from ._networks import batcher, prune
+
+__all__ = ["BOXES", "box_network", "box_source"]
 
 # the largest box whose loop has a numba-parallel twin (``_threads.parallel_twin``)
 TWIN_MAX = 9
@@ -37,41 +37,6 @@ BOXES = {
     "box7x7": (7, 7, (7, 7)),
     "box3x3x3": (9, 3, (3, 3, 3)),
 }
-
-
-@functools.cache
-def batcher(n: int) -> tuple[tuple[int, int], ...]:
-    """The comparators ``(i, j)`` (``i < j``: the smaller value goes to ``i``) of
-    Batcher's odd-even merge sort of ``n`` values, built for the next power of
-    two with the missing values taken as larger than all (so comparators
-    reaching past ``n`` change nothing and are dropped)."""
-    size = 1
-    while size < n:
-        size *= 2
-    pairs = []
-    p = 1
-    while p < size:
-        k = p
-        while k >= 1:
-            for j in range(k % p, size - k, 2 * k):
-                for i in range(min(k, size - j - k)):
-                    a, b = i + j, i + j + k
-                    if a // (2 * p) == b // (2 * p) and b < n:
-                        pairs.append((a, b))
-            k //= 2
-        p *= 2
-    return tuple(pairs)
-
-
-def prune(pairs, needed) -> list[tuple[int, int]]:
-    """The comparators of ``pairs`` that the values at positions ``needed`` depend on
-    (walking back from them), in order."""
-    needed, kept = set(needed), []
-    for a, b in reversed(pairs):
-        if a in needed or b in needed:
-            needed |= {a, b}
-            kept.append((a, b))
-    return kept[::-1]
 
 
 @functools.cache

@@ -8,20 +8,15 @@ import functools
 
 import numpy as np
 
-__all__ = ["network"]
+__all__ = ["batcher", "network", "prune"]
 
 
 @functools.cache
-def network(n: int, lo: int, hi: int) -> np.ndarray:
+def batcher(n: int) -> tuple[tuple[int, int], ...]:
     """The comparators ``(i, j)`` (``i < j``: the smaller value goes to ``i``) of
-    Batcher's odd-even merge sort of ``n`` values that reach positions ``lo``
-    and ``hi``: an ``(m, 2)`` int64 array.
-
-    The sort is built for the next power of two with the missing values taken
-    as larger than all (so comparators reaching past ``n`` change nothing and
-    are dropped); walking back from the wanted positions keeps only the
-    comparators that lead to them.
-    """
+    Batcher's odd-even merge sort of ``n`` values, built for the next power of
+    two with the missing values taken as larger than all (so comparators
+    reaching past ``n`` change nothing and are dropped)."""
     size = 1
     while size < n:
         size *= 2
@@ -37,9 +32,23 @@ def network(n: int, lo: int, hi: int) -> np.ndarray:
                         pairs.append((a, b))
             k //= 2
         p *= 2
-    needed, kept = {lo, hi}, []
+    return tuple(pairs)
+
+
+def prune(pairs, needed) -> list[tuple[int, int]]:
+    """The comparators of ``pairs`` that the values at positions ``needed`` depend on
+    (walking back from them), in order."""
+    needed, kept = set(needed), []
     for a, b in reversed(pairs):
         if a in needed or b in needed:
             needed |= {a, b}
             kept.append((a, b))
-    return np.array(kept[::-1], dtype=np.int64).reshape(-1, 2)
+    return kept[::-1]
+
+
+@functools.cache
+def network(n: int, lo: int, hi: int) -> np.ndarray:
+    """The comparators ``(i, j)`` (``i < j``: the smaller value goes to ``i``) of
+    Batcher's odd-even merge sort of ``n`` values (:func:`batcher`) that reach
+    positions ``lo`` and ``hi``: an ``(m, 2)`` int64 array."""
+    return np.array(prune(batcher(n), {lo, hi}), dtype=np.int64).reshape(-1, 2)
