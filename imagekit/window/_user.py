@@ -5,8 +5,10 @@ Both paths read windows by flat geometry: ``src`` is the extended image
 flattened, output row ``r`` of ``dst`` (a 2-D view, rows by values along the
 contiguous axis) reads pixel ``x``'s window at ``src[bases[r] + x + offsets]``
 (``window._geometry.flat_offsets``). ``func`` gets the window's values as a
-1-D C-contiguous array of ``src``'s dtype, the footprint's elements in C
-order, and returns one real scalar, cast to ``dst``'s dtype.
+1-D C-contiguous float64 array, the footprint's elements in C order, and
+returns one real scalar, cast to ``dst``'s dtype. The compiled path reads
+``src`` in any real dtype and converts each value as it gathers it, so an
+image need not be copied to float64 first; the Python path reads float64.
 
 - ``compiled(func, dtype)``: the function numba compiles in nopython mode for
   such arrays (``numba.njit(func)``, or ``func`` itself when it is already a
@@ -163,17 +165,18 @@ def compiled(func, dtype):
 def run_compiled(cfunc, src, bases, offsets, dst, skip_nan) -> None:
     """``dst[r, x] = cfunc(window)`` for every output pixel, on all threads.
 
-    ``cfunc`` is what ``compiled`` returned for ``src.dtype``; ``src`` the flat
-    extended array, ``dst`` 2-D and C-contiguous (any float or integer dtype: each
+    ``cfunc`` is what ``compiled`` returned for float64; ``src`` the flat
+    extended array in any real dtype, ``dst`` 2-D and C-contiguous (any float or integer dtype: each
     value is cast, a float to an integer as numpy's ``astype`` does). The loop
     compiles once per function and dtypes; an exception ``cfunc`` raises
     propagates.
     """
-    cres = cfunc.overloads.get((_array_type(src.dtype),))
-    rt = cres.signature.return_type if cres is not None else _return_type(cfunc, src.dtype)
+    f8 = np.dtype(np.float64)
+    cres = cfunc.overloads.get((_array_type(f8),))
+    rt = cres.signature.return_type if cres is not None else _return_type(cfunc, f8)
     if rt is None:
-        raise TypeError(f"{_name(cfunc)} does not compile for windows of {src.dtype}")
-    _check_scalar(cfunc, rt, src.dtype)
+        raise TypeError(f"{_name(cfunc)} does not compile for windows of {f8}")
+    _check_scalar(cfunc, rt, f8)
     work = dst.size * (offsets.shape[0] + 16)
     loop = _loops.user.user_rows
     run_tasks(loop, dst.shape[0], src, bases, offsets, dst, cfunc, bool(skip_nan), work=work)

@@ -174,6 +174,30 @@ def test_the_pool_grows_to_what_a_call_asks_for(first, monkeypatch):
     assert len(seen) == 4
 
 
+def test_the_caller_does_not_wait_for_a_helper_that_has_not_started(monkeypatch):
+    """When the calling thread has run every piece before a pool thread wakes, the
+    pool thread's share is cancelled: the call returns while the only pool thread
+    is still busy with something else."""
+    monkeypatch.setattr(_threads, "_pool", None)
+    busy, release = threading.Event(), threading.Event()
+    with imagekit.config(threads=2, threading="pool"):
+        pool = _threads._get_pool(1)
+        blocker = pool.submit(lambda: (busy.set(), release.wait(10)))
+        busy.wait(10)
+        done = []
+        caller = threading.Thread(
+            target=lambda: _threads.run_tasks(lambda t0, t1: done.append((t0, t1)), 8, work=1e9)
+        )
+        caller.start()
+        caller.join(5)
+        returned = not caller.is_alive()
+        release.set()
+        blocker.result()
+        caller.join()
+    assert returned
+    assert sorted(t for t0, t1 in done for t in range(t0, t1)) == list(range(8))
+
+
 def test_the_short_loops_have_twins():
     from imagekit.filtering._loops import box, filterbank, plane, winograd
     from imagekit.gradients._loops import kernel_gradient

@@ -63,7 +63,7 @@ def apply(path, func, image, footprint, skip_nan=False, dst_dtype=np.float64, **
     out = np.full(image.shape, -7, dst_dtype)
     dst = out.reshape(bases.shape[0], -1)
     if path == "compiled":
-        cf = compiled(func, ext.dtype)
+        cf = compiled(func, np.float64)  # the windows are float64, whatever ext's dtype
         assert cf is not None
         run_compiled(cf, ext.ravel(), bases, offsets, dst, skip_nan)
     else:
@@ -274,3 +274,38 @@ def test_progress_bar_when_asked_or_when_long(capsys, monkeypatch):
     assert "mapwindow" in capsys.readouterr().err
     apply("python", std, image, CROSS, progress=False)
     assert capsys.readouterr().err == ""
+
+
+READS = [
+    (np.float32, "reflect", np.float32),
+    (np.float32, imagekit.borders.NA(), np.float32),
+    (np.float32, imagekit.borders.Fill(2.0), np.float32),
+    (np.float32, imagekit.borders.Fill(0.1), np.float64),  # 0.1 is not a float32
+    (np.uint8, "nearest", np.uint8),
+    (np.uint8, imagekit.borders.Fill(3), np.uint8),
+    (np.uint8, imagekit.borders.Fill(-1), np.float64),
+    (np.uint8, imagekit.borders.Fill(np.nan), np.float64),
+    (np.uint8, imagekit.borders.NA(), np.float64),  # NaN marks the missing pixels
+    (np.int16, imagekit.borders.Fill(2.5), np.float64),
+    (np.float16, "reflect", np.float64),
+    (np.bool_, "reflect", np.float64),
+]
+
+
+@pytest.mark.parametrize(("dtype", "border", "reads"), READS, ids=str)
+def test_the_compiled_path_reads_the_image_in_its_own_dtype_where_that_is_exact(
+    dtype, border, reads
+):
+    """The extended image stays in the image's dtype where the border's values fit it
+    exactly, and the windows' float64 values equal those of a float64 copy."""
+    rng = np.random.default_rng(6)
+    if dtype is np.bool_:
+        image = rng.random((9, 10)) < 0.5
+    else:
+        image = random_image(rng, (9, 10), dtype)
+    p = imagekit.window.plan_mapwindow(weighted_first, image, (3, 4), border)
+    assert p.loop == "user/numba-threads"
+    assert p._prepared.image_dtype == reads
+    f8 = image.astype(np.float64)
+    want = imagekit.window.plan_mapwindow(weighted_first, f8, (3, 4), border)(f8)
+    np.testing.assert_array_equal(p(image), want)

@@ -16,7 +16,8 @@ of lines). ``run_tasks(loop, ntasks, *args, work=...)`` runs it over
 3. otherwise on a shared Python thread pool: the range is cut into a few
    contiguous pieces per thread, which the calling thread and the pool's
    threads take in turn, so the calling thread starts at once and the others
-   join as they wake. The pool has as many threads as the largest call has
+   join as they wake; one that has not woken when the pieces run out is
+   cancelled, not waited for. The pool has as many threads as the largest call has
    asked for: a call that asks for more replaces it with a larger one.
 
 Why both: the pool keeps compile time low (a ``parallel=True`` function
@@ -188,4 +189,7 @@ def run_tasks(
     futures = [pool.submit(worker) for _ in range(n - 1)]
     worker()
     for f in futures:
-        f.result()
+        # the range is done: a helper that has not started yet is cancelled rather
+        # than waited for (waking it would cost more than its share saved)
+        if not f.cancel():
+            f.result()

@@ -7,12 +7,13 @@ reads ``src[bases[r] + x + offsets[k]]``. Rows are the tasks that
 ``run_tasks`` spreads over threads.
 
 ``user_rows`` gathers each window's values into a buffer of the task's own
-(C-contiguous, ``src``'s dtype, the footprint's elements in C order) and
-calls ``func``, the user's function compiled by numba, on it. ``func`` is
-an argument of numba's dispatcher type, so the loop compiles once per
-function (and dtypes) and calls it directly: an exception ``func`` raises
-propagates from the loop, as it would from Python. A loop specialised on a
-function that lives only in this process is not cached on disk.
+(C-contiguous float64, the footprint's elements in C order: each value of
+``src``, of any real dtype, converted as it is read) and calls ``func``,
+the user's function compiled by numba, on it. ``func`` is an argument of
+numba's dispatcher type, so the loop compiles once per function (and
+dtypes) and calls it directly: an exception ``func`` raises propagates
+from the loop, as it would from Python. A loop specialised on a function
+that lives only in this process is not cached on disk.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def user_rows(t0, t1, src, bases, offsets, dst, func, skip_nan):  # pragma: no c
     window of none gives NaN without calling ``func``."""
     nk = offsets.shape[0]
     n = dst.shape[1]
-    buf = np.empty(nk, src.dtype)
+    buf = np.empty(nk, np.float64)
     # unsigned indices: no wrap-around test for negative ones in the gather
     offs = offsets.astype(np.uint64)
     for r in range(t0, t1):
@@ -41,7 +42,7 @@ def user_rows(t0, t1, src, bases, offsets, dst, func, skip_nan):  # pragma: no c
                 m = 0
                 for j in range(nk):
                     v = src[at + offs[j]]
-                    if v == v:  # folds away for integers
+                    if v == v:  # always true for integers
                         buf[m] = v
                         m += 1
                 if m == 0:

@@ -24,12 +24,11 @@ def ext_shape(plan) -> tuple[int, ...]:
     return tuple(n + m - 1 for n, m in zip(plan.out_shape, plan.window.shape))
 
 
-def extend_for(plan, image: np.ndarray) -> np.ndarray:
-    """``image`` extended by the plan's border over what the windows read, in the
-    plan's work dtype (``NA``: NaN outside the image)."""
-    return extended(
-        image, plan.border, plan.out_shape, plan.out_lo, plan.window, dtype=plan.work_dtype
-    )
+def extend_for(plan, image: np.ndarray, dtype=None) -> np.ndarray:
+    """``image`` extended by the plan's border over what the windows read, in
+    ``dtype`` (default: the plan's work dtype; ``NA``: NaN outside the image)."""
+    dtype = plan.work_dtype if dtype is None else dtype
+    return extended(image, plan.border, plan.out_shape, plan.out_lo, plan.window, dtype=dtype)
 
 
 class Rows:
