@@ -2,11 +2,12 @@
 
 What is recycled: the results that imagekit allocates itself (``imfilter``,
 ``filterbank``'s register-tile and Winograd strategies, the image gradient
-of ``imfilter_vjp``) of ``MIN_BYTES`` (4 MiB) or more, of a plain numeric
-dtype, and only while the ``keep_outputs_mb`` setting (``imagekit.config``,
-default 256; 0 turns recycling off) is at least the result's size. An
-``out=`` array is never replaced, and temporaries are the workspace's
-(``imagekit._workspace``), not this.
+of ``imfilter_vjp``, ``mapwindow`` and the window filters) of ``MIN_BYTES``
+(4 MiB) or more, of a plain numeric dtype, and only while the
+``keep_outputs_mb`` setting (``imagekit.config``, default 256; 0 turns
+recycling off) is at least the result's size. An ``out=`` array is never
+replaced, and temporaries are the workspace's (``imagekit._workspace``),
+not this.
 
 What a user sees: an ordinary ndarray (writeable, C-contiguous, aligned,
 owning no memory another live array holds) whose ``base`` is a small

@@ -156,3 +156,27 @@ def test_vjp_image_gradients_and_bank_tiles_are_recycled():
         assert leased(result)
     expected = ik.filterbank(image, bank, border=0, algorithm="gemm")
     np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda im: ik.window.median(im, 3),
+        lambda im: ik.window.maximum(im, (5, 1), "nearest"),
+        lambda im: ik.mapwindow(np.ptp, im, 3, ik.borders.NA()),
+    ],
+    ids=["median", "maximum", "ptp-NA"],
+)
+def test_window_results_are_recycled_and_every_value_rewritten(call):
+    image = np.random.default_rng(1).random((1024, 1024), dtype=np.float32)  # 4 MiB
+    expected = call(image)
+    assert leased(expected)
+    first = address(expected)
+    expected = expected.copy()
+    stale = _recycle.empty(image.shape, np.float32)
+    assert address(stale) == first
+    stale[...] = np.nan
+    del stale
+    again = call(image)
+    assert address(again) == first
+    np.testing.assert_array_equal(again, expected)

@@ -119,7 +119,7 @@ class WindowPlan:
         a strategy may read the image in its own dtype)."""
         prepared = self._prepared
         a = np.ascontiguousarray(image, dtype=prepared.image_dtype)
-        dst = np.empty(self.out_shape, prepared.out_dtype)
+        dst = empty(self.out_shape, prepared.out_dtype)
         if dst.size:
             self._impl.run(prepared, a, dst)
         return dst

@@ -103,6 +103,14 @@ def test_equals_the_function_on_each_window(path, func, dtype):
         np.testing.assert_allclose(got, reference(func, image, footprint), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("width", range(1, 10))
+def test_every_row_width_around_the_four_window_blocks(width):
+    """The compiled path gathers four windows at a time and the rest one by one."""
+    image = random_image(np.random.default_rng(7), (3, width), np.float64)
+    got = apply("compiled", weighted_first, image, np.ones((3, 3), bool))
+    np.testing.assert_allclose(got, reference(weighted_first, image, np.ones((3, 3), bool)))
+
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("shape", [(13,), (4, 5, 6)])
 def test_other_dimensions(path, shape):
