@@ -108,6 +108,23 @@ def test_a_small_first_call_runs_in_numpy_and_loads_no_numba():
     assert got["numba"] and got["paid"]  # the kept plan ran its loop: now it is paid
 
 
+@pytest.mark.parametrize("func", ["np.mean", "np.std"])
+def test_a_kept_mean_or_std_plan_runs_its_filters_as_kept_plans(func):
+    """mean and std run as imfilter calls: a kept plan's calls rank as kept plans do
+    (compiled), a one-shot call's with the start-up (NumPy)."""
+    code = _TIER + (
+        "f32 = np.random.default_rng(0).random((256, 256)).astype(np.float32)\n"
+        f"once = imagekit.mapwindow({func}, f32, 5)\n"
+        "before = state()\n"
+        f"kept = imagekit.window.plan_mapwindow({func}, f32, 5)\n"
+        "same = bool(np.allclose(kept(f32), once, rtol=1e-5, atol=1e-6))\n"
+        "print(json.dumps(dict(state(), before=before, same=same)))"
+    )
+    got = _fresh(code)
+    assert not got["before"]["numba"] and got["same"]
+    assert got["numba"] and got["paid"]  # the kept plan's filters ran compiled loops
+
+
 def test_a_large_first_call_compiles():
     code = _TIER + (
         "big = np.zeros((2048, 2048), np.float32)\n"

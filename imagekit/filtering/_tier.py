@@ -28,7 +28,17 @@ import sys
 import threading
 import time
 
-__all__ = ["PAID", "STARTUP", "active", "kept", "paid", "pay", "rent_paid", "renting"]
+__all__ = [
+    "PAID",
+    "STARTUP",
+    "active",
+    "keeping",
+    "kept",
+    "paid",
+    "pay",
+    "rent_paid",
+    "renting",
+]
 
 STARTUP = 1.0
 """Seconds a process spends importing numba and initialising its CPU target before
@@ -61,6 +71,11 @@ def paid() -> bool:
 def active() -> bool:
     """Whether the ranking counts the start-up now: unpaid, and not a kept plan."""
     return not _keeping.get() and not paid()
+
+
+def keeping() -> bool:
+    """Whether a plan made now is a kept one (inside :func:`kept`)."""
+    return _keeping.get()
 
 
 def pay() -> None:

@@ -9,14 +9,20 @@ the shift keeps the difference from cancelling when the values sit far from
 zero. A variance below the rounding error of ``E[y^2]`` is 0 (a flat window's),
 so a standard deviation is accurate to about ``sqrt(eps)`` times the values'
 spread.
+
+A plan kept by the user (``plan_mapwindow``, made inside ``_tier.kept``) runs
+its filters inside ``kept`` too, so they rank as kept plans do: without
+numba's start-up.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ...borders import NA, Fill
-from ...filtering import imfilter
+from ...filtering import _tier, imfilter
 from ...filtering._strategy import Prepared, Strategy
 from ...kernels import Kernel
 from ._common import CALL, NS, pixels
@@ -55,10 +61,14 @@ class Box(Strategy):
     def prepare(self, plan, image_dtype, out_dtype) -> Prepared:
         kernel = _indicator(plan.window)
         loop = f"box/{plan.reduction.kind}-by-imfilter"
-        return Prepared(loop, plan, image_dtype, out_dtype, kernel)
+        return Prepared(loop, plan, image_dtype, out_dtype, (kernel, _tier.keeping()))
 
     def run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
-        plan, kernel = prepared.plan, prepared.state
+        with _tier.kept() if prepared.state[1] else contextlib.nullcontext():
+            self._run(prepared, image, out)
+
+    def _run(self, prepared: Prepared, image: np.ndarray, out: np.ndarray) -> None:
+        plan, (kernel, _) = prepared.plan, prepared.state
         kind, na = plan.reduction.kind, plan.skip_nan
         n = plan.window.size
         opts = dict(shape=plan.shape)
