@@ -125,6 +125,39 @@ def test_a_kept_mean_or_std_plan_runs_its_filters_as_kept_plans(func):
     assert got["numba"] and got["paid"]  # the kept plan's filters ran compiled loops
 
 
+@pytest.mark.parametrize(
+    ("once", "keep"),
+    [
+        (
+            "imagekit.imfilter(x, imagekit.kernels.gaussian(1.0))",
+            "imagekit.filtering.plan(x, imagekit.kernels.gaussian(1.0))",
+        ),
+        (
+            "imagekit.mapwindow(np.median, x, 3)",
+            "imagekit.window.plan_mapwindow(np.median, x, 3)",
+        ),
+    ],
+    ids=["imfilter", "median"],
+)
+def test_a_kept_dask_plan_runs_its_blocks_as_kept_plans(once, keep):
+    """Dask's worker threads do not inherit the caller's context: a kept plan's
+    blocks are planned as kept plans all the same (compiled), a one-shot call's
+    with the start-up (NumPy)."""
+    pytest.importorskip("dask.array")
+    code = _TIER + (
+        "import dask.array as da\n"
+        "x = da.from_array(np.random.default_rng(0).random((64, 64)), chunks=32)\n"
+        f"once = ({once}).compute()\n"
+        "before = state()\n"
+        f"kept = {keep}\n"
+        "same = bool(np.allclose(kept(x).compute(), once))\n"
+        "print(json.dumps(dict(state(), before=before, same=same)))"
+    )
+    got = _fresh(code)
+    assert not got["before"]["numba"] and got["same"]
+    assert got["numba"] and got["paid"]
+
+
 def test_a_large_first_call_compiles():
     code = _TIER + (
         "big = np.zeros((2048, 2048), np.float32)\n"

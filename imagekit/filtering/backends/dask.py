@@ -19,6 +19,7 @@ blocks, concatenated around it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 
@@ -27,7 +28,7 @@ import numpy as np
 from ..._config import current, using
 from ...borders import NA, Border, Fill, normalize_border
 from ...borders._pad import _as_pad, _fill_dtype, index_runs, pad_indices
-from .. import _filterbank_plan, _imfilter
+from .. import _filterbank_plan, _imfilter, _tier
 from .._filterbank import layout
 from .._filterbank_plan import keep_bank, make_bank_plan
 from .._plan import Plan, make_plan
@@ -152,8 +153,9 @@ def _window(chunks, positions, fill, dtype):
     return window
 
 
-def _run_window(func, settings, fill, dtype, positions, chunks):
-    with using(settings):  # the settings of the call that made the graph
+def _run_window(func, settings, kept, fill, dtype, positions, chunks):
+    # the settings of the call that made the graph, and a kept plan's ranking
+    with using(settings), _tier.kept() if kept else contextlib.nullcontext():
         return func(_window(chunks, positions, fill, dtype))
 
 
@@ -170,11 +172,13 @@ def _nested(name, grid):
     return level((), grid)
 
 
-def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label):
+def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label, kept):
     """The lazy array whose block ``[o0, o1)`` (per axis) is ``func`` of the window
     ``[o0, o1 + halo)`` of the image continued by ``border`` (``index_maps[axis]``:
     the image index of each window position, -1 for a fill); a halo of None takes
-    the whole axis.
+    the whole axis. The tasks run under the settings in force now and, with
+    ``kept`` (a plan the user keeps), inside ``_tier.kept``: worker threads do not
+    inherit the caller's context.
 
     One task per output block, reading just the image chunks its window touches
     (for ``wrap``, the far edge's): so Dask frees a chunk as soon as the blocks
@@ -194,7 +198,7 @@ def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label
     ]
     settings = current()
     name = f"imagekit-{label}-" + tokenize(
-        image, index_maps, border, halo, out_chunks, func, settings
+        image, index_maps, border, halo, out_chunks, func, settings, kept
     )
     graph = {}
     for index in np.ndindex(*(len(c) for c in out_chunks)):
@@ -202,7 +206,7 @@ def _map_windows(image, index_maps, border, halo, out_chunks, func, dtype, label
         grid = [t for t, _ in parts]
         positions = [p for _, p in parts]
         keys = _nested(image.name, grid) if image.ndim else (image.name,)
-        graph[(name, *index)] = (_run_window, func, settings, fill, src, positions, keys)
+        graph[(name, *index)] = (_run_window, func, settings, kept, fill, src, positions, keys)
     hlg = HighLevelGraph.from_collections(name, graph, dependencies=[image])
     return da.Array(
         hlg, name, chunks=out_chunks, dtype=dtype, meta=np.empty((0,) * image.ndim, dtype)
@@ -237,9 +241,9 @@ class _Blocks(Strategy):
         return 0.0  # the only Dask strategy: the blocks' own plans are ranked in memory
 
     def prepare(self, plan, image_dtype, out_dtype):
-        return Prepared(
-            f"{self.name}/halo-windows", plan, np.dtype(image_dtype), np.dtype(out_dtype)
-        )
+        # state: whether the plan is a kept one, for the blocks' own plans
+        loop = f"{self.name}/halo-windows"
+        return Prepared(loop, plan, np.dtype(image_dtype), np.dtype(out_dtype), _tier.keeping())
 
 
 class ImfilterBlocks(_Blocks):
@@ -266,7 +270,15 @@ class ImfilterBlocks(_Blocks):
         halo = [m - 1 for m in k.shape]
         maps = [pad_indices(n, a, z, plan.border) for n, a, z in zip(image.shape, lo, hi)]
         return _map_windows(
-            image, maps, plan.border, halo, out_chunks, func, plan.out_dtype, "imfilter"
+            image,
+            maps,
+            plan.border,
+            halo,
+            out_chunks,
+            func,
+            plan.out_dtype,
+            "imfilter",
+            prepared.state,
         )
 
 
@@ -299,7 +311,15 @@ class FilterbankBlocks(_Blocks):
         )
         maps = [pad_indices(n, a, z, lay.border) for n, a, z in zip(image.shape, lo, hi)]
         return _map_windows(
-            image, maps, lay.border, halo, out_chunks, func, p.out_dtype, "filterbank"
+            image,
+            maps,
+            lay.border,
+            halo,
+            out_chunks,
+            func,
+            p.out_dtype,
+            "filterbank",
+            prepared.state,
         )
 
 

@@ -68,7 +68,8 @@ class WindowBlocks(_Blocks):
         out_chunks = [_chunks_like(c, n) for c, n in zip(image.chunks, p.out_shape)]
         halo = [m - 1 for m in p.window.shape]
         x = image.astype(p.work_dtype) if image.dtype != p.work_dtype else image
-        return _map_windows(x, maps, border, halo, out_chunks, func, p.out_dtype, "mapwindow")
+        kept = prepared.state
+        return _map_windows(x, maps, border, halo, out_chunks, func, p.out_dtype, "mapwindow", kept)
 
 
 WINDOW_BLOCKS = WindowBlocks()
