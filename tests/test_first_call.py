@@ -108,21 +108,33 @@ def test_a_small_first_call_runs_in_numpy_and_loads_no_numba():
     assert got["numba"] and got["paid"]  # the kept plan ran its loop: now it is paid
 
 
-@pytest.mark.parametrize("func", ["np.mean", "np.std"])
-def test_a_kept_mean_or_std_plan_runs_its_filters_as_kept_plans(func):
-    """mean and std run as imfilter calls: a kept plan's calls rank as kept plans do
-    (compiled), a one-shot call's with the start-up (NumPy)."""
+def _kept_plan_compiles(setup: str, once: str, keep: str, result: str) -> None:
+    """In a fresh process: the one-shot call ``once`` runs without numba, then the kept
+    plan ``keep`` (on the same ``x``) gives the same result (``result`` of ``r``) and
+    starts numba: its work was planned as kept plans are, compiled."""
     code = _TIER + (
-        "f32 = np.random.default_rng(0).random((256, 256)).astype(np.float32)\n"
-        f"once = imagekit.mapwindow({func}, f32, 5)\n"
+        f"{setup}\n"
+        f"once = {result.format(r=once)}\n"
         "before = state()\n"
-        f"kept = imagekit.window.plan_mapwindow({func}, f32, 5)\n"
-        "same = bool(np.allclose(kept(f32), once, rtol=1e-5, atol=1e-6))\n"
+        f"kept = {keep}\n"
+        f"same = bool(np.allclose({result.format(r='kept(x)')}, once, rtol=1e-5, atol=1e-6))\n"
         "print(json.dumps(dict(state(), before=before, same=same)))"
     )
     got = _fresh(code)
     assert not got["before"]["numba"] and got["same"]
-    assert got["numba"] and got["paid"]  # the kept plan's filters ran compiled loops
+    assert got["numba"] and got["paid"]
+
+
+@pytest.mark.parametrize("func", ["np.mean", "np.std"])
+def test_a_kept_mean_or_std_plan_runs_its_filters_as_kept_plans(func):
+    """mean and std run as imfilter calls: a kept plan's calls rank as kept plans do
+    (compiled), a one-shot call's with the start-up (NumPy)."""
+    _kept_plan_compiles(
+        "x = np.random.default_rng(0).random((256, 256)).astype(np.float32)",
+        f"imagekit.mapwindow({func}, x, 5)",
+        f"imagekit.window.plan_mapwindow({func}, x, 5)",
+        "{r}",
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,18 +156,11 @@ def test_a_kept_dask_plan_runs_its_blocks_as_kept_plans(once, keep):
     blocks are planned as kept plans all the same (compiled), a one-shot call's
     with the start-up (NumPy)."""
     pytest.importorskip("dask.array")
-    code = _TIER + (
+    setup = (
         "import dask.array as da\n"
-        "x = da.from_array(np.random.default_rng(0).random((64, 64)), chunks=32)\n"
-        f"once = ({once}).compute()\n"
-        "before = state()\n"
-        f"kept = {keep}\n"
-        "same = bool(np.allclose(kept(x).compute(), once))\n"
-        "print(json.dumps(dict(state(), before=before, same=same)))"
+        "x = da.from_array(np.random.default_rng(0).random((64, 64)), chunks=32)"
     )
-    got = _fresh(code)
-    assert not got["before"]["numba"] and got["same"]
-    assert got["numba"] and got["paid"]
+    _kept_plan_compiles(setup, once, keep, "({r}).compute()")
 
 
 def test_a_large_first_call_compiles():
