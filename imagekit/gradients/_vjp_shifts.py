@@ -85,9 +85,11 @@ class VjpShifts(GradientStrategy):
             gi = fold(correlate_taps(np, padded, rev, window), image.shape, plan.border, lo)
             E = extend(image, plan.border, lo, hi, dtype=dtype)
             gk = np.empty(w.shape, dtype)
+            axes = list(range(w.ndim))
             for j in np.ndindex(*w.shape):
                 view = E[tuple(slice(t, t + n) for t, n in zip(j, grad.shape))]
-                gk[j] = np.sum(grad * view, dtype=np.float64)
+                # summed in float64, as the compiled loops' partial sums are
+                gk[j] = np.einsum(grad, axes, view, axes, [], dtype=np.float64)
         return gi, gk
 
 
