@@ -12,6 +12,7 @@ __all__: list[str] = []
 register_builtin(
     ("imfilter_vjp", "imagekit.gradients._vjp_strategies:VJP_FUSED"),
     ("imfilter_vjp", "imagekit.gradients._vjp_strategies:VJP_SEPARATE"),
+    ("imfilter_vjp", "imagekit.gradients._vjp_shifts:VJP_SHIFTS"),
     ("image_grad", "imagekit.gradients._image_grads:IMAGE_GRAD_FRAME"),
     ("image_grad", "imagekit.gradients._image_grads:IMAGE_GRAD_FOLD"),
     ("kernel_grad", "imagekit.gradients._kernel_grads:KERNEL_GRAD_ROWS"),

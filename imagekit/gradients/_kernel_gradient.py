@@ -21,7 +21,7 @@ from ..filtering._strategy import Prepared
 from ..filtering.strategies._readonly import readonly
 from ..filtering.strategies._threads import run_tasks
 from ..filtering.strategies.direct import DIRECT, run_geometry
-from ._loops.kernel_gradient import correlate_runs_adjoint
+from . import _loops
 
 __all__ = ["gradient_rows", "kernel_gradient", "kernel_gradient_plane", "plane_tasks", "vjp_plane"]
 
@@ -86,7 +86,7 @@ def kernel_gradient(src: np.ndarray, grad: np.ndarray, kshape) -> np.ndarray:
     partial = np.empty((bases.size * per_row, deltas.size), src.dtype)
     g = np.ascontiguousarray(grad, src.dtype)
     run_tasks(
-        correlate_runs_adjoint,
+        _loops.kernel_gradient.correlate_runs_adjoint,
         partial.shape[0],
         readonly(src.reshape(-1)),
         bases,

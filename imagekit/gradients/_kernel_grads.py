@@ -27,8 +27,8 @@ from ..filtering._imfilter import imfilter
 from ..filtering._plan import Plan
 from ..filtering._strategy import Prepared
 from ..kernels import Kernel
+from . import _loops
 from ._kernel_gradient import gradient_rows, kernel_gradient, kernel_gradient_plane
-from ._loops import kernel_gradient as kg
 from ._strategies import GradientStrategy, choose
 
 __all__ = [
@@ -148,6 +148,7 @@ class KernelGradRows(_TapLoop):
         a0 = plane_axes(plan)
         r = gradient_rows(plan, a0, call.dtype)
         three = (plan.kernel.shape[a0], plan.kernel.shape[a0 + 1]) == (3, 3)
+        kg = _loops.kernel_gradient  # the loop module loads (and numba) on first use
         loop = kg.kernel_gradient3_rows if three else kg.kernel_gradient2_rows
         name = "kernel-grad/3x3-rows" if three else "kernel-grad/2d-rows"
         return Prepared(name, call, np.dtype(image_dtype), np.dtype(out_dtype), (r, loop))

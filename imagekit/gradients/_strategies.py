@@ -6,7 +6,8 @@ the filtering registry (``filtering._registry``), registered when
 registry's ``rank`` alone:
 
 - ``imfilter_vjp``: both gradients of a (non-NA, real) filter: in one fused
-  pass over the rows, or the image's then the kernel's (``_vjp_strategies``);
+  pass over the rows, or the image's then the kernel's (``_vjp_strategies``),
+  or in NumPy array operations for first small calls (``_vjp_shifts``);
 - ``image_grad``: the image gradient, a "same" filter plus its folded margins,
   or the window gradient folded back (``_image_grads``);
 - ``kernel_grad``: the kernel gradient, by rows read in place, by one pass per

@@ -10,6 +10,10 @@ Ranked by the registry (``imfilter_vjp`` operation):
 - ``separate``: the image gradient's strategy, then the kernel gradient's,
   each the one the registry ranks first for its operation (the loop names
   both, e.g. ``image-grad/frame + kernel-grad/fft``).
+
+The third, ``shifts`` (``_vjp_shifts``), runs in NumPy alone, for first small
+calls while numba's start-up is unpaid. The loops load on first use (through
+``_loops``): ranking these strategies loads no numba.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ from ..filtering._plan import Plan, make_plan
 from ..filtering._registry import on_change
 from ..filtering._rows import Rows
 from ..filtering._strategy import Prepared
+from . import _loops
 from ._image_grads import folds_frame, mirrored
 from ._kernel_gradient import gradient_rows, plane_tasks, vjp_plane
 from ._kernel_grads import KernelGradCall
-from ._loops import kernel_gradient as kg
 from ._pad_adjoint import fold_frame
 from ._strategies import GradientStrategy, choose, ranked_cost
 
@@ -104,6 +108,7 @@ class VjpFused(GradientStrategy):
         r, mplan, rows2 = self._fusion(plan)[1]
         k = plan.kernel
         three = (k.shape[r.a0], k.shape[r.a0 + 1]) == (3, 3)
+        kg = _loops.kernel_gradient  # the loop module loads (and numba) on first use
         if rows2.dense3:  # a full 3x3 (and so is the kernel)
             loop, name = kg.vjp2_dense3_rows, "vjp/fused-3x3"
         elif three:

@@ -101,11 +101,11 @@ def test_every_image_gradient_strategy_is_the_exact_adjoint(case):
 
 @pytest.mark.parametrize("kshape", [(3, 3), (3, 4), (5, 5)])
 @pytest.mark.parametrize("border", ["reflect", 0, "circular"])
-def test_fused_and_separate_vjps_match_torch_autograd(kshape, border):
+def test_fused_separate_and_shifts_vjps_match_torch_autograd(kshape, border):
     torch = pytest.importorskip("torch")
     x, w, g, _, plan = _call((24, 21), kshape, border, "same", None, seed=3)
     names = [s.name for s in _applying("imfilter_vjp", plan)]
-    assert names == ["fused", "separate"]
+    assert names == ["fused", "separate", "shifts"]
     # torch: cross-correlation of the image extended through imagekit's index maps
     # (the border's adjoint is then torch's, through the indexing)
     tx = torch.tensor(x, requires_grad=True)
@@ -121,6 +121,45 @@ def test_fused_and_separate_vjps_match_torch_autograd(kshape, border):
         gi, gk = _run(s, plan, x, g)
         np.testing.assert_allclose(gi, tx.grad.numpy(), rtol=1e-10, atol=1e-10, err_msg=name)
         np.testing.assert_allclose(gk, tw.grad.numpy(), rtol=1e-10, atol=1e-10, err_msg=name)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compile_free_vjp_matches_the_separate_one(case, dtype):
+    # every border, shape, channel axis, odd and even kernels, three axes
+    x, w, g, _, plan = _call(*case)
+    plan = make_plan(x.astype(dtype), w, case[2], shape=case[3], channel_axis=case[4])
+    x, g = x.astype(dtype), g.astype(dtype)
+    vjps = strategies("imfilter_vjp")
+    expected = _run(vjps["separate"], plan, x, g, dtype)
+    got = _run(vjps["shifts"], plan, x, g, dtype)
+    tol = 1e-4 if dtype == np.float32 else 1e-10
+    for a, b in zip(got, expected):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def test_the_compile_free_vjp_by_hand():
+    # 1-D, constant fill 2, 2 taps starting at -1: out[i] = 3 E[i] + 5 E[i + 1] over
+    # E = [2, x0, x1, x2]; g = [1, 10, 100]
+    plan = make_plan(np.zeros(3), np.array([3.0, 5.0]), Fill(2.0))
+    assert plan.window() == ((-1,), (3,))
+    x, g = np.array([1.0, 2.0, 4.0]), np.array([1.0, 10.0, 100.0])
+    gi, gk = _run(strategies("imfilter_vjp")["shifts"], plan, x, g)
+    # dw0 = sum g[i] E[i] = 2 + 10 + 200; dw1 = sum g[i] E[i + 1] = 1 + 20 + 400
+    np.testing.assert_allclose(gk, [212.0, 421.0])
+    # x0 is E[1]: w1 g[0] + w0 g[1]; x1: w1 g[1] + w0 g[2]; x2: w1 g[2]
+    np.testing.assert_allclose(gi, [5 + 30, 50 + 300, 500])
+
+
+def test_the_compile_free_vjp_is_for_first_calls_alone():
+    # the suite counts numba's start-up as paid (conftest): then it is not for 'auto'
+    _, _, _, _, plan = _call((20, 23), (3, 3), "reflect", "same", None)
+    s = strategies("imfilter_vjp")["shifts"]
+    assert s.why_not(plan) is None and "start-up is paid" in s.why_not_auto(plan)
+    assert rank("imfilter_vjp", plan, "auto")[2] == "fused"
+    big = make_plan(np.zeros((5, 5)), np.ones((9, 9)), 0)
+    assert s.why_not(big) == "81 taps: more than 64"
 
 
 def test_the_chosen_loops_are_named():

@@ -1,8 +1,23 @@
 """imagekit's numba loops for gradients: ``kernel_gradient`` (the kernel's
 gradient, alone or fused with the image gradient's forward loop).
 
-Cached with the filtering loops' source stamp (``imagekit.filtering._loops``):
-importing that package registers it.
+Cached with the filtering loops' source stamp (``imagekit.filtering._loops``,
+whose import finder puts the cache locator in place before a loop module
+loads). As there, the loop module loads on first use, and numba with it:
+callers import this package and name a loop through it
+(``_loops.kernel_gradient.vjp2_dense3_rows``), so that importing
+``imagekit.gradients`` or ranking its strategies loads no numba (the
+compile-free tier, ``filtering._tier``, counts numba's start-up until then).
 """
 
-from ...filtering import _loops  # noqa: F401 - registers the cache locator first
+import importlib
+
+from ...filtering import _loops  # noqa: F401 - its import finder registers the cache locator
+
+
+def __getattr__(name: str):
+    """``kernel_gradient``, the one loop module, imported now (which sets it as an
+    attribute here, so later lookups do not come back)."""
+    if name == "kernel_gradient":
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
