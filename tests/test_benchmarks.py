@@ -40,6 +40,7 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     assert "W8 is " in r.stdout and "x imagekit's forward alone (same rounds)" in r.stdout
     assert "first median (warm cache)" in r.stdout
     assert "first kept-plan Gaussian (cold cache: compile)" in r.stdout
+    assert "first 3x3 imfilter_vjp (cold cache)" in r.stdout
     for name in ("M1", "M2", "M3", "M4", "M5", "M6", "M8"):
         assert f"\n{name} " in r.stdout
     assert "\nM7 " in r.stdout or "note: M7 is left out: " in r.stdout

@@ -71,13 +71,17 @@ _FIRST_CALLS = {
     "median": "imagekit.window.median((a * 255).astype(np.uint8), 3)",
     # a kept plan ranks without numba's start-up: it runs (and compiles) the numba loop
     "kept plan": "imagekit.filtering.plan(a, imagekit.kernels.gaussian(2.0))(a)",
+    # a learned kernel: not separable
+    "vjp": "from imagekit.gradients import imfilter_vjp; "
+    "imfilter_vjp(a, np.arange(9.0).reshape(3, 3), a, 0)",
 }
 
 
 def first_result_times() -> dict[str, float]:
     """Import time and first calls in fresh processes: imfilter and median with a warm
-    numba cache (small calls: the compile-free tier), imfilter with a cold cache, and
-    a kept plan's first run with a cold cache (numba compiles its loop)."""
+    numba cache (small calls: the compile-free tier), imfilter and a 3x3
+    ``imfilter_vjp`` with a cold cache, and a kept plan's first run with a cold cache
+    (numba compiles its loop)."""
 
     def run(call, env=None):
         code = (
@@ -97,12 +101,14 @@ def first_result_times() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         _, cold = run(_FIRST_CALLS["imfilter"], env)
+        _, vjp = run(_FIRST_CALLS["vjp"], env)
         _, compiled = run(_FIRST_CALLS["kept plan"], env)
     return {
         "import imagekit": imp,
         "first imfilter (warm cache)": first,
         "first median (warm cache)": median,
         "first imfilter (cold cache)": cold,
+        "first 3x3 imfilter_vjp (cold cache)": vjp,
         "first kept-plan Gaussian (cold cache: compile)": compiled,
     }
 
