@@ -57,7 +57,7 @@ def _layout(shape, border, fp_shape, start, fp_bytes):
     ``(rows, bases, offsets)`` and two frame pieces ``(index, fill, offsets,
     bases, width, parts)``: the rows above and below the in-place rows (full
     width), and the columns left and right of the interior (the in-place rows).
-    A piece gathers its extension by ``index`` (a row and a column index;
+    A piece gathers its extension by ``index`` (flat positions in the image;
     ``fill``: where the border's value goes) and stacks the two sides, so one
     loop call computes both; ``parts`` pairs its output's slices with ``out``'s.
     The window is given by its key, so that layouts are kept."""
@@ -92,8 +92,10 @@ def _layout(shape, border, fp_shape, start, fp_bytes):
                 (rows.stop - rows.start, along.size - fw + 1),
             )
         fill = (index[0] < 0) | (index[1] < 0)
-        index = (np.maximum(index[0], 0), np.maximum(index[1], 0))
-        ext_shape = (index[0].shape[0], index[1].shape[1])
+        # flat positions into the image: one ``take`` gathers the piece, several
+        # times faster than indexing by a pair of broadcast index arrays
+        index = np.maximum(index[0], 0) * w + np.maximum(index[1], 0)
+        ext_shape = index.shape
         poffsets, pbases = flat_offsets(ext_shape, footprint, nout)
         parts, at = [], 0
         for s in sides:
@@ -116,7 +118,7 @@ def run_in_place(
     rows, bases, offsets, pieces = _layout(image.shape, border, *window.key())
     run_tasks(loop, bases.size, image.ravel(), bases, offsets, out[rows], *args, work=work)
     for index, fill, poffsets, pbases, nout, parts in pieces:
-        ext = image[index]
+        ext = np.take(image.ravel(), index)
         if fill is not None:
             ext[fill] = np.nan if isinstance(border, NA) else border.value
         dst = np.empty(nout, out.dtype)
