@@ -53,8 +53,12 @@ def _small_tiles(p, dtype, extra=3):
     ],
 )
 @pytest.mark.parametrize("mode", ["same", "valid", "full"])
-def test_groups_of_small_tiles_equal_direct(monkeypatch, border, shape, kshape, channel_axis, mode):
-    # tiny groups (two tiles each) on all threads, odd and even kernel sizes
+@pytest.mark.parametrize("per_group", [2, 1000])
+def test_groups_of_small_tiles_equal_direct(
+    monkeypatch, border, shape, kshape, channel_axis, mode, per_group
+):
+    # groups of two tiles (written tile by tile) or of whole rows (gathered first),
+    # on all threads, odd and even kernel sizes
     rng = np.random.default_rng(4)
     image = rng.random(shape)
     weights = rng.random(kshape)
@@ -62,7 +66,8 @@ def test_groups_of_small_tiles_equal_direct(monkeypatch, border, shape, kshape, 
     p = plan(image, weights, border, algorithm="fft", **kw)
     prepared = _small_tiles(p, image.dtype)
     _, lengths, _, _, _ = prepared.state
-    monkeypatch.setattr(fft, "TASK_POINTS", 2 * int(np.prod(lengths)) * (3 if channel_axis else 1))
+    points = int(np.prod(lengths)) * (3 if channel_axis else 1)
+    monkeypatch.setattr(fft, "TASK_POINTS", per_group * points)
     got = np.empty(p.out_shape)
     fft.FFT.run(prepared, image, got)
     assert_close(got, imfilter(image, weights, border, algorithm="direct", **kw))

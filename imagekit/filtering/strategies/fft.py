@@ -66,6 +66,9 @@ LARGE_TILE = 1.5
 # Values per group of tiles a thread transforms in one call: fewer calls amortise
 # scipy.fft's overhead per call over small tiles.
 TASK_POINTS = 2**18
+# A group of at most this many tiles writes each tile's outputs into the output
+# directly; a larger one (small tiles) gathers them in one copy first.
+DIRECT_WRITES = 8
 # A thread keeps its tiles' extension for its next group up to this size.
 SCRATCH_BYTES = 16 * 2**20
 # A single tile of more than this many values counts twice: it runs on one
@@ -110,11 +113,11 @@ class Fft(Strategy):
         lo, hi = plan.window()
         window = [b - a for a, b in zip(lo, hi)]
         n_fft, tiles = 1.0, 1.0
+        batch = math.prod(window[d] for d in range(len(window)) if d not in axes)
         for d in axes:
-            L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes))
+            L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes), batch)
             n_fft *= L
             tiles *= -(-plan.out_shape[d] // B)
-        batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
         n_in = float(np.prod(window))
         # a transform that leaves the cache costs more per value; a single tile
         # runs on one thread (_points_per_output weighs the same)
@@ -130,7 +133,9 @@ class Fft(Strategy):
         axes = [d for d, m in enumerate(k.shape) if m > 1]
         if not axes:
             return Prepared("fft/scaled-copy", plan, image_dtype, out_dtype)
-        tiles = [tile_lengths(k.shape[d], plan.out_shape[d], len(axes)) for d in axes]
+        lo, hi = plan.window()
+        batch = math.prod(hi[d] - lo[d] for d in range(k.ndim) if d not in axes)
+        tiles = [tile_lengths(k.shape[d], plan.out_shape[d], len(axes), batch) for d in axes]
         lengths = tuple(L for L, _ in tiles)
         spectrum = None
         size = math.prod(lengths[:-1]) * (lengths[-1] // 2 + 1) * 2 * out_dtype.itemsize
@@ -187,22 +192,24 @@ def next_fast_len(n: int) -> int:
     return best
 
 
-def _points_per_output(L: int, m: int, n_out: int, k: int) -> float:
+def _points_per_output(L: int, m: int, n_out: int, k: int, batch: int) -> float:
     """Values transformed per output value with tiles of ``L`` along each of ``k``
     axes: whole tiles, past the end too; a transform larger than ``TILE_POINTS``
-    counts ``LARGE_TILE`` times its size (it no longer fits the cache)."""
+    counts ``LARGE_TILE`` times its size (it no longer fits the cache), a single
+    tile of more than ``SPLIT_POINTS`` values (``batch`` transforms) twice."""
     tiles = -(-n_out // (L - m + 1))
     n = L**k
     factor = LARGE_TILE if n > TILE_POINTS else 1.0
-    if tiles == 1 and n > SPLIT_POINTS:
+    if tiles == 1 and n * batch > SPLIT_POINTS:
         factor *= 2.0
     return (tiles * L / n_out) * factor ** (1 / k)
 
 
 @functools.lru_cache(maxsize=1024)
-def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
+def tile_lengths(m: int, n_out: int, k: int, batch: int = 1) -> tuple[int, int]:
     """Transform length ``L`` and tile size ``B = L - m + 1`` (exact outputs per tile)
-    along one axis, for ``k`` transformed axes.
+    along one axis, for ``k`` transformed axes and ``batch`` transforms per tile
+    (channels).
 
     Among the fast lengths from ``2m`` up to one tile covering the whole axis,
     the one that transforms the fewest values per output (a transform costs
@@ -210,10 +217,10 @@ def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
     """
     n_out = max(n_out, 1)
     whole = next_fast_len(n_out + m - 1)
-    best = (_points_per_output(whole, m, n_out, k), whole)
+    best = (_points_per_output(whole, m, n_out, k, batch), whole)
     L = next_fast_len(2 * m)
     while L < whole:
-        work = _points_per_output(L, m, n_out, k)
+        work = _points_per_output(L, m, n_out, k, batch)
         if work < best[0]:
             best = (work, L)
         L = next_fast_len(L + 1)
@@ -255,6 +262,24 @@ def _scratch(shape, dtype) -> np.ndarray:
         buf = (key, np.empty(key[0], key[1]))
         _local.buf = buf
     return buf[1]
+
+
+def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
+    """Inverse layout of ``_tiles`` for the output blocks: back to image axes."""
+    k = len(axes)
+    others = [d for d in range(ndim) if d not in axes]
+    # tiles axes: [t_0..t_{k-1}] + others + [b_0..b_{k-1}]
+    order, shape = [], []
+    for d in range(ndim):
+        if d in axes:
+            i = axes.index(d)
+            order += [i, k + len(others) + i]
+            shape.append(tiles.shape[i] * tiles.shape[k + len(others) + i])
+        else:
+            j = others.index(d)
+            order.append(k + j)
+            shape.append(tiles.shape[k + j])
+    return tiles.transpose(order).reshape(shape)
 
 
 def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
@@ -336,10 +361,20 @@ def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check
     spec = sfft.rfftn(part, axes=tile_axes, workers=1)
     spec *= spectrum
     full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=1, overwrite_x=True)
+    lo_k = [k.shape[d] - 1 for d in axes]
+    if math.prod(full.shape[:kk]) > DIRECT_WRITES:  # many small tiles: one copy, then one write
+        valid = full[(Ellipsis, *(slice(a, a + b) for a, b in zip(lo_k, blocks)))]
+        result = _untile(valid, axes, out.ndim)
+        dst = [slice(None)] * out.ndim
+        for i, d in enumerate(axes):
+            start = first[i] * blocks[i]
+            dst[d] = slice(start, min(start + result.shape[d], out.shape[d]))
+        target = out[tuple(dst)]
+        target[...] = result[tuple(slice(0, n) for n in target.shape)]
+        return True
     # Each tile's exact outputs straight into ``out`` (its axes in the tile's order).
     others = [d for d in range(out.ndim) if d not in axes]
     order = others + list(axes)
-    lo_k = [k.shape[d] - 1 for d in axes]
     for index in np.ndindex(*full.shape[:kk]):
         dst = [slice(None)] * out.ndim
         for i, d in enumerate(axes):
