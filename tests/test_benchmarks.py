@@ -41,7 +41,7 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     assert "first median (warm cache)" in r.stdout
     assert "first kept-plan Gaussian (cold cache: compile)" in r.stdout
     assert "first 3x3 imfilter_vjp (cold cache)" in r.stdout
-    for name in ("M1", "M2", "M3", "M4", "M5", "M6", "M8"):
+    for name in ("M1", "M2", "M3", "M4", "M5", "M6", "M8", "G1", "G2", "G3", "G4", "G5", "G6"):
         assert f"\n{name} " in r.stdout
     assert "\nM7 " in r.stdout or "note: M7 is left out: " in r.stdout
     assert (tmp_path / "x.png").stat().st_size > 1000
@@ -101,6 +101,20 @@ def test_compat_section_skips_scikit_image_rows_when_it_is_missing(tmp_path):
     assert "scikit-image is not installed: the skimage.filters rows are skipped" in r.stdout
     assert 'pip install "imagekit[bench]"' in r.stdout
     assert "ndimage.sobel vs scipy.ndimage" in r.stdout and "skimage.sobel" not in r.stdout
+
+
+def test_large_kernel_grid_is_issue_19s_and_its_peers_compute_the_same():
+    from imagekit.benchmarks import grid
+    from imagekit.benchmarks.__main__ import agree
+
+    assert [(n, m) for _, n, m in grid.GRID] == [
+        (256, 31), (512, 41), (1024, 31), (2048, 31), (2048, 63), (4096, 31)
+    ]  # fmt: skip
+    for w in grid.workloads(np.random.default_rng(0), 16):
+        assert w.description.endswith("reflect")
+        ours = w.imagekit()
+        assert set(w.peers) >= {"scipy.signal.oaconvolve", "scipy.signal.fftconvolve"}
+        assert all(agree(ours, peer(), w) for peer in w.peers.values())
 
 
 def test_the_check_compares_what_compare_maps_each_output_to():

@@ -27,7 +27,7 @@ from imagekit.filtering._registry import STRATEGIES
 
 from ._timing import block_medians
 
-KEYS = ("call", "copy", "tap", "fft", "fft_call")
+KEYS = ("call", "copy", "tap", "fft", "fft_call", "fft_start")
 
 
 def _features(name: str, p) -> np.ndarray:

@@ -24,13 +24,16 @@ if TYPE_CHECKING:
 # of `imagekit bench fit-costs`, which prints a refit of this table.
 # A pass copies its window into an extended buffer ("copy" per element), then
 # does one multiply-add per output element per non-zero tap ("tap"); an FFT
-# costs "fft" per n*log2(n) of each transform plus a fixed "fft_call".
+# costs "fft" per n*log2(n) of each transform plus a fixed "fft_call" (the
+# FFT strategy's overlap-save tiles: a fixed "fft_start", no thread start-up
+# for a single tile).
 COST = {
     "call": 20e-6,
     "copy": 0.5e-9,
     "tap": 0.03e-9,
     "fft": 0.45e-9,
     "fft_call": 1.5e-3,
+    "fft_start": 0.15e-3,
     "iir": 0.8e-9,
 }
 

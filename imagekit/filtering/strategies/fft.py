@@ -9,24 +9,31 @@ that no wrap-around reaches, so a transform of length ``L`` yields
 
 The output is cut into tiles of ``B`` values per transformed axis
 (overlap-save, as scipy.signal.oaconvolve): each tile reads a window of
-``L = B + m - 1`` values, with ``L`` a fast FFT length chosen to minimise
-the transform work per output value; small outputs are one tile. All the
-tiles of a slab are transformed in one batched call, with the kernel's
-spectrum computed once at the tile size. Slabs along the first transformed
-axis bound memory to a few times the slab size (``Fft.slab_bytes``: an eighth
-of the image, from 1 to 8 MB), so the peak stays under 4x the input. Axes the kernel does not
-extend along (channels, unfiltered axes) are batched, not transformed.
+exactly ``L = B + m - 1`` values, with ``L`` a fast FFT length
+(``next_fast_len``) chosen to transform the fewest values per output: a
+transform costs about the same per value at any length whose spectrum fits
+the cache (``TILE_POINTS``), more beyond; small outputs are one tile. The
+extension reaches the last tile's end, so no tile is zero-padded or copied
+before its transform.
 
-The slabs run on all threads, each slab's transforms on one (scipy.fft and
-numpy release the GIL), so the extension, the spectrum product and the
-untiling copies run in parallel too, and the transforms' outputs stay
-small enough to be reused rather than faulted in afresh.
+Tiles are transformed in groups, each a run of tiles along the second
+transformed axis (the first with one) in one batched real transform with
+one worker; the kernel's spectrum, at the tile length, is prepared once with
+the plan. Each group extends the part of the image it reads, transforms,
+multiplies and writes its outputs, so the groups share the threads
+(``run_tasks``; scipy.fft and numpy release the GIL) with everything around
+the transforms, and a group's working memory stays within the budget
+(``Fft.slab_bytes``: an eighth of the image, from 1 to 8 MB). A single tile,
+a small image's, runs on the calling thread: no hand-off. Axes the kernel
+does not extend along (channels, unfiltered axes) are batched, not
+transformed.
 
 The loop is ``fft/overlap-save`` (``fft/scaled-copy`` for a single tap);
 its tile lengths, and the kernel's spectrum when it is at most
 ``Fft.spectrum_bytes``, are prepared with the plan. NaN or inf in the image
-would spread over the whole output through the transform; such images are
-filtered by the direct strategy instead, so they stay local
+would spread over the whole output through the transform; each group checks
+the image it reads before its transforms, and such images are filtered by
+the direct strategy instead, so they stay local
 (ImageFiltering.jl guards the same way): the one choice made on the
 image's values, at run time.
 """
@@ -35,11 +42,13 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ...borders import NA, Fill
 from ...borders._pad import extend
 from .._costs import COST, cast_cost, scale
 from .._strategy import Prepared, Strategy
@@ -48,6 +57,23 @@ from .direct import DIRECT
 
 if TYPE_CHECKING:
     from .._plan import Plan
+
+# A transform of at most this many values fits the cache (its spectrum, about
+# 4 MB in complex64, in the L3 cache beside the tile's input).
+TILE_POINTS = 2**20
+# Time per value of a transform that does not fit, relative to one that does.
+LARGE_TILE = 1.5
+# Values per group of tiles a thread transforms in one call: fewer calls amortise
+# scipy.fft's overhead per call over small tiles.
+TASK_POINTS = 2**18
+# A group of at most this many tiles writes each tile's outputs into the output
+# directly; a larger one (small tiles) gathers them in one copy first.
+DIRECT_WRITES = 8
+# A thread keeps its tiles' extension for its next group up to this size.
+SCRATCH_BYTES = 16 * 2**20
+# A single tile of more than this many values counts twice: it runs on one
+# thread, where several tiles share the threads.
+SPLIT_POINTS = 2**17
 
 __all__ = ["FFT", "Fft", "correlate", "fft_shape", "next_fast_len", "tile_lengths"]
 
@@ -62,21 +88,21 @@ class Fft(Strategy):
         this many bytes (a plan keeps it, and imfilter keeps up to 256 plans);
         a larger one is made on each call.
     max_slab_bytes, min_slab_bytes : int
-        Extended input per slab: an eighth of the image, within these bounds.
-        This bounds the working memory (a few slabs: tiles, spectra, results)
-        to a fraction of the image beside the output; larger slabs run slower
-        (cache).
+        Tile input per group of tiles: an eighth of the image, within these
+        bounds (a group holds at least one tile). This bounds the working
+        memory (per thread: the group's extension, spectra, results) to a
+        fraction of the image beside the output.
     """
 
     name = algorithm = "fft"
 
-    def __init__(self, spectrum_bytes=2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
+    def __init__(self, spectrum_bytes=4 * 2**20, max_slab_bytes=8 * 2**20, min_slab_bytes=2**20):
         self.spectrum_bytes = spectrum_bytes
         self.max_slab_bytes = max_slab_bytes
         self.min_slab_bytes = min_slab_bytes
 
     def slab_bytes(self, image_bytes: int) -> int:
-        """Extended input per slab for an image of ``image_bytes``."""
+        """Tile input per group of tiles for an image of ``image_bytes``."""
         return int(min(self.max_slab_bytes, max(self.min_slab_bytes, image_bytes // 8)))
 
     def cost(self, plan: Plan) -> float:
@@ -87,14 +113,19 @@ class Fft(Strategy):
         lo, hi = plan.window()
         window = [b - a for a, b in zip(lo, hi)]
         n_fft, tiles = 1.0, 1.0
+        batch = math.prod(window[d] for d in range(len(window)) if d not in axes)
         for d in axes:
-            L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes))
+            L, B = tile_lengths(k.shape[d], plan.out_shape[d], len(axes), batch)
             n_fft *= L
             tiles *= -(-plan.out_shape[d] // B)
-        batch = float(np.prod([window[d] for d in range(len(window)) if d not in axes]))
         n_in = float(np.prod(window))
-        work = COST["copy"] * n_in + COST["fft"] * batch * tiles * n_fft * np.log2(n_fft)
-        return COST["fft_call"] + scale(plan) * work + cast_cost(plan)
+        # a transform that leaves the cache costs more per value; a single tile
+        # runs on one thread (_points_per_output weighs the same)
+        factor = LARGE_TILE if n_fft > TILE_POINTS else 1.0
+        if tiles == 1 and threads() > 1:
+            factor *= 2.0
+        fft = COST["fft"] * factor * batch * tiles * n_fft * np.log2(n_fft)
+        return COST["fft_start"] + scale(plan) * (COST["copy"] * n_in + fft) + cast_cost(plan)
 
     def prepare(self, plan: Plan, image_dtype, out_dtype) -> Prepared:
         image_dtype, out_dtype = np.dtype(image_dtype), np.dtype(out_dtype)
@@ -102,7 +133,9 @@ class Fft(Strategy):
         axes = [d for d, m in enumerate(k.shape) if m > 1]
         if not axes:
             return Prepared("fft/scaled-copy", plan, image_dtype, out_dtype)
-        tiles = [tile_lengths(k.shape[d], plan.out_shape[d], len(axes)) for d in axes]
+        lo, hi = plan.window()
+        batch = math.prod(hi[d] - lo[d] for d in range(k.ndim) if d not in axes)
+        tiles = [tile_lengths(k.shape[d], plan.out_shape[d], len(axes), batch) for d in axes]
         lengths = tuple(L for L, _ in tiles)
         spectrum = None
         size = math.prod(lengths[:-1]) * (lengths[-1] // 2 + 1) * 2 * out_dtype.itemsize
@@ -117,15 +150,13 @@ class Fft(Strategy):
         if out.size == 0:
             return
         plan = prepared.plan
-        if image.dtype.kind == "f" and not np.isfinite(image).all():
-            DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
-            return
         if prepared.state is None:  # a single tap: a scaled, shifted copy
             lo, hi = plan.window()
             src = extend(image, plan.border, lo, hi, dtype=out.dtype)
             np.multiply(src, plan.kernel.weights.reshape(()), out=out)
             return
-        _overlap_save(image, plan, out, *prepared.state)
+        if not _overlap_save(image, plan, out, *prepared.state):
+            DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
 
 
 FFT = Fft()
@@ -161,33 +192,39 @@ def next_fast_len(n: int) -> int:
     return best
 
 
-def _work_per_output(L: int, B: int, k: int) -> float:
-    """Transform work per output value for tiles of L (B exact outputs), k axes."""
+def _points_per_output(L: int, m: int, n_out: int, k: int, batch: int) -> float:
+    """Values transformed per output value with tiles of ``L`` along each of ``k``
+    axes: whole tiles, past the end too; a transform larger than ``TILE_POINTS``
+    counts ``LARGE_TILE`` times its size (it no longer fits the cache), a single
+    tile of more than ``SPLIT_POINTS`` values (``batch`` transforms) twice."""
+    tiles = -(-n_out // (L - m + 1))
     n = L**k
-    return n * math.log2(max(n, 2)) / B**k
+    factor = LARGE_TILE if n > TILE_POINTS else 1.0
+    if tiles == 1 and n * batch > SPLIT_POINTS:
+        factor *= 2.0
+    return (tiles * L / n_out) * factor ** (1 / k)
 
 
 @functools.lru_cache(maxsize=1024)
-def tile_lengths(m: int, n_out: int, k: int) -> tuple[int, int]:
-    """Transform length ``L`` and tile size ``B`` (exact outputs per tile) along one axis.
+def tile_lengths(m: int, n_out: int, k: int, batch: int = 1) -> tuple[int, int]:
+    """Transform length ``L`` and tile size ``B = L - m + 1`` (exact outputs per tile)
+    along one axis, for ``k`` transformed axes and ``batch`` transforms per tile
+    (channels).
 
-    Among fast lengths from ``2m`` up (with ``B = L - m + 1``), the one with
-    the least work per output value; or one tile covering the whole axis
-    (``B = n_out``, ``L >= n_out + m - 1``) when that is no more work.
+    Among the fast lengths from ``2m`` up to one tile covering the whole axis,
+    the one that transforms the fewest values per output (a transform costs
+    about the same per value at any length that fits the cache).
     """
     n_out = max(n_out, 1)
     whole = next_fast_len(n_out + m - 1)
-    best = (_work_per_output(whole, n_out, k), whole, n_out)
+    best = (_points_per_output(whole, m, n_out, k, batch), whole)
     L = next_fast_len(2 * m)
     while L < whole:
-        B = L - m + 1
-        # Tiles past the end still cost: count whole tiles.
-        tiles = -(-n_out // B)
-        work = _work_per_output(L, B, k) * tiles * B / n_out
+        work = _points_per_output(L, m, n_out, k, batch)
         if work < best[0]:
-            best = (work, L, B)
+            best = (work, L)
         L = next_fast_len(L + 1)
-    return best[1], best[2]
+    return best[1], best[1] - m + 1
 
 
 def fft_shape(window_shape, axes, kshape=None) -> tuple[int, ...]:
@@ -208,6 +245,23 @@ def _tiles(src: np.ndarray, axes, lengths, blocks, counts) -> np.ndarray:
         + [src.strides[d] for d in axes]
     )
     return as_strided(src, shape=shape, strides=strides, writeable=False)
+
+
+_local = threading.local()
+
+
+def _scratch(shape, dtype) -> np.ndarray:
+    """This thread's scratch array of ``shape`` and ``dtype``, kept for its next
+    call (a fresh one each time would be faulted in afresh: it is megabytes);
+    one larger than ``SCRATCH_BYTES`` is not kept."""
+    key = (tuple(shape), np.dtype(dtype))
+    if math.prod(shape) * key[1].itemsize > SCRATCH_BYTES:
+        return np.empty(key[0], key[1])
+    buf = getattr(_local, "buf", None)
+    if buf is None or buf[0] != key:
+        buf = (key, np.empty(key[0], key[1]))
+        _local.buf = buf
+    return buf[1]
 
 
 def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
@@ -234,71 +288,99 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     FFT.run(FFT.prepare(plan, image.dtype, out.dtype), image, out)
 
 
-def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> None:
-    """The tiles of every slab into ``out``."""
+def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> bool:
+    """The tiles of the extended image into ``out``, in groups shared among the threads.
+
+    Returns False, with ``out`` incomplete, when the image holds NaN or inf
+    (each group checks the part of the image it reads, before its transforms).
+    """
     k = plan.kernel
-    lo, hi = plan.window()
     counts = [-(-out.shape[d] // b) for d, b in zip(axes, blocks)]
     if spectrum is None or spectrum.dtype != np.result_type(out.dtype, np.complex64):
         spectrum = _spectrum(k, axes, lengths, out.dtype)
+    lo, hi = plan.window()
+    batch = math.prod(hi[d] - lo[d] for d in range(out.ndim) if d not in axes)
+    points = batch * math.prod(lengths)  # real values one tile transforms
+    # Tiles per group: enough to amortise a call's overhead, few enough that a
+    # group's spectra stay within the budget; groups split the second tile axis
+    # (the first with one transformed axis), so two threads get equal shares.
+    split = 1 if len(axes) > 1 else 0
+    per_group = max(1, min(TASK_POINTS // points, budget // (points * out.dtype.itemsize)))
+    per_group = min(per_group, counts[split])
+    groups = -(-counts[split] // per_group)
+    ntasks = (counts[0] if split else 1) * groups
+    check = image.dtype.kind == "f"
+    finite = [True]
 
-    # Slabs: groups of tile rows along the first transformed axis.
-    a0 = axes[0]
-    row_bytes = (
-        out.dtype.itemsize
-        * lengths[0]
-        * np.prod(
-            [
-                (hi[d] - lo[d]) if d not in axes else counts[axes.index(d)] * lengths[axes.index(d)]
-                for d in range(out.ndim)
-                if d != a0
-            ]
-        )
-    )
-    rows_per_slab = max(1, int(budget // max(row_bytes, 1)))
-    spans = [b + k.shape[d] - 1 for d, b in zip(axes, blocks)]  # each tile's window
-    starts = list(range(0, counts[0], rows_per_slab))
-    # Slabs on all threads, each transform on one (scipy.fft and numpy release the
-    # GIL): the copies around the transforms run in parallel too. One slab: its
-    # transform on all threads.
-    workers = 1 if len(starts) > 1 and threads() > 1 else -1
+    def run(t0, t1):
+        for t in range(t0, t1):
+            row, g = divmod(t, groups)
+            first = [row] if split else []
+            first += [g * per_group] + [0] * (len(axes) - len(first) - 1)
+            last = [f + 1 for f in first]
+            last[split] = min((g + 1) * per_group, counts[split])
+            last[split + 1 :] = counts[split + 1 :]
+            ok = _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check)
+            finite[0] = finite[0] and ok
 
-    def slabs(i0, i1):
-        for t0 in starts[i0:i1]:
-            _slab(image, plan, out, t0, min(t0 + rows_per_slab, counts[0]), axes, lengths,
-                  blocks, counts, spans, spectrum, workers)  # fmt: skip
-
-    if workers == 1:
-        run_tasks(slabs, len(starts))
+    if ntasks == 1:
+        run(0, 1)
     else:
-        slabs(0, len(starts))
+        run_tasks(run, ntasks)
+    return finite[0]
 
 
-def _slab(image, plan, out, t0, t1, axes, lengths, blocks, counts, spans, spectrum, workers):
-    """Tile rows ``t0 .. t1`` along the first transformed axis into ``out``."""
+def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check):
+    """Tiles ``first[i] .. last[i]`` along each transformed axis into ``out``; False
+    (and nothing written) when ``check`` finds NaN or inf in the image they read."""
+    import scipy.fft as sfft  # loaded with the plan's spectrum
+
     k = plan.kernel
     kk = len(axes)
     lo, hi = plan.window()
-    a0 = axes[0]
     s_lo, s_hi = list(lo), list(hi)
-    for i, d in enumerate(axes):
-        first, last = (t0, t1) if i == 0 else (0, counts[i])
-        s_lo[d] = lo[d] + first * blocks[i]
-        s_hi[d] = lo[d] + last * blocks[i] + k.shape[d] - 1
-    src = extend(image, plan.border, s_lo, s_hi, dtype=out.dtype)
-    slab_counts = [t1 - t0, *counts[1:]]
-    tiles = _tiles(src, axes, spans, blocks, slab_counts)
-    tile_axes = tuple(range(tiles.ndim - kk, tiles.ndim))
-    import scipy.fft as sfft
-
-    spec = sfft.rfftn(tiles, s=lengths, axes=tile_axes, workers=workers)
+    for i, d in enumerate(axes):  # the tiles' window: each tile reads exactly L values
+        s_lo[d] = lo[d] + first[i] * blocks[i]
+        s_hi[d] = lo[d] + (last[i] - 1) * blocks[i] + lengths[i]
+    shape = tuple(h - l_ for l_, h in zip(s_lo, s_hi))
+    src = extend(image, plan.border, s_lo, s_hi, dtype=out.dtype, out=_scratch(shape, out.dtype))
+    if check:  # the image's values the tiles read: all of src, or its inside with a fill
+        inside = src
+        if isinstance(plan.border, (Fill, NA)):
+            inside = image[
+                tuple(
+                    slice(max(a, 0), max(min(b, n), 0)) for a, b, n in zip(s_lo, s_hi, image.shape)
+                )
+            ]
+        if not np.isfinite(inside).all():
+            return False
+    part = _tiles(src, axes, lengths, blocks, [b - a for a, b in zip(first, last)])
+    tile_axes = tuple(range(part.ndim - kk, part.ndim))
+    # One worker per call: the groups share the threads (a single tile, of a
+    # small image, runs on the calling thread: no hand-off)
+    spec = sfft.rfftn(part, axes=tile_axes, workers=1)
     spec *= spectrum
-    full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=workers, overwrite_x=True)
-    valid = full[
-        (Ellipsis, *(slice(k.shape[d] - 1, k.shape[d] - 1 + b) for d, b in zip(axes, blocks)))
-    ]
-    result = _untile(valid, axes, out.ndim)
-    dst = [slice(None)] * out.ndim
-    dst[a0] = slice(t0 * blocks[0], min(t1 * blocks[0], out.shape[a0]))
-    crop = tuple(slice(0, n) for n in out[tuple(dst)].shape)
-    out[tuple(dst)] = result[crop]
+    full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=1, overwrite_x=True)
+    lo_k = [k.shape[d] - 1 for d in axes]
+    if math.prod(full.shape[:kk]) > DIRECT_WRITES:  # many small tiles: one copy, then one write
+        valid = full[(Ellipsis, *(slice(a, a + b) for a, b in zip(lo_k, blocks)))]
+        result = _untile(valid, axes, out.ndim)
+        dst = [slice(None)] * out.ndim
+        for i, d in enumerate(axes):
+            start = first[i] * blocks[i]
+            dst[d] = slice(start, min(start + result.shape[d], out.shape[d]))
+        target = out[tuple(dst)]
+        target[...] = result[tuple(slice(0, n) for n in target.shape)]
+        return True
+    # Each tile's exact outputs straight into ``out`` (its axes in the tile's order).
+    others = [d for d in range(out.ndim) if d not in axes]
+    order = others + list(axes)
+    for index in np.ndindex(*full.shape[:kk]):
+        dst = [slice(None)] * out.ndim
+        for i, d in enumerate(axes):
+            start = (first[i] + index[i]) * blocks[i]
+            dst[d] = slice(start, min(start + blocks[i], out.shape[d]))
+        target = out[tuple(dst)].transpose(order)
+        crop = tuple(slice(a, a + n) for a, n in zip(lo_k, target.shape[len(others) :]))
+        target[...] = full[index][(Ellipsis, *crop)]
+    return True
