@@ -79,6 +79,24 @@ def test_nan_wins_or_is_left_out(dtype, my, mx):
             np.testing.assert_array_equal(out, expected)
 
 
+@pytest.mark.parametrize("mx", range(1, 21))
+def test_every_width_across_the_paired_doublings(mx):
+    """Across a row: two doublings per pass while they fit (1 -> 4 -> 16), then one,
+    then a last shifted comparison; with NaNs winning or left out as well."""
+    image = random_image(np.random.default_rng(mx), (1, 9, 40), np.float32, nan=0.05)
+    ext = np.pad(image, [(0, 0), (0, 1), (0, mx - 1)], constant_values=np.nan)
+    for is_max in (True, False):
+        for nan in (None, True, False):
+            out = np.empty_like(image)
+            rect_bands(0, 2, ext, out, 2, mx, 0, 0, is_max, nan, 5)
+            expected = reference(ext, 2, mx, is_max, skip_nan=nan is False)
+            if nan is None:  # plain comparisons: only where no NaN is in the window
+                clean = ~np.isnan(reference(ext, 2, mx, True))
+                np.testing.assert_array_equal(out[clean], expected[clean])
+            else:
+                np.testing.assert_array_equal(out, expected)
+
+
 def test_reflect_and_na_borders_by_clamping():
     # a window holding its pixel reaches every clamped-in pixel: nearest, reflect
     # and NA (the pixels inside the image) give the same maximum

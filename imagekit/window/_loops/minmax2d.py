@@ -64,10 +64,20 @@ def _ext(a, b, is_max, rule):  # pragma: no cover - numba
 @njit(no_cpython_wrapper=True, inline="always")
 def _across(e, tmp, out, ob, w, mx, is_max, rule):  # pragma: no cover - numba
     """``out[ob + x] = max(e[x : x + mx])`` for ``x < w``, by doubling through ``tmp``
-    (``e`` is overwritten)."""
+    (``e`` is overwritten): two doublings per pass over the row while they fit (one
+    store a value for two levels), then one, then the last shifted comparison."""
     z = np.uint64(0)
     cur, nxt = e, tmp
     s = 1
+    while 4 * s <= mx:  # spans of s -> 4 s: two levels in one pass
+        span = np.uint64(w + mx - 4 * s)
+        us, u2, u3 = np.uint64(s), np.uint64(2 * s), np.uint64(3 * s)
+        for x in range(z, span):
+            a = _ext(cur[x], cur[x + us], is_max, rule)
+            b = _ext(cur[x + u2], cur[x + u3], is_max, rule)
+            nxt[x] = _ext(a, b, is_max, rule)
+        cur, nxt = nxt, cur
+        s *= 4
     while 2 * s <= mx:  # spans of s -> 2 s
         span = np.uint64(w + mx - 2 * s)
         us = np.uint64(s)
