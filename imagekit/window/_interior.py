@@ -92,8 +92,8 @@ def _layout(shape, border, fp_shape, start, fp_bytes):
                 (rows.stop - rows.start, along.size - fw + 1),
             )
         fill = (index[0] < 0) | (index[1] < 0)
-        # flat positions into the image: one ``take`` gathers the piece, several
-        # times faster than indexing by a pair of broadcast index arrays
+        # flat positions into the image: one ``take`` gathers the piece, without
+        # broadcasting a pair of index arrays on every call
         index = np.maximum(index[0], 0) * w + np.maximum(index[1], 0)
         ext_shape = index.shape
         poffsets, pbases = flat_offsets(ext_shape, footprint, nout)

@@ -54,13 +54,21 @@ if _CacheFirst not in sys.meta_path:
     sys.meta_path.insert(0, _CacheFirst)
 
 
-def __getattr__(name: str):
-    """The loop module ``name``, imported now (which also sets it as an attribute here,
-    so later lookups do not come back)."""
-    if not name.startswith("__"):
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def loader(package: str):
+    """A loop package's module ``__getattr__`` (PEP 562): the loop module ``name``,
+    imported on first use (which also sets it as the package's attribute, so later
+    lookups do not come back)."""
+
+    def __getattr__(name: str):
+        if not name.startswith("__"):
+            try:
+                return importlib.import_module(f"{package}.{name}")
+            except ModuleNotFoundError as e:
+                if e.name != f"{package}.{name}":
+                    raise
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
+
+
+__getattr__ = loader(__name__)

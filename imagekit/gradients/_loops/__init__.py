@@ -10,14 +10,6 @@ callers import this package and name a loop through it
 compile-free tier, ``filtering._tier``, counts numba's start-up until then).
 """
 
-import importlib
+from ...filtering import _loops  # its import finder registers the cache locator
 
-from ...filtering import _loops  # noqa: F401 - its import finder registers the cache locator
-
-
-def __getattr__(name: str):
-    """``kernel_gradient``, the one loop module, imported now (which sets it as an
-    attribute here, so later lookups do not come back)."""
-    if name == "kernel_gradient":
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _loops.loader(__name__)

@@ -28,18 +28,6 @@ load on first use, as the filtering loops do (PEP 562's module
 ``__getattr__``): ``import imagekit`` does not import numba.
 """
 
-import importlib
+from ...filtering import _loops  # its import finder registers the cache locator
 
-from ...filtering import _loops  # noqa: F401 - the cache locator, put first on first use
-
-
-def __getattr__(name: str):
-    """The loop module ``name``, imported now (which also sets it as an attribute here,
-    so later lookups do not come back)."""
-    if not name.startswith("__"):
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _loops.loader(__name__)
