@@ -96,6 +96,17 @@ def plane_axes(plan: Plan) -> int | None:
     return a0 if a0 + 1 < k.ndim else a0 - 1
 
 
+def volume_axes(plan: Plan) -> int | None:
+    """Middle of three adjacent axes holding every tap of the kernel, extended along
+    the first and the last of them (a 3-D kernel; the 2-D loops read it plane by
+    plane), or None."""
+    k = plan.kernel
+    extended = [d for d, (n, s) in enumerate(zip(k.shape, k.start)) if n > 1 or s != 0]
+    if len(extended) < 2 or extended[-1] - extended[0] != 2:
+        return None
+    return extended[0] + 1
+
+
 def cast_cost(plan: Plan) -> float:
     """Rounding, clipping and casting a compute-dtype result into another dtype."""
     if plan.out_dtype == plan.compute_dtype:

@@ -16,9 +16,12 @@ the same layout is ``gradients._loops.kernel_gradient.correlate_runs_adjoint``.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-__all__ = ["correlate_runs"]
+from .primitives import store
+
+__all__ = ["correlate_runs", "volume_blocks"]
 
 
 # fastmath "contract" only: multiply-adds may fuse (one rounding instead of
@@ -61,3 +64,80 @@ def correlate_runs(
             for x in range(n):
                 acc[x] += w * row[x]
             t += 1
+
+
+@njit(no_cpython_wrapper=True, inline="always")
+def _plane_rows(buf, slot, img, b, p, rowmap, y0, nrows, colmap, cols, cfill, ext):
+    """Rows ``y0 .. y0 + nrows`` of image plane ``p`` (-1: the fill), extended along the
+    columns, into ``buf``'s slot ``slot``."""
+    _, rows, width, inner = ext
+    x0, x1, c0 = cols
+    n_ext, span = width // inner, (x1 - x0) * inner
+    for j in range(nrows):
+        r = rowmap[y0 + j] if p >= 0 else -1
+        into = buf[(slot * rows + j) * width : (slot * rows + j + 1) * width]
+        if r < 0:
+            for x in range(np.uint64(0), np.uint64(width)):
+                into[x] = cfill
+            continue
+        src = img[b, p, r]
+        # the columns inside the image, in one run (unsigned indices: a signed one is
+        # tested for wrap-around per element, which stops vectorising)
+        u, v = np.uint64(x0 * inner), np.uint64(c0 * inner)
+        for x in range(np.uint64(0), np.uint64(span)):
+            into[u + x] = src[v + x]
+        for t in range(n_ext - (x1 - x0)):  # the others, through the map
+            if t >= x0:
+                t += x1 - x0
+            c = colmap[t]
+            for e in range(inner):
+                into[t * inner + e] = cfill if c < 0 else src[c * inner + e]
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def volume_blocks(
+    t0, t1, img, planemap, rowmap, colmap, cols, cfill, deltas, weights, dst, lo, hi, tiling, ext
+):  # pragma: no cover - numba
+    """A kernel over three adjacent axes, ``(mz, my, mx)``, without extending the image.
+
+    ``img`` is ``(batch, image planes, image rows, image cols * inner)`` and
+    ``dst`` ``(batch, planes, rows, cols * inner)``. A task is a block of
+    output rows (``tiling = (rows, planes)``) through a run of output planes.
+    It keeps the rows the block reads of ``mz`` consecutive extended planes,
+    extended along the columns, in the slots of a ring buffer ``buf`` (``ext =
+    (mz, block + my - 1, (cols + mx - 1) * inner, inner)``): extended plane
+    ``e`` in slot ``e % mz``, so each next output plane copies in one plane's
+    rows. The copy goes through the plane, row and column maps (-1: the fill
+    ``cfill``; extended columns ``[x0, x1)`` of ``cols = (x0, x1, c0)`` are
+    image columns ``c0 ..``, copied as one run). Each output plane is then
+    ``correlate_runs`` over ``buf``, with the taps' offsets ``deltas[z % mz]``
+    (the slots rotate with ``z``). The copies are a few percent of the
+    multiply-adds, where extending the whole image first is a pass over it
+    and a copy of its size.
+    """
+    mz, rows, width, _ = ext
+    block, zrun = tiling
+    _, pout, h, n = dst.shape
+    nyb = (h + block - 1) // block
+    nzr = (pout + zrun - 1) // zrun
+    buf = np.empty(mz * rows * width, weights.dtype)
+    acc = np.empty(block * n, weights.dtype)  # an integer output's rows, before rounding
+    bases = np.arange(block) * width
+    for task in range(t0, t1):
+        bzy = task // nzr  # (batch, row block) of the task, then its run of planes
+        z0 = (task - bzy * nzr) * zrun
+        b = bzy // nyb
+        y0 = (bzy - b * nyb) * block
+        count = min(block, h - y0)
+        for z in range(z0, min(z0 + zrun, pout)):
+            for e in range(z0 if z == z0 else z + mz - 1, z + mz):  # planes new to the ring
+                p = planemap[e]
+                _plane_rows(buf, e % mz, img, b, p, rowmap, y0, count + rows - block,
+                            colmap, cols, cfill, ext)  # fmt: skip
+            out = dst[b, z, y0 : y0 + count].reshape(count * n)
+            d = deltas[z % mz]
+            if lo is None:
+                correlate_runs(0, count, buf, bases, d, weights, out, n, n)
+            else:
+                correlate_runs(0, count, buf, bases, d, weights, acc, n, n)
+                store(acc[: count * n], out, lo, hi)

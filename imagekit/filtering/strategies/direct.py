@@ -21,9 +21,10 @@ from ...borders import Border, Fill
 from ...borders._pad import extend, pad_indices
 from ...kernels import Kernel
 from .. import _loops
-from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale
+from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, plane_axes, scale, volume_axes
 from .._rows import Rows, row_args
 from .._strategy import Prepared, Strategy
+from .._volume import Volume, volume, volume_args
 from ._readonly import readonly
 from ._threads import run_tasks
 
@@ -44,8 +45,10 @@ class Direct(Strategy):
 
     Loops: ``direct/3x3-rows`` (a full 3x3 kernel), ``direct/2d-rows`` (any
     other kernel over two adjacent axes; ``-wide`` when each row is extended
-    once rather than its edge columns handled tap by tap), ``direct/runs``
-    (any kernel, on the extended window, in runs of contiguous values).
+    once rather than its edge columns handled tap by tap), ``direct/3d-blocks``
+    (a kernel over three adjacent axes, in blocks of rows, each from a small
+    buffer of the rows it reads), ``direct/runs`` (any kernel, on the extended
+    window, in runs of contiguous values).
 
     Parameters
     ----------
@@ -58,20 +61,30 @@ class Direct(Strategy):
         zeros).
     block : int
         Output rows per task of the 2-D loops.
+    volume_block : int
+        Output rows per task of the 3-D loop, at most (fewer when the rows it
+        reads would not stay in L2).
     """
 
     name = algorithm = "direct"
     writes_any_dtype = True
 
-    def __init__(self, fused_types=FUSED_TYPES, wide_ratio=5.0, wide_density=0.75, block=8):
+    def __init__(
+        self, fused_types=FUSED_TYPES, wide_ratio=5.0, wide_density=0.75, block=8, volume_block=16
+    ):
         self.fused_types = fused_types
         self.wide_ratio = wide_ratio
         self.wide_density = wide_density
         self.block = block
+        self.volume_block = volume_block
 
     def in_place(self, plan: Plan, image_dtype, out_dtype):
-        """``(a0, (source, accumulator))`` of the 2-D loops for these dtypes, or None."""
+        """``(a0, (source, accumulator))`` of the in-place loops for these dtypes, or None:
+        the 2-D loops, or for a kernel over three adjacent axes with a non-zero tap
+        (``a0`` its middle axis) the 3-D loop."""
         a0 = plane_axes(plan)
+        if a0 is None and np.any(plan.kernel.weights):
+            a0 = volume_axes(plan)
         if a0 is None:
             return None
         dtypes = fused_dtypes(plan, image_dtype, out_dtype, self.fused_types)
@@ -119,6 +132,12 @@ class Direct(Strategy):
         if found is None:
             return Prepared("direct/runs", plan, image_dtype, out_dtype)
         a0, (src, acc) = found
+        if plane_axes(plan) is None:
+            v = volume(plan, a0, src, acc, self.volume_block)
+            if out_dtype.kind in "iu":
+                info = np.iinfo(out_dtype)
+                v = replace(v, bounds=(acc.type(info.min), acc.type(info.max)))
+            return Prepared("direct/3d-blocks", plan, image_dtype, out_dtype, v)
         r = self.rows(plan, a0, src, acc)
         if out_dtype.kind in "iu":
             info = np.iinfo(out_dtype)
@@ -131,7 +150,10 @@ class Direct(Strategy):
         if out.size == 0:
             return
         plan, r = prepared.plan, prepared.state
-        if r is not None and out.flags.c_contiguous:
+        if isinstance(r, Volume) and out.flags.c_contiguous:
+            tasks, args, work = volume_args(image, out, r)
+            run_tasks(_loops.runs.volume_blocks, tasks, *args, work=work)
+        elif r is not None and out.flags.c_contiguous:
             tasks, args, work = row_args(image, plan, out, r)
             run_tasks(_rows_loop(r.dense3), tasks, *args, work=work)
         elif out.dtype != plan.compute_dtype:
