@@ -274,7 +274,7 @@ def w8(rng, s):
         peers,
         rtol=1e-9,
         atol=1e-12,
-        notes="the goal is W8 <= 3x imagekit's forward alone (W8f; also timed in W8's rounds)",
+        notes="the goal is W8 <= 2.7x imagekit's forward alone (W8f; also timed in W8's rounds)",
         own={"forward alone": lambda: ik.imfilter(x, w, 0)},
     )
 
