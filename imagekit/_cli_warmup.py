@@ -3,12 +3,27 @@
 Each step is one group of loops, named by what it filters; the command shows
 each on stderr (a progress bar on a terminal, else one line per step with
 its time) and the total at the end.
+
+The steps run in worker processes, one per core (``jobs``): numba compiles
+one function at a time in a process (it holds a lock while it compiles),
+so processes are how compilation uses several cores. numba's on-disk cache
+is not safe for processes that write it at once: saving an entry reads the
+function's index, adds the entry under the first free data-file name and
+writes the index back, so two processes saving at once can lose an entry
+or give two entries one data file (and a later process would load the
+wrong machine code). Each worker therefore takes an exclusive lock on one
+file around every save (``_locked_saves``); where file locks are not
+available (no ``fcntl``), the steps run in this process, one after another.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 
 import numpy as np
 
@@ -109,24 +124,76 @@ STEPS = [
 ]
 
 
-def warmup(progress: bool | None = None) -> int:
-    """Run every step; report each on stderr and the total time on stdout."""
+def _locked_saves(lock_path: str) -> None:
+    """Make every save to numba's on-disk cache in this process hold an exclusive lock
+    on ``lock_path`` (see the module docstring)."""
+    import fcntl
+
+    from numba.core import caching
+
+    save = caching.IndexDataCacheFile.save
+
+    def locked(self, key, data):
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            save(self, key, data)
+
+    caching.IndexDataCacheFile.save = locked
+
+
+def _run_step(i: int) -> float:
+    """Step ``i`` (in a worker process); its time in seconds."""
+    t = time.perf_counter()
+    _label, fn, *args = STEPS[i]
+    fn(*args)
+    return time.perf_counter() - t
+
+
+def _default_jobs() -> int:
+    try:
+        import fcntl  # noqa: F401 - only whether it imports
+    except ImportError:
+        return 1
+    return max(1, min(len(STEPS), os.cpu_count() or 1))
+
+
+def warmup(progress: bool | None = None, jobs: int | None = None) -> int:
+    """Run every step, in ``jobs`` worker processes (None: one per core; 1: in this
+    process, in order); report each on stderr and the total time on stdout."""
     bar = sys.stderr.isatty() if progress is None else progress
+    jobs = _default_jobs() if jobs is None else jobs
     t0 = time.perf_counter()
     if bar:
         from tqdm import tqdm
 
-        steps = tqdm(STEPS, desc="imagekit warmup", unit="step", file=sys.stderr)
-    else:
-        steps = STEPS
-    for i, (label, fn, *args) in enumerate(steps, 1):
-        t = time.perf_counter()
+        bar = tqdm(total=len(STEPS), desc="imagekit warmup", unit="step", file=sys.stderr)
+
+    def report(i, seconds):
         if bar:
-            steps.set_postfix_str(label)
-        fn(*args)
-        if not bar:
-            dt = time.perf_counter() - t
-            print(f"[{i:2}/{len(STEPS)}] {label}: {dt:.2f} s", file=sys.stderr, flush=True)
+            bar.set_postfix_str(STEPS[i][0])
+            bar.update()
+        else:
+            print(
+                f"[{i + 1:2}/{len(STEPS)}] {STEPS[i][0]}: {seconds:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    if jobs <= 1:
+        for i in range(len(STEPS)):
+            report(i, _run_step(i))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            # fresh processes (not forked: this one may hold threads and numba's state)
+            workers = ProcessPoolExecutor(
+                jobs, get_context("spawn"), _locked_saves, (os.path.join(tmp, "numba-cache.lock"),)
+            )
+            with workers:
+                done = {workers.submit(_run_step, i): i for i in range(len(STEPS))}
+                for future in as_completed(done):
+                    report(done[future], future.result())
+    if bar:
+        bar.close()
     total = time.perf_counter() - t0
     print(f"imagekit warmup: compiled/loaded {len(STEPS)} groups of loops in {total:.2f} s")
     return 0

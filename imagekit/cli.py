@@ -58,6 +58,17 @@ def bench(argv) -> int:
     return importlib.import_module(BENCH).main(argv, prog="imagekit bench")
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imagekit",
@@ -101,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
         on="show a progress bar on stderr (default: when stderr is a terminal)",
         off="one line per step on stderr instead of a progress bar",
     )
+    w.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="worker processes that compile at once (default: one per core; 1: the steps "
+        "one after another in this process)",
+    )
     return parser
 
 
@@ -121,7 +139,7 @@ def main(argv=None) -> int:
         if args.command == "info":
             return _command("info").info()
         if args.command == "warmup":
-            return _command("warmup").warmup(args.progress)
+            return _command("warmup").warmup(args.progress, args.jobs)
     except UserError as e:
         print(f"imagekit: error: {e}", file=sys.stderr)
         return 2
