@@ -67,16 +67,17 @@ class Separable(Strategy):
         Whether the fused sweep sums a box along the rows of a small-integer
         image as running column sums.
     block, block_box : int
-        Rows per task of the fused sweep, and of the running column sums and
-        the 16-bit box (the first row of a block sums every kernel row, the
-        others update by two).
+        Rows per task of the fused sweep (which stages the rows a block reads
+        once each, so a block copies ``block + height - 1`` rows), and of the
+        running column sums and the 16-bit box (the first row of a block sums
+        every kernel row, the others update by two).
     """
 
     name = algorithm = "separable"
     writes_any_dtype = True
 
     def __init__(
-        self, fused_types=FUSED_TYPES, running_sum_min=16, running_sums=True, block=16,
+        self, fused_types=FUSED_TYPES, running_sum_min=16, running_sums=True, block=64,
         block_box=64,
     ):  # fmt: skip
         self.fused_types = fused_types
