@@ -101,8 +101,9 @@ def volume_args(image: np.ndarray, out: np.ndarray, v: Volume):
     """``(tasks, args, work)`` of ``volume_blocks`` for ``image`` into ``out``."""
     a0 = v.a0
 
-    def view4(a):
-        return a.reshape(math.prod(a.shape[: a0 - 1]), a.shape[a0 - 1], a.shape[a0], -1)
+    def view4(a):  # explicit sizes: -1 cannot be inferred when an axis has length 0
+        lead, trail = math.prod(a.shape[: a0 - 1]), math.prod(a.shape[a0 + 1 :])
+        return a.reshape(lead, a.shape[a0 - 1], a.shape[a0], trail)
 
     img4 = view4(np.ascontiguousarray(image, dtype=v.src))
     dst4 = view4(out)
