@@ -111,9 +111,10 @@ def volume_blocks(
     ``cfill``; extended columns ``[x0, x1)`` of ``cols = (x0, x1, c0)`` are
     image columns ``c0 ..``, copied as one run). Each output plane is then
     ``correlate_runs`` over ``buf``, with the taps' offsets ``deltas[z % mz]``
-    (the slots rotate with ``z``). The copies are a few percent of the
-    multiply-adds, where extending the whole image first is a pass over it
-    and a copy of its size.
+    (the slots rotate with ``z``). Each output plane copies in one plane's
+    rows of the block (and the kernel's margin), against ``mz * my * mx``
+    multiply-adds an output value; extending the whole image first would be a
+    pass over it and a copy of its size.
     """
     mz, rows, width, _ = ext
     block, zrun = tiling

@@ -69,8 +69,7 @@ def _staged_stride(m, itemsize):  # pragma: no cover - numba
     """Values a staged row takes: at least ``m``, a whole number of 64-byte lines, and
     not within 256 bytes of a multiple of 4 KiB. Rows a multiple of 4 KiB apart fall
     in the same sets of the first-level cache (and few sets of the second): the
-    eleven rows a column sweep reads at once then evict each other, which made
-    the column pass of a 4096-wide float32 image up to twice as slow."""
+    eleven rows a column sweep reads at once would evict each other."""
     step = 64 // itemsize
     stride = (m + step - 1) // step * step + step
     while (stride * itemsize) % 4096 < 256 or (stride * itemsize) % 4096 > 3840:
