@@ -38,13 +38,16 @@ def test_fused_equals_direct(border, mode, layout, symmetric):
 
 @pytest.mark.parametrize("my", [1, 2, 5, 8, 9, 12, 16, 17, 25, 26])
 @pytest.mark.parametrize("border", ["reflect", "wrap", Fill(0.5)])
-@pytest.mark.parametrize("layout", ["2d", "channels-last", "batch"])
+@pytest.mark.parametrize("layout", ["2d", "channels-last", "batch", "4-KiB-rows"])
 def test_fused_column_pass_every_tap_count(my, border, layout):
     """Column factors of every tap count the four-row sweep splits differently:
     eight-tap sweeps, a first sweep of nine (8 n + 1), single taps left over; with
-    images tall enough for four-row groups inside blocks and edge rows beside them."""
+    images tall enough for four-row groups inside blocks and edge rows beside them,
+    read in place (float rows) and staged (uint8 rows, and float32 rows 4 KiB long)."""
     rng = np.random.default_rng(my)
-    shape = {"2d": (70, 23), "channels-last": (53, 9, 3), "batch": (2, 41, 17)}[layout]
+    shape = {"2d": (70, 23), "channels-last": (53, 9, 3), "batch": (2, 41, 17)}.get(
+        layout, (70, 1024)
+    )
     channel_axis = {"channels-last": -1, "batch": 0}.get(layout)
     fy = rng.uniform(0.1, 1.0, my)
     fx = rng.uniform(0.1, 1.0, 7)

@@ -14,23 +14,26 @@ the row pass takes eight taps per sweep over the output row, writing float
 outputs in place. Indices into these sweeps are unsigned: numba tests a
 signed index for wrap-around on every element, which stops LLVM vectorising.
 
-The column pass reads staged rows, not the image: each task copies the
-extended rows its block of output rows reads (through the row map, so rows
-through the fill or a reflection are rows like the others) into a buffer,
-each once, just before their first use, at a row length that is not near a
-multiple of 4 KiB (``_staged_stride``). Read in place, the rows of an image
-whose rows are a multiple of 4 KiB long (4096 float32 values, or 2048 RGB
-pixels) fall in the same cache sets, and the eleven a sweep reads at once
-evict each other. Only the last rows of a block that make no group of four
-take a row-by-row column pass.
+The column pass reads the image in place where the four rows of a group
+are consecutive image rows, and staged rows elsewhere: the task copies the
+extended rows the group reads (through the row map, so rows through the
+fill or a reflection are rows like the others) into a buffer, each once,
+just before their first use, at a row length that is not near a multiple
+of 4 KiB (``_staged_stride``). Rows are staged near the edges, for images
+not of the accumulator's type (the copy converts them once), and for every
+group of an image whose rows are within 256 bytes of a multiple of 4 KiB
+long (4096 float32 values, or 2048 RGB pixels): read in place, such rows
+fall in the same cache sets, and the eleven a sweep reads at once evict
+each other. Elsewhere the copy would only cost time. The last rows of a
+block that make no group of four take a row-by-row column pass.
 
 Compile time (the cold first call of a Gaussian is this function's): a
 helper compiled on its own is optimised and lowered to machine code once
 for itself and once more inside every caller that links it, so each layer
 of calls repeats LLVM's work on everything below it. The helpers with one
 call site and no loop worth its own compile (``_row``, ``_column_pass``,
-``_staged_stride``, ``_column_rows4``) are therefore inlined by numba,
-which shortens a cold first call and leaves the speed as it is. The
+``_near_4k``, ``_staged_stride``, ``_consecutive``, ``_column_rows4``) are
+therefore inlined by numba, which shortens a cold first call and leaves the speed as it is. The
 unrolled sweeps and the row pass stay separate: inlining them too
 lengthens compilation.
 """
@@ -65,16 +68,35 @@ def _column_pass(S, j0, wy, v):  # pragma: no cover - numba
 
 
 @njit(no_cpython_wrapper=True, inline="always")
+def _near_4k(nbytes):  # pragma: no cover - numba
+    """Whether rows ``nbytes`` apart fall within 256 bytes of a multiple of 4 KiB. Such
+    rows share sets of the first-level cache (and few sets of the second): the
+    eleven rows a column sweep reads at once then evict each other, which made the
+    column pass of a 4096-wide float32 image up to twice as slow."""
+    return nbytes % 4096 < 256 or nbytes % 4096 > 3840
+
+
+@njit(no_cpython_wrapper=True, inline="always")
 def _staged_stride(m, itemsize):  # pragma: no cover - numba
     """Values a staged row takes: at least ``m``, a whole number of 64-byte lines, and
-    not within 256 bytes of a multiple of 4 KiB. Rows a multiple of 4 KiB apart fall
-    in the same sets of the first-level cache (and few sets of the second): the
-    eleven rows a column sweep reads at once would evict each other."""
+    not near a multiple of 4 KiB (``_near_4k``)."""
     step = 64 // itemsize
     stride = (m + step - 1) // step * step + step
-    while (stride * itemsize) % 4096 < 256 or (stride * itemsize) % 4096 > 3840:
+    while _near_4k(stride * itemsize):
         stride += step
     return stride
+
+
+@njit(no_cpython_wrapper=True, inline="always")
+def _consecutive(rowmap, y, n):  # pragma: no cover - numba
+    """Whether extended rows ``y .. y + n - 1`` are consecutive image rows."""
+    r = rowmap[y]
+    if r < 0:
+        return False
+    for k in range(1, n):
+        if rowmap[y + k] != r + k:
+            return False
+    return True
 
 
 @njit(fastmath={"contract"}, no_cpython_wrapper=True)
@@ -210,6 +232,7 @@ def separable2_rows(
     t0,
     t1,
     img,
+    fimg,
     rowmap,
     fillrow,
     x0,
@@ -233,6 +256,9 @@ def separable2_rows(
     margin columns ``mdst`` copied from buffer columns ``msrc`` (-1: ``vfill``); then
     the row pass and the cast.
 
+    ``fimg``: ``img`` where it is of the accumulator's type (so the column pass can
+    read it in place), or an empty array of that type.
+
     ``lo, hi``: an integer output's range (None: a float output). ``box_y`` (True: a
     box along the rows, small integers in; None: not): the buffer holds the column
     sums unscaled (the caller scales ``wx`` and ``vfill``), updated from row to row by
@@ -245,9 +271,10 @@ def separable2_rows(
     nblk = (h + block - 1) // block
     V = np.empty((4, nv * inner), wy.dtype)  # four rows' buffers (V[0]: a single row's)
     acc = np.empty(n, wx.dtype)
-    # the block's extended rows, staged (box_y: none, the running sums read the image)
+    # the rows the column pass reads, staged where it does not read them in place
     stride = _staged_stride(m, V.itemsize)
     S = np.empty((1, (block + my - 1) if box_y is None else 0, stride), wy.dtype)
+    in_place = fimg.shape[0] > 0 and not _near_4k(fimg.strides[1])
     for task in range(t0, t1):  # a block of rows per task
         b = task // nblk
         y0 = (task - b * nblk) * block
@@ -255,17 +282,22 @@ def separable2_rows(
         staged = 0  # the block's extended rows [0, staged) are in S
         g0 = g1 = y0  # rows [g0, g1) have their column pass in V
         for y in range(y0, y1):
-            if y >= g1 and box_y is None:
+            group = y >= g1 and box_y is None
+            if group and y + 4 <= y1 and in_place and _consecutive(rowmap, y, my + 3):
+                src, bs, ys, xs = fimg, b, rowmap[y], x0  # four rows read in place
+            elif group:
                 # stage the rows this row's (or group's) column pass reads, each once,
                 # just before they are first read (so they are still in the cache)
+                staged = max(staged, y - y0)
                 for j in range(staged, min(y - y0 + 4, y1 - y0) + my - 1):
                     r, into = _row(img, b, rowmap, y0 + j, fillrow, x0, x1), S[0, j]
                     for x in range(np.uint64(0), np.uint64(m)):
                         into[x] = r[x]
                     staged = j + 1
-            if y >= g1 and box_y is None and y + 4 <= y1:
+                src, bs, ys, xs = S, 0, y - y0, 0
+            if group and y + 4 <= y1:
                 # four rows: one column pass for all four
-                _column_rows4(S, 0, y - y0, wy, V, 0, start * inner, m)
+                _column_rows4(src, bs, ys, wy, V, xs, start * inner, m)
                 g0, g1 = y, y + 4
             v = V[y - g0] if y < g1 else V[0]
             if y >= g1 and box_y is None:

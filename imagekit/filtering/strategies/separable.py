@@ -284,10 +284,13 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> 
     dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
     rowmap, fillrow, c0, c1, start, nv, mdst, msrc, vfill, wy, wx = maps
     block = flags[-2]
+    # the image again where the column pass may read it in place: of wy's type
+    fimg = img3 if img3.dtype == wy.dtype else np.empty((0, 0, 0), wy.dtype)
     run_tasks(
         _loops.separable.separable2_rows,
         batch * -(-out.shape[a0] // block),
         readonly(img3),
+        readonly(fimg),
         rowmap,
         fillrow,
         c0 * inner,
