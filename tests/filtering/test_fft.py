@@ -10,7 +10,7 @@ import scipy.fft
 import scipy.ndimage as ndi
 
 import imagekit.filtering.strategies.fft as fft
-from imagekit import Kernel, imfilter
+from imagekit import Kernel, config, imfilter
 from imagekit.filtering import plan
 from tests._oracles import BORDERS, assert_close
 
@@ -106,6 +106,55 @@ def test_nan_in_one_group_of_tiles_stays_local(monkeypatch, border):
     want = imfilter(image, np.ones((5, 5)), border, algorithm="direct")
     assert np.isnan(got).sum() == np.isnan(want).sum() < 40
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    ("shape", "kshape", "channel_axis"),
+    [((300, 280), (31, 25), None), ((90, 80, 3), (9, 7), -1), ((30, 26, 22), (5, 4, 3), None)],
+)
+def test_kept_buffers_and_scipy_fft_give_one_result(
+    monkeypatch, dtype, shape, kshape, channel_axis
+):
+    """The transforms into this thread's kept buffers (scipy.fft's pypocketfft) equal
+    scipy.fft's public functions, which stand in where that module is missing."""
+    rng = np.random.default_rng(3)
+    image = rng.random(shape).astype(dtype)
+    kernel = rng.random(kshape).astype(dtype)
+    kw = dict(algorithm="fft", channel_axis=channel_axis)
+    kept = imfilter(image, kernel, "reflect", **kw)
+    monkeypatch.setattr(fft, "_pocketfft", lambda: None)
+    public = imfilter(image, kernel, "reflect", **kw)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(kept, public, rtol=tol, atol=tol * np.abs(public).max())
+    assert_close(
+        kept, imfilter(image, kernel, "reflect", algorithm="direct", channel_axis=channel_axis)
+    )
+
+
+def test_tiles_are_transformed_into_kept_buffers():
+    """A second call allocates none of its groups' spectra or results: each thread keeps
+    them (fresh ones are faulted in afresh on many calls, up to doubling the time)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(4)
+    image = rng.random((600, 600)).astype(np.float32)
+    p = plan(image, rng.random((41, 41)).astype(np.float32), "reflect", algorithm="fft")
+    prepared = fft.FFT.prepare(p, image.dtype, image.dtype)
+    lengths = prepared.state[1]
+    assert image.shape[0] > lengths[0] - 40  # more than one tile per axis
+    got = np.empty(p.out_shape, np.float32)
+    with config(threads=1):  # one thread: the groups of both calls run on it
+        fft.FFT.run(prepared, image, got)
+        tracemalloc.start()
+        try:
+            fft.FFT.run(prepared, image, got)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    one_spectrum = lengths[0] * (lengths[1] // 2 + 1) * 8
+    assert peak < one_spectrum / 2  # small temporaries only (reductions, index maps)
+    assert_close(got, imfilter(image, p.kernel, "reflect", algorithm="direct"))
 
 
 def test_tile_lengths_cut_long_axes_into_fast_tiles():

@@ -18,9 +18,10 @@ before its transform.
 
 Tiles are transformed in groups, each a run of tiles along the second
 transformed axis (the first with one) in one batched real transform with
-one worker; the kernel's spectrum, at the tile length, is prepared once with
-the plan. Each group extends the part of the image it reads, transforms,
-multiplies and writes its outputs, so the groups share the threads
+one worker, into buffers each thread keeps (``_pocketfft``); the kernel's
+spectrum, at the tile length, is prepared once with the plan. Each group
+extends the part of the image it reads, transforms, multiplies and writes
+its outputs, so the groups share the threads
 (``run_tasks``; scipy.fft and numpy release the GIL) with everything around
 the transforms, and a group's working memory stays within the budget
 (``Fft.slab_bytes``: an eighth of the image, from 1 to 8 MB). A single tile,
@@ -42,12 +43,12 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..._workspace import Workspace
 from ...borders import NA, Fill
 from ...borders._pad import extend
 from .._costs import COST, cast_cost, scale
@@ -69,13 +70,20 @@ TASK_POINTS = 2**18
 # A group of at most this many tiles writes each tile's outputs into the output
 # directly; a larger one (small tiles) gathers them in one copy first.
 DIRECT_WRITES = 8
-# A thread keeps its tiles' extension for its next group up to this size.
-SCRATCH_BYTES = 16 * 2**20
 # A single tile of more than this many values counts twice: it runs on one
 # thread, where several tiles share the threads.
 SPLIT_POINTS = 2**17
 
-__all__ = ["FFT", "Fft", "correlate", "fft_shape", "next_fast_len", "tile_lengths"]
+_ws = Workspace(__name__)  # each thread's tiles, their spectra and results
+
+__all__ = [
+    "FFT",
+    "Fft",
+    "correlate",
+    "fft_shape",
+    "next_fast_len",
+    "tile_lengths",
+]
 
 
 class Fft(Strategy):
@@ -247,21 +255,51 @@ def _tiles(src: np.ndarray, axes, lengths, blocks, counts) -> np.ndarray:
     return as_strided(src, shape=shape, strides=strides, writeable=False)
 
 
-_local = threading.local()
+@functools.cache
+def _pocketfft():
+    """The transforms behind scipy.fft (``pypocketfft``), which write into a given
+    array; None where this scipy has no such module.
+
+    scipy.fft's public functions allocate each result, and ``irfftn`` over two
+    axes a temporary too: megabytes per group of tiles, which glibc maps
+    afresh on many calls (freed blocks of that size go back to the system),
+    so every call faulted their pages in again, and a 63×63 kernel on a
+    2048² image took up to twice as long. Written into this thread's kept
+    buffers, no call allocates them. scipy has shipped this module with
+    these functions since scipy.fft began (1.4); the public functions stand
+    in where it is missing.
+    """
+    try:
+        from scipy.fft._pocketfft import pypocketfft
+    except ImportError:  # pragma: no cover - every supported scipy has it
+        return None
+    if not all(hasattr(pypocketfft, f) for f in ("r2c", "c2c", "c2r")):
+        return None  # pragma: no cover
+    return pypocketfft
 
 
-def _scratch(shape, dtype) -> np.ndarray:
-    """This thread's scratch array of ``shape`` and ``dtype``, kept for its next
-    call (a fresh one each time would be faulted in afresh: it is megabytes);
-    one larger than ``SCRATCH_BYTES`` is not kept."""
-    key = (tuple(shape), np.dtype(dtype))
-    if math.prod(shape) * key[1].itemsize > SCRATCH_BYTES:
-        return np.empty(key[0], key[1])
-    buf = getattr(_local, "buf", None)
-    if buf is None or buf[0] != key:
-        buf = (key, np.empty(key[0], key[1]))
-        _local.buf = buf
-    return buf[1]
+def _transform(part, spectrum, lengths, dtype) -> np.ndarray:
+    """The tiles ``part`` (their last ``len(lengths)`` axes transformed) correlated with
+    the kernel's ``spectrum``: forward, product, inverse, with one worker."""
+    kk = len(lengths)
+    axes = tuple(range(part.ndim - kk, part.ndim))
+    pocketfft = _pocketfft()
+    if pocketfft is None:
+        import scipy.fft as sfft
+
+        spec = sfft.rfftn(part, axes=axes, workers=1)
+        spec *= spectrum
+        return sfft.irfftn(spec, s=lengths, axes=axes, workers=1, overwrite_x=True)
+    cshape = (*part.shape[:-1], lengths[-1] // 2 + 1)
+    spec = _ws.buffer("spectra", cshape, np.result_type(dtype, np.complex64))
+    pocketfft.r2c(part, axes, True, 0, spec, 1)  # inorm 0: unscaled
+    spec *= spectrum
+    # the inverse axis by axis, in place, each scaled by 1/length (inorm 2)
+    if kk > 1:
+        pocketfft.c2c(spec, axes[:-1], False, 2, spec, 1)
+    full = _ws.buffer("results", part.shape, dtype)
+    pocketfft.c2r(spec, axes[-1:], lengths[-1], False, 2, full, 1)
+    return full
 
 
 def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
@@ -333,8 +371,6 @@ def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> 
 def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check):
     """Tiles ``first[i] .. last[i]`` along each transformed axis into ``out``; False
     (and nothing written) when ``check`` finds NaN or inf in the image they read."""
-    import scipy.fft as sfft  # loaded with the plan's spectrum
-
     k = plan.kernel
     kk = len(axes)
     lo, hi = plan.window()
@@ -343,7 +379,9 @@ def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check
         s_lo[d] = lo[d] + first[i] * blocks[i]
         s_hi[d] = lo[d] + (last[i] - 1) * blocks[i] + lengths[i]
     shape = tuple(h - l_ for l_, h in zip(s_lo, s_hi))
-    src = extend(image, plan.border, s_lo, s_hi, dtype=out.dtype, out=_scratch(shape, out.dtype))
+    src = extend(
+        image, plan.border, s_lo, s_hi, dtype=out.dtype, out=_ws.buffer("tiles", shape, out.dtype)
+    )
     if check:  # the image's values the tiles read: all of src, or its inside with a fill
         inside = src
         if isinstance(plan.border, (Fill, NA)):
@@ -352,15 +390,13 @@ def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check
                     slice(max(a, 0), max(min(b, n), 0)) for a, b, n in zip(s_lo, s_hi, image.shape)
                 )
             ]
-        if not np.isfinite(inside).all():
+        # NaN carries through min and max, inf shows in one: no mask allocated
+        if inside.size and not (np.isfinite(inside.min()) and np.isfinite(inside.max())):
             return False
     part = _tiles(src, axes, lengths, blocks, [b - a for a, b in zip(first, last)])
-    tile_axes = tuple(range(part.ndim - kk, part.ndim))
-    # One worker per call: the groups share the threads (a single tile, of a
-    # small image, runs on the calling thread: no hand-off)
-    spec = sfft.rfftn(part, axes=tile_axes, workers=1)
-    spec *= spectrum
-    full = sfft.irfftn(spec, s=lengths, axes=tile_axes, workers=1, overwrite_x=True)
+    # One worker per transform: the groups share the threads (a single tile, of
+    # a small image, runs on the calling thread: no hand-off)
+    full = _transform(part, spectrum, lengths, out.dtype)
     lo_k = [k.shape[d] - 1 for d in axes]
     if math.prod(full.shape[:kk]) > DIRECT_WRITES:  # many small tiles: one copy, then one write
         valid = full[(Ellipsis, *(slice(a, a + b) for a, b in zip(lo_k, blocks)))]
