@@ -14,10 +14,15 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft as sfft
 
+from .._recycle import empty
+from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
+from .strategies._threads import threads
+from .strategies.fft import irfftn_into, rfftn_into
 
 __all__ = ["bank_spectrum", "fft_filterbank", "spectrum_bytes"]
+_ws = Workspace(__name__)  # this module's temporaries
 
 
 def _window(lay):
@@ -50,18 +55,39 @@ def fft_filterbank(
     image_cl: np.ndarray, bank: np.ndarray, lay, border=None, spectrum=None
 ) -> np.ndarray:
     """Channels-last filterbank through scipy.fft; returns (batch, *out_spatial, C_out).
-    ``spectrum``: ``bank_spectrum(bank, lay)`` when a plan has prepared it."""
+    ``spectrum``: ``bank_spectrum(bank, lay)`` when a plan has prepared it.
+
+    The extended image (zero-padded to the transform lengths), its spectra, their
+    products and the inverse transforms go into buffers this thread keeps
+    (``strategies.fft.rfftn_into``): fresh arrays of their size are faulted in
+    again on many calls."""
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border
     first, last = _window(lay)
     nb = image_cl.shape[0]
-    ext = extend(image_cl, border, [0, *first, 0], [nb, *last, lay.c_in], dtype=lay.dtype)
     n = len(lay.kshape)
     axes = tuple(range(1, n + 1))
     fshape = fft_shape(lay)
     K = bank_spectrum(bank, lay) if spectrum is None else spectrum  # (*F, C_in, C_out)
-    X = sfft.rfftn(ext, s=fshape, axes=axes, workers=-1)  # (nb, *F, C_in)
-    Y = np.matmul(X[..., None, :], K)[..., 0, :]  # (nb, *F, C_out)
-    y = sfft.irfftn(Y, s=fshape, axes=axes, workers=-1)
+    window = [b - a for a, b in zip(first, last)]
+    padded = _ws.buffer("image", (nb, *fshape, lay.c_in), lay.dtype)
+    for i, (w, f) in enumerate(zip(window, fshape)):  # zeros past the window
+        if w < f:
+            padded[(slice(None),) * (i + 1) + (slice(w, None),)] = 0
+    inside = padded[(slice(None), *(slice(0, w) for w in window))]
+    extend(image_cl, border, [0, *first, 0], [nb, *last, lay.c_in], dtype=lay.dtype, out=inside)
+    half = (*fshape[:-1], fshape[-1] // 2 + 1)
+    complex_dtype = np.result_type(lay.dtype, np.complex64)
+    workers = threads()
+    X = rfftn_into(
+        padded, axes, _ws.buffer("spectra", (nb, *half, lay.c_in), complex_dtype), workers
+    )
+    Y = _ws.buffer("products", (nb, *half, lay.c_out), complex_dtype)
+    np.matmul(X[..., None, :], K, out=Y[..., None, :])  # (nb, *F, C_out)
+    y = irfftn_into(
+        Y, fshape[-1], axes, _ws.buffer("inverses", (nb, *fshape, lay.c_out), lay.dtype), workers
+    )
     valid = (slice(None), *(slice(m - 1, m - 1 + o) for m, o in zip(lay.kshape, lay.out_spatial)))
-    return y[valid].astype(lay.dtype, copy=False)
+    out = empty((nb, *lay.out_spatial, lay.c_out), lay.dtype)  # recycled when large
+    out[...] = y[valid]
+    return out

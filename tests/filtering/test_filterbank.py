@@ -151,6 +151,26 @@ def test_fft_strategy_equals_gemm(border, shape, spatial):
     assert_close(fft, gemm)
 
 
+@pytest.mark.parametrize("spatial", [(40,), (37, 30), (12, 10, 9)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fft_strategy_results_are_fresh_and_scipy_fft_gives_the_same(monkeypatch, spatial, dtype):
+    """The transforms write into this thread's kept buffers; each result is an array of
+    its own, and scipy.fft's public functions (where pypocketfft is missing) agree."""
+    import imagekit.filtering.strategies.fft as fft_module
+
+    rng = np.random.default_rng(5)
+    image = rng.random((*spatial, 3)).astype(dtype)
+    bank = rng.random((*(min(7, n) for n in spatial), 3, 4)).astype(dtype)
+    first = filterbank(image, bank, "reflect", algorithm="fft")
+    second = filterbank(image * 2, bank, "reflect", algorithm="fft")
+    assert not np.shares_memory(first, second)
+    np.testing.assert_allclose(second, 2 * first, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    monkeypatch.setattr(fft_module, "_pocketfft", lambda: None)
+    public = filterbank(image, bank, "reflect", algorithm="fft")
+    np.testing.assert_allclose(first, public, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert_close(first, filterbank(image, bank, "reflect", algorithm="gemm"))
+
+
 @pytest.mark.parametrize("border", [*BORDERS, 1.5, "na"])
 @pytest.mark.parametrize("shape", ["same", "valid", "full"])
 @pytest.mark.parametrize("spatial", [(13,), (9, 11), (5, 6, 7)])

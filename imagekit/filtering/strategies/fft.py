@@ -81,7 +81,9 @@ __all__ = [
     "Fft",
     "correlate",
     "fft_shape",
+    "irfftn_into",
     "next_fast_len",
+    "rfftn_into",
     "tile_lengths",
 ]
 
@@ -278,28 +280,47 @@ def _pocketfft():
     return pypocketfft
 
 
-def _transform(part, spectrum, lengths, dtype) -> np.ndarray:
-    """The tiles ``part`` (their last ``len(lengths)`` axes transformed) correlated with
-    the kernel's ``spectrum``: forward, product, inverse, with one worker."""
-    kk = len(lengths)
-    axes = tuple(range(part.ndim - kk, part.ndim))
+def rfftn_into(a: np.ndarray, axes, out: np.ndarray, workers: int) -> np.ndarray:
+    """``scipy.fft.rfftn(a, axes=axes, workers=workers)``, written into ``out`` (``a``'s
+    shape, the last of ``axes`` halved plus one); returns ``out``, or a new array
+    where ``_pocketfft`` is missing."""
     pocketfft = _pocketfft()
     if pocketfft is None:
         import scipy.fft as sfft
 
-        spec = sfft.rfftn(part, axes=axes, workers=1)
-        spec *= spectrum
-        return sfft.irfftn(spec, s=lengths, axes=axes, workers=1, overwrite_x=True)
+        return sfft.rfftn(a, axes=axes, workers=workers)
+    pocketfft.r2c(a, tuple(axes), True, 0, out, workers)  # inorm 0: unscaled
+    return out
+
+
+def irfftn_into(spec: np.ndarray, n: int, axes, out: np.ndarray, workers: int) -> np.ndarray:
+    """``scipy.fft.irfftn(spec, s=..., axes=axes, workers=workers)`` with ``n`` values
+    along the last of ``axes``, written into ``out`` and overwriting ``spec``: the
+    complex inverses in place, then the real one; each scaled by 1/length (inorm
+    2). Returns ``out``, or a new array where ``_pocketfft`` is missing."""
+    axes = tuple(axes)
+    pocketfft = _pocketfft()
+    if pocketfft is None:
+        import scipy.fft as sfft
+
+        lengths = [spec.shape[d] for d in axes[:-1]] + [n]
+        return sfft.irfftn(spec, s=lengths, axes=axes, workers=workers, overwrite_x=True)
+    if len(axes) > 1:
+        pocketfft.c2c(spec, axes[:-1], False, 2, spec, workers)
+    pocketfft.c2r(spec, axes[-1:], n, False, 2, out, workers)
+    return out
+
+
+def _transform(part, spectrum, lengths, dtype) -> np.ndarray:
+    """The tiles ``part`` (their last ``len(lengths)`` axes transformed) correlated with
+    the kernel's ``spectrum``: forward, product, inverse, with one worker, in this
+    thread's kept buffers."""
+    axes = tuple(range(part.ndim - len(lengths), part.ndim))
     cshape = (*part.shape[:-1], lengths[-1] // 2 + 1)
     spec = _ws.buffer("spectra", cshape, np.result_type(dtype, np.complex64))
-    pocketfft.r2c(part, axes, True, 0, spec, 1)  # inorm 0: unscaled
+    spec = rfftn_into(part, axes, spec, 1)
     spec *= spectrum
-    # the inverse axis by axis, in place, each scaled by 1/length (inorm 2)
-    if kk > 1:
-        pocketfft.c2c(spec, axes[:-1], False, 2, spec, 1)
-    full = _ws.buffer("results", part.shape, dtype)
-    pocketfft.c2r(spec, axes[-1:], lengths[-1], False, 2, full, 1)
-    return full
+    return irfftn_into(spec, lengths[-1], axes, _ws.buffer("results", part.shape, dtype), 1)
 
 
 def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
