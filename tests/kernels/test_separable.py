@@ -119,3 +119,52 @@ def test_a_box_from_values_filters_as_the_factory_box(dtype, border):
     out = {"dtype": np.uint8} if dtype == np.uint8 else {}
     ours = imfilter(image, np.full((5, 5), 1 / 25), border, **out)
     np.testing.assert_array_equal(ours, imfilter(image, box(5), border, **out))
+
+
+@given(
+    st.integers(64, 160),
+    st.integers(64, 160),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 1e-9, 1e-6, 1e-4, 1e-2, 1.0]),
+    st.sampled_from([np.float32, np.float64, np.complex128]),
+)
+def test_large_arrays_are_refused_before_their_svd_only_where_the_svd_refuses(
+    rows, cols, seed, size, dtype
+):
+    """The cheap test before a large unfolding's SVD refuses no array the SVD test
+    accepts, and the factors are those found without it: rank one plus rank-two
+    perturbations of every size around the tolerance, in every dtype."""
+    from imagekit.kernels import _separable
+
+    rng = np.random.default_rng(seed)
+    w = np.outer(rng.uniform(-1, 1, rows), rng.uniform(-1, 1, cols))
+    w = (w + size * np.outer(rng.standard_normal(rows), rng.standard_normal(cols))).astype(dtype)
+    s = np.linalg.svd(w, compute_uv=False)
+    rtol = _separable._tolerance(w)
+    if _separable._surely_not_rank_one(w, rtol):
+        assert s[1] > rtol * s[0]
+    got = factors(w)
+    large = _separable._LARGE
+    _separable._LARGE = 10**9  # no test before the SVD
+    try:
+        want = factors(w)
+    finally:
+        _separable._LARGE = large
+    assert (got is None) == (want is None)
+    if got is not None:
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_array_equal(np.asarray(a.weights), np.asarray(b.weights))
+
+
+def test_a_large_full_rank_array_is_refused_without_its_svd(monkeypatch):
+    """A kernel gradient's "kernel" is the upstream gradient, as large as the image."""
+    svd, shapes = np.linalg.svd, []
+
+    def recording_svd(m, *args, **kwargs):
+        shapes.append(m.shape)
+        return svd(m, *args, **kwargs)
+
+    monkeypatch.setattr(np.linalg, "svd", recording_svd)
+    w = np.random.default_rng(7).random((512, 480)).astype(np.float32)
+    assert factors(w) is None
+    assert (512, 480) not in shapes and shapes  # only the test's small SVD ran
