@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.fft
 import scipy.ndimage as ndi
+import scipy.signal
 
 import imagekit.filtering.strategies.fft as fft
 from imagekit import Kernel, config, imfilter
@@ -212,3 +213,28 @@ def test_single_tap_kernel_is_a_shift():
 def test_costs_include_fft():
     p = plan(np.zeros((100, 100)), np.ones((3, 3)))
     assert "fft" in p.costs and p.costs["fft"] > 0
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_a_single_large_tile_transforms_with_every_thread(monkeypatch, n_threads):
+    """A single tile (the kernel gradient's: a kernel nearly the image's size) has no
+    other tiles to share the threads with: its transforms take one worker each."""
+    pocketfft = fft._pocketfft()
+    workers = []
+
+    class Recording:
+        def __getattr__(self, name):
+            def call(*args):
+                workers.append(args[-1])
+                return getattr(pocketfft, name)(*args)
+
+            return call
+
+    monkeypatch.setattr(fft, "_pocketfft", Recording)
+    rng = np.random.default_rng(8)
+    image, kernel = rng.random((400, 400)), rng.random((380, 380))
+    with config(threads=n_threads):
+        got = imfilter(image, kernel, 0, shape="valid", algorithm="fft")
+    assert workers and set(workers) == {n_threads}
+    want = scipy.signal.correlate(image, kernel, mode="valid")
+    np.testing.assert_allclose(got, want, rtol=1e-9)

@@ -70,8 +70,9 @@ TASK_POINTS = 2**18
 # A group of at most this many tiles writes each tile's outputs into the output
 # directly; a larger one (small tiles) gathers them in one copy first.
 DIRECT_WRITES = 8
-# A single tile of more than this many values counts twice: it runs on one
-# thread, where several tiles share the threads.
+# A single tile of more than this many values counts twice (where several tiles
+# share the threads, the transforms of one split less well) and runs its
+# transforms with a worker per thread.
 SPLIT_POINTS = 2**17
 
 _ws = Workspace(__name__)  # each thread's tiles, their spectra and results
@@ -311,16 +312,17 @@ def irfftn_into(spec: np.ndarray, n: int, axes, out: np.ndarray, workers: int) -
     return out
 
 
-def _transform(part, spectrum, lengths, dtype) -> np.ndarray:
+def _transform(part, spectrum, lengths, dtype, workers) -> np.ndarray:
     """The tiles ``part`` (their last ``len(lengths)`` axes transformed) correlated with
-    the kernel's ``spectrum``: forward, product, inverse, with one worker, in this
-    thread's kept buffers."""
+    the kernel's ``spectrum``: forward, product, inverse, in this thread's kept
+    buffers."""
     axes = tuple(range(part.ndim - len(lengths), part.ndim))
     cshape = (*part.shape[:-1], lengths[-1] // 2 + 1)
     spec = _ws.buffer("spectra", cshape, np.result_type(dtype, np.complex64))
-    spec = rfftn_into(part, axes, spec, 1)
+    spec = rfftn_into(part, axes, spec, workers)
     spec *= spectrum
-    return irfftn_into(spec, lengths[-1], axes, _ws.buffer("results", part.shape, dtype), 1)
+    full = _ws.buffer("results", part.shape, dtype)
+    return irfftn_into(spec, lengths[-1], axes, full, workers)
 
 
 def _untile(tiles: np.ndarray, axes, ndim: int) -> np.ndarray:
@@ -379,9 +381,15 @@ def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> 
             last = [f + 1 for f in first]
             last[split] = min((g + 1) * per_group, counts[split])
             last[split + 1 :] = counts[split + 1 :]
-            ok = _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check)
+            ok = _group(
+                image, plan, out, first, last, axes, lengths, blocks, spectrum, check, workers
+            )
             finite[0] = finite[0] and ok
 
+    # one worker per transform where the groups share the threads; a single tile runs
+    # on the calling thread, with every thread's worker in its transforms where it
+    # is large enough to split
+    workers = threads() if ntasks == 1 and points > SPLIT_POINTS else 1
     if ntasks == 1:
         run(0, 1)
     else:
@@ -389,7 +397,7 @@ def _overlap_save(image, plan, out, axes, lengths, blocks, spectrum, budget) -> 
     return finite[0]
 
 
-def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check):
+def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check, workers=1):
     """Tiles ``first[i] .. last[i]`` along each transformed axis into ``out``; False
     (and nothing written) when ``check`` finds NaN or inf in the image they read."""
     k = plan.kernel
@@ -415,9 +423,7 @@ def _group(image, plan, out, first, last, axes, lengths, blocks, spectrum, check
         if inside.size and not (np.isfinite(inside.min()) and np.isfinite(inside.max())):
             return False
     part = _tiles(src, axes, lengths, blocks, [b - a for a, b in zip(first, last)])
-    # One worker per transform: the groups share the threads (a single tile, of
-    # a small image, runs on the calling thread: no hand-off)
-    full = _transform(part, spectrum, lengths, out.dtype)
+    full = _transform(part, spectrum, lengths, out.dtype, workers)
     lo_k = [k.shape[d] - 1 for d in axes]
     if math.prod(full.shape[:kk]) > DIRECT_WRITES:  # many small tiles: one copy, then one write
         valid = full[(Ellipsis, *(slice(a, a + b) for a, b in zip(lo_k, blocks)))]
