@@ -83,8 +83,11 @@ class VjpFused(GradientStrategy):
             return 'needs shape="same" with a window holding the whole image', None
         mplan = _mirror_plan(plan)
         rows2 = None
-        if mplan.strategy == "direct":
-            rows2 = mplan.prepared_for(plan.compute_dtype, mplan.out_dtype).state
+        m0 = plane_axes(mplan)
+        if mplan.strategy == "direct" and m0 is not None:
+            # the rows loop's maps: the mirror plan's own, or made for it where its
+            # filter alone runs as the 3-D loop's blocks
+            rows2 = gradient_rows(mplan, m0, plan.compute_dtype)
         if not isinstance(rows2, Rows):
             return "the image gradient's filter is not a 2-D direct loop", None
         r = gradient_rows(plan, a0, plan.compute_dtype)

@@ -7,6 +7,7 @@ import pytest
 
 from imagekit import Fill, Kernel, imfilter
 from imagekit.filtering import _costs, _plan
+from imagekit.filtering.strategies.direct import DIRECT
 from imagekit.filtering.strategies.separable import SEPARABLE
 from tests._oracles import BORDERS, assert_close
 
@@ -101,7 +102,11 @@ def _run_loop(image, kernel, border, **kw):
 @pytest.mark.parametrize("mode", ["same", "valid", "full"])
 @pytest.mark.parametrize("layout", ["2d", "channels-last", "channels-first", "row-kernel"])
 @pytest.mark.parametrize("start", [None, (-3, 1), (2, -6)])
-def test_direct_plane_loop_equals_run_loop(border, mode, layout, start):
+@pytest.mark.parametrize("blocks", [True, False])
+def test_direct_plane_loop_equals_run_loop(monkeypatch, border, mode, layout, start, blocks):
+    """Both 2-D loops: the 3-D loop's blocks (``direct/2d-blocks``, the default) and the
+    rows loop (``direct/2d-rows``, which the fused vjp runs too)."""
+    monkeypatch.setattr(DIRECT, "planar_blocks", blocks)
     rng = np.random.default_rng(3)
     shape = {
         "2d": (12, 10),
@@ -115,10 +120,11 @@ def test_direct_plane_loop_equals_run_loop(border, mode, layout, start):
     w[w < -0.6] = 0.0  # zero taps are skipped
     kernel = Kernel(w, start=start) if start else w
     kw = dict(shape=mode, channel_axis=channel_axis)
-    p = _plan.make_plan(image, kernel, border, algorithm="direct", **kw)
+    p = _plan._make_plan(image, kernel, border, algorithm="direct", **kw)  # not cached
     assert _costs.plane_axes(p) is not None
-    got = imfilter(image, kernel, border, algorithm="direct", **kw)
-    assert_close(got, _run_loop(image, kernel, border, **kw))
+    rows_loop = not blocks or layout == "row-kernel"  # a one-row kernel reads in place
+    assert p.loop.startswith("direct/2d-rows" if rows_loop else "direct/2d-blocks"), p.loop
+    assert_close(p(image), _run_loop(image, kernel, border, **kw))
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
@@ -176,8 +182,11 @@ def test_dense_3x3_sweep_equals_run_loop(border, mode, layout, start):
 @pytest.mark.parametrize("mode", ["same", "valid", "full"])
 @pytest.mark.parametrize("layout", ["2d", "channels-last", "narrow"])
 @pytest.mark.parametrize("start", [None, (-1, -12), (0, 3)])
-def test_wide_rows_extended_once_equal_run_loop(border, mode, layout, start):
-    """Kernels wide against the image extend each row once (no edge taps)."""
+@pytest.mark.parametrize("blocks", [True, False])
+def test_wide_rows_extended_once_equal_run_loop(monkeypatch, border, mode, layout, start, blocks):
+    """Kernels wide against the image extend each row once (no edge taps), in both 2-D
+    loops."""
+    monkeypatch.setattr(DIRECT, "planar_blocks", blocks)
     rng = np.random.default_rng(7)
     shape = {"2d": (9, 14), "channels-last": (9, 14, 2), "narrow": (6, 3)}[layout]
     channel_axis = -1 if layout == "channels-last" else None
@@ -186,10 +195,13 @@ def test_wide_rows_extended_once_equal_run_loop(border, mode, layout, start):
     w[1, 4] = 0  # a zero weight inside a group
     kernel = Kernel(w, start=start) if start else w
     kw = dict(shape=mode, channel_axis=channel_axis)
-    got = imfilter(image, kernel, border, algorithm="direct", **kw)
-    assert_close(got, _run_loop(image, kernel, border, **kw))
+    p = _plan._make_plan(image, kernel, border, algorithm="direct", **kw)  # not cached
+    if p.out_shape[0] and p.out_shape[1]:  # else: nothing to compute
+        assert p.loop == ("direct/2d-blocks" if blocks else "direct/2d-rows-wide"), p.loop
+    assert_close(p(image), _run_loop(image, kernel, border, **kw))
     u16 = (image * 60000).astype(np.uint16)
-    got16 = imfilter(u16, kernel, border, algorithm="direct", dtype=np.uint16, **kw)
+    p16 = _plan._make_plan(u16, kernel, border, algorithm="direct", dtype=np.uint16, **kw)
+    got16 = p16(u16)
     ref16 = np.clip(np.rint(_run_loop(u16.astype(np.float64), kernel, border, **kw)), 0, 65535)
     assert np.all(np.abs(got16.astype(np.float64) - ref16) <= 1)
 

@@ -136,7 +136,8 @@ def test_repr_is_one_short_line_with_strategy_and_loop():
     ("image", "kernel", "loop"),
     [
         (np.zeros((64, 64), np.float32), np.ones((3, 3)) - np.eye(3) * 0.5, "direct/3x3-rows"),
-        (np.zeros((64, 64), np.float32), np.eye(5), "direct/2d-rows"),
+        (np.zeros((64, 64), np.float32), np.eye(5), "direct/2d-blocks"),
+        (np.zeros((64, 64), np.float32), np.zeros((5, 5)), "direct/2d-rows"),
         (np.zeros((8, 8, 8)), np.random.default_rng(0).random((3, 3, 3)), "direct/3d-blocks"),
         (np.zeros((4, 4, 4, 4)), np.ones((2, 2, 2, 2)), "direct/runs"),
         (np.zeros((256, 256), np.float32), kernels.gaussian(2.0), "separable/2d-sweep"),

@@ -66,18 +66,24 @@ def correlate_runs(
             t += 1
 
 
+# Values of a block's run that one pass of the taps covers at a time, at least
+# (under twice as many): their sums (16-32 KB of float32) stay in L1 from sweep
+# to sweep.
+_PIECE = 4096
+
+
 @njit(no_cpython_wrapper=True, inline="always")
 def _plane_rows(buf, slot, img, b, p, rowmap, y0, nrows, colmap, cols, cfill, ext):
     """Rows ``y0 .. y0 + nrows`` of image plane ``p`` (-1: the fill), extended along the
     columns, into ``buf``'s slot ``slot``."""
     _, rows, width, inner = ext
     x0, x1, c0 = cols
-    n_ext, span = width // inner, (x1 - x0) * inner
+    n_ext, span = colmap.shape[0], (x1 - x0) * inner  # a row's columns; width: its stride
     for j in range(nrows):
         r = rowmap[y0 + j] if p >= 0 else -1
         into = buf[(slot * rows + j) * width : (slot * rows + j + 1) * width]
         if r < 0:
-            for x in range(np.uint64(0), np.uint64(width)):
+            for x in range(np.uint64(0), np.uint64(n_ext * inner)):
                 into[x] = cfill
             continue
         src = img[b, p, r]
@@ -98,28 +104,32 @@ def _plane_rows(buf, slot, img, b, p, rowmap, y0, nrows, colmap, cols, cfill, ex
 def volume_blocks(
     t0, t1, img, planemap, rowmap, colmap, cols, cfill, deltas, weights, dst, lo, hi, tiling, ext
 ):  # pragma: no cover - numba
-    """A kernel over three adjacent axes, ``(mz, my, mx)``, without extending the image.
+    """A kernel over three adjacent axes, ``(mz, my, mx)``, without extending the image
+    (a kernel over two: ``mz = 1`` and one plane).
 
     ``img`` is ``(batch, image planes, image rows, image cols * inner)`` and
     ``dst`` ``(batch, planes, rows, cols * inner)``. A task is a block of
     output rows (``tiling = (rows, planes)``) through a run of output planes.
     It keeps the rows the block reads of ``mz`` consecutive extended planes,
     extended along the columns, in the slots of a ring buffer ``buf`` (``ext =
-    (mz, block + my - 1, (cols + mx - 1) * inner, inner)``): extended plane
+    (mz, block + my - 1, width, inner)``, rows of ``(cols + mx - 1) * inner``
+    values ``width`` apart: a stride not near a multiple of 4 KiB, so the rows
+    a sweep reads do not share cache sets): extended plane
     ``e`` in slot ``e % mz``, so each next output plane copies in one plane's
     rows. The copy goes through the plane, row and column maps (-1: the fill
     ``cfill``; extended columns ``[x0, x1)`` of ``cols = (x0, x1, c0)`` are
     image columns ``c0 ..``, copied as one run). Each output plane is then
     ``correlate_runs`` over ``buf``, with the taps' offsets ``deltas[z % mz]``
     (the slots rotate with ``z``), the block's rows taken as one run at the
-    buffer's row length: a sweep of four taps then covers the block, not one
-    row, so its set-up (a few cycles per tap, against about 16 vectors of
-    multiply-adds in a row of 256 float32 values) is paid once a block. The
-    ``mx - 1`` values a row computes past its end are dropped as the rows
-    are stored. Each output plane copies in one plane's
-    rows of the block (and the kernel's margin), against ``mz * my * mx``
-    multiply-adds an output value; extending the whole image first would be a
-    pass over it and a copy of its size.
+    buffer's stride, in pieces of about ``_PIECE`` values: a sweep of four taps
+    then covers a piece, not one row, so its set-up (a few cycles per tap,
+    against about 16 vectors of multiply-adds in a row of 256 float32
+    values) is paid once a piece, and the piece's sums stay in L1. The
+    values a row computes past its end are dropped as the rows are stored.
+    Each output plane copies in one plane's rows of the block (and the
+    kernel's margin), against ``mz * my * mx`` multiply-adds an output value;
+    extending the whole image first would be a pass over it and a copy of its
+    size.
     """
     mz, rows, width, _ = ext
     block, zrun = tiling
@@ -143,6 +153,8 @@ def volume_blocks(
             # the block's rows as one run over the buffer's rows (a sweep's set-up then
             # serves the block, not one row); the values past each row's end are not kept
             span = (count - 1) * width + n
-            correlate_runs(0, 1, buf, base, deltas[z % mz], weights, acc, span, span)
+            pieces = max(span // _PIECE, 1)  # of equal length, under twice _PIECE
+            chunk = (span + pieces - 1) // pieces
+            correlate_runs(0, pieces, buf, base, deltas[z % mz], weights, acc, span, chunk)
             for r in range(count):
                 store(acc[r * width : r * width + n], dst[b, z, y0 + r], lo, hi)

@@ -43,12 +43,15 @@ class Direct(Strategy):
     """One N-D pass over the extended image; a kernel over two adjacent axes runs
     in place on the image, as rows through index maps.
 
-    Loops: ``direct/3x3-rows`` (a full 3x3 kernel), ``direct/2d-rows`` (any
-    other kernel over two adjacent axes; ``-wide`` when each row is extended
-    once rather than its edge columns handled tap by tap), ``direct/3d-blocks``
-    (a kernel over three adjacent axes, in blocks of rows, each from a small
-    buffer of the rows it reads), ``direct/runs`` (any kernel, on the extended
-    window, in runs of contiguous values).
+    Loops: ``direct/3x3-rows`` (a full 3x3 kernel), ``direct/3d-blocks`` (a
+    kernel over three adjacent axes, in blocks of rows, each from a small
+    buffer of the rows it reads), ``direct/2d-blocks`` (any other kernel of
+    two rows or more over two adjacent axes with a non-zero tap: the same
+    loop over one plane),
+    ``direct/2d-rows`` (the rest over two adjacent axes, row by row;
+    ``-wide`` when each row is extended once rather than its edge columns
+    handled tap by tap), ``direct/runs`` (any kernel, on the extended window,
+    in runs of contiguous values).
 
     Parameters
     ----------
@@ -60,18 +63,29 @@ class Direct(Strategy):
         are non-zero (mostly-zero kernels keep the edge path, which skips
         zeros).
     block : int
-        Output rows per task of the 2-D loops.
+        Output rows per task of the 2-D rows loops.
     volume_block : int
-        Output rows per task of the 3-D loop, at most (fewer when the rows it
-        reads would not stay in L2).
+        Output rows per task of the blocks loop, at most (fewer when the rows
+        it reads would not stay in L2).
+    planar_blocks : bool
+        Whether kernels of two rows or more over two adjacent axes (but a
+        full 3x3) run as the blocks loop over one plane, rather than row by
+        row.
     """
 
     name = algorithm = "direct"
     writes_any_dtype = True
 
     def __init__(
-        self, fused_types=FUSED_TYPES, wide_ratio=5.0, wide_density=0.75, block=8, volume_block=16
+        self,
+        fused_types=FUSED_TYPES,
+        wide_ratio=5.0,
+        wide_density=0.75,
+        block=8,
+        volume_block=16,
+        planar_blocks=True,
     ):
+        self.planar_blocks = planar_blocks
         self.fused_types = fused_types
         self.wide_ratio = wide_ratio
         self.wide_density = wide_density
@@ -99,6 +113,16 @@ class Direct(Strategy):
         n_in = float(np.prod([hi - lo for lo, hi in zip(*plan.window())]))
         work = COST["copy"] * n_in + COST["tap"] * n_out * taps
         return COST["call"] + scale(plan) * work + cast_cost(plan)
+
+    def _blocks(self, plan: Plan, a0: int) -> bool:
+        """Whether a kernel over two adjacent axes runs as the 3-D loop's blocks: any of two
+        rows or more with a non-zero tap (the blocks' loop sums the non-zero taps, from
+        the first) but a full 3x3 (which has a loop of its own). A one-row kernel reads
+        each image row once: copying it into a block first only costs time."""
+        k = plan.kernel
+        my, mx = k.shape[a0], k.shape[a0 + 1]
+        full3 = (my, mx) == (3, 3) and bool(np.all(k.weights != 0))
+        return self.planar_blocks and my > 1 and not full3 and bool(np.any(k.weights))
 
     def _wide(self, mx: int, n_cols: int, weights: np.ndarray) -> bool:
         dense = np.count_nonzero(weights) >= self.wide_density * weights.size
@@ -132,12 +156,14 @@ class Direct(Strategy):
         if found is None:
             return Prepared("direct/runs", plan, image_dtype, out_dtype)
         a0, (src, acc) = found
-        if plane_axes(plan) is None:
-            v = volume(plan, a0, src, acc, self.volume_block)
+        planar = plane_axes(plan) is not None
+        if not planar or self._blocks(plan, a0):
+            v = volume(plan, a0, src, acc, self.volume_block, planar)
             if out_dtype.kind in "iu":
                 info = np.iinfo(out_dtype)
                 v = replace(v, bounds=(acc.type(info.min), acc.type(info.max)))
-            return Prepared("direct/3d-blocks", plan, image_dtype, out_dtype, v)
+            loop = "direct/2d-blocks" if planar else "direct/3d-blocks"
+            return Prepared(loop, plan, image_dtype, out_dtype, v)
         r = self.rows(plan, a0, src, acc)
         if out_dtype.kind in "iu":
             info = np.iinfo(out_dtype)
