@@ -43,6 +43,8 @@ def test_benchmark_smoke_mode_runs_and_peers_agree(tmp_path):
     assert "first 3x3 imfilter_vjp (cold cache)" in r.stdout
     for name in ("M1", "M2", "M3", "M4", "M5", "M6", "M8", "G1", "G2", "G3", "G4", "G5", "G6"):
         assert f"\n{name} " in r.stdout
+    for name in ("D1", "D2", "D3", "D4"):
+        assert f"\n{name} " in r.stdout
     assert "\nM7 " in r.stdout or "note: M7 is left out: " in r.stdout
     assert (tmp_path / "x.png").stat().st_size > 1000
 
@@ -114,6 +116,20 @@ def test_large_kernel_grid_is_issue_19s_and_its_peers_compute_the_same():
         assert w.description.endswith("reflect")
         ours = w.imagekit()
         assert set(w.peers) >= {"scipy.signal.oaconvolve", "scipy.signal.fftconvolve"}
+        assert all(agree(ours, peer(), w) for peer in w.peers.values())
+
+
+def test_small_dense_kernels_take_the_direct_loops_and_agree_with_their_peers():
+    from imagekit.benchmarks import dense
+    from imagekit.benchmarks.__main__ import agree
+    from imagekit.filtering import _tier, plan
+
+    _tier.pay()  # the compiled strategies rank as usual
+    for w, (_, n, m) in zip(dense.workloads(np.random.default_rng(0), 8), dense.SIZES):
+        image = np.zeros((max(n // 8, m),) * 2, np.float32)
+        assert plan(image, np.ones((m, m), np.float32) + np.eye(m)).strategy == "direct"
+        ours = w.imagekit()
+        assert "scipy.ndimage" in w.peers
         assert all(agree(ours, peer(), w) for peer in w.peers.values())
 
 

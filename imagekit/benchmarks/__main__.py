@@ -150,8 +150,8 @@ def main(argv=None, prog: str = "python -m imagekit.benchmarks") -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat (for CI)")
     parser.add_argument(
         "--only",
-        help="comma-separated workload names, e.g. W1,W4 or G1,G2 (the large-kernel grid; "
-        "'compat': the drop-ins, "
+        help="comma-separated workload names, e.g. W1,W4, D1,D2 (small dense kernels) or "
+        "G1,G2 (the large-kernel grid; 'compat': the drop-ins, "
         "'first': the time to first result)",
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed calls per measurement")

@@ -39,7 +39,11 @@ PEERS = {"cv2": "opencv", "torch": "torch", "matplotlib": "matplotlib (for --plo
 # Further modules of workloads, each with ``workloads(rng, s) -> list[Workload]``
 # (``s``: the divisor of the sizes, 8 in smoke mode); their workloads follow this
 # module's own, in this order.
-MODULES: tuple[str, ...] = ("imagekit.benchmarks.window", "imagekit.benchmarks.grid")
+MODULES: tuple[str, ...] = (
+    "imagekit.benchmarks.window",
+    "imagekit.benchmarks.dense",
+    "imagekit.benchmarks.grid",
+)
 
 
 def missing_peers() -> list[str]:

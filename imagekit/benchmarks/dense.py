@@ -1,0 +1,47 @@
+"""Small dense kernels D1-D4: the direct strategy's 2-D loops, against their peers.
+
+Dense random float32 kernels of 5×5 to 11×11 on float32 images, border
+``reflect``, through ``imagekit.imfilter`` (the planner picks the strategy:
+the direct one at these sizes), against OpenCV's ``filter2D`` with
+``BORDER_REFLECT`` (scipy's ``reflect``; OpenCV filters kernels this small
+directly) and ``scipy.ndimage.correlate``. These are OpenCV's home ground,
+between the 3×3 rows (W1, W2) and the large-kernel grid (G1-G6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.ndimage as ndi
+
+import imagekit as ik
+
+from .workloads import Workload, cv2
+
+# (name, image side, kernel side)
+SIZES = (
+    ("D1", 512, 5),
+    ("D2", 1000, 5),
+    ("D3", 1000, 11),
+    ("D4", 2000, 9),
+)
+
+
+def workload(rng, name: str, n: int, m: int) -> Workload:
+    """One size: an ``n``² image, an ``m``×``m`` kernel."""
+    img = rng.random((n, n)).astype(np.float32)
+    k = rng.random((m, m)).astype(np.float32)
+    peers = {"scipy.ndimage": lambda: ndi.correlate(img, k, mode="reflect")}
+    if cv2 is not None:
+        peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT)
+    return Workload(
+        name,
+        f"{n}² float32, dense random {m}×{m}, reflect",
+        lambda: ik.imfilter(img, k, "reflect"),
+        peers,
+        atol=1e-6,
+    )
+
+
+def workloads(rng, s) -> list[Workload]:
+    """D1-D4, image sides divided by ``s`` (never below the kernel's)."""
+    return [workload(rng, name, max(n // s, m), m) for name, n, m in SIZES]
