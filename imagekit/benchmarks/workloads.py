@@ -92,17 +92,23 @@ def _fft_peer(image, w, method):
     return run
 
 
-def w1_w2(rng, s, name, dtype):
-    img = rng.random((1000 // s, 1000 // s)).astype(dtype)
-    k = rng.random((3, 3)).astype(dtype)
+def correlate_peers(img, k) -> dict[str, Callable[[], np.ndarray]]:
+    """scipy.ndimage's and (where installed) OpenCV's correlation of ``img`` with ``k``,
+    border ``reflect`` (OpenCV's ``BORDER_REFLECT``)."""
     peers = {"scipy.ndimage": lambda: ndi.correlate(img, k, mode="reflect")}
     if cv2 is not None:
         peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT)
+    return peers
+
+
+def w1_w2(rng, s, name, dtype):
+    img = rng.random((1000 // s, 1000 // s)).astype(dtype)
+    k = rng.random((3, 3)).astype(dtype)
     return Workload(
         name,
         f"{img.shape[0]}² {np.dtype(dtype).name}, random 3×3, reflect",
         lambda: ik.imfilter(img, k, "reflect"),
-        peers,
+        correlate_peers(img, k),
         rtol=1e-10 if dtype == np.float64 else 1e-5,
         notes="torch has no 'reflect' (symmetric) padding: see W2m",
     )
