@@ -155,9 +155,9 @@ def _surely_not_rank_one(m: np.ndarray, rtol: float) -> bool:
     ``m`` is at most its Frobenius norm: so ``s_1(q^H m) > rtol * ||m||_F``
     proves the SVD test would refuse ``m``. ``q`` spans ``m`` times two fixed
     random vectors: two passes over ``m``, where the SVD is cubic in its size
-    (a kernel gradient's "kernel" is the whole upstream gradient, and its SVD
-    took 0.33 s at 1024²). Without a power iteration the bound is less sharp
-    near the tolerance, where the SVD then decides.
+    (a kernel gradient's "kernel" is the whole upstream gradient). Without a
+    power iteration the bound is less sharp near the tolerance, where the SVD
+    then decides.
     """
     start = np.random.default_rng(0).standard_normal((m.shape[1], 2))
     q, _ = np.linalg.qr(m @ start)

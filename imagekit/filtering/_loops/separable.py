@@ -71,8 +71,7 @@ def _column_pass(S, j0, wy, v):  # pragma: no cover - numba
 def _near_4k(nbytes):  # pragma: no cover - numba
     """Whether rows ``nbytes`` apart fall within 256 bytes of a multiple of 4 KiB. Such
     rows share sets of the first-level cache (and few sets of the second): the
-    eleven rows a column sweep reads at once then evict each other, which made the
-    column pass of a 4096-wide float32 image up to twice as slow."""
+    eleven rows a column sweep reads at once then evict each other."""
     return nbytes % 4096 < 256 or nbytes % 4096 > 3840
 
 

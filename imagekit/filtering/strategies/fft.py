@@ -264,13 +264,11 @@ def _pocketfft():
     array; None where this scipy has no such module.
 
     scipy.fft's public functions allocate each result, and ``irfftn`` over two
-    axes a temporary too: megabytes per group of tiles, which glibc maps
-    afresh on many calls (freed blocks of that size go back to the system),
-    so every call faulted their pages in again, and a 63×63 kernel on a
-    2048² image took up to twice as long. Written into this thread's kept
-    buffers, no call allocates them. scipy has shipped this module with
-    these functions since scipy.fft began (1.4); the public functions stand
-    in where it is missing.
+    axes a temporary too: megabytes per group of tiles, which glibc often
+    maps afresh (freed blocks of that size go back to the system), so each
+    call would fault their pages in again. Written into this thread's kept
+    buffers, no call allocates them. The public functions stand in where
+    this scipy lacks the module.
     """
     try:
         from scipy.fft._pocketfft import pypocketfft
