@@ -130,10 +130,12 @@ class Fft(Strategy):
             n_fft *= L
             tiles *= -(-plan.out_shape[d] // B)
         n_in = float(np.prod(window))
-        # a transform that leaves the cache costs more per value; a single tile
-        # runs on one thread (_points_per_output weighs the same)
+        # a transform that leaves the cache costs more per value; a single tile of
+        # more than SPLIT_POINTS values counts twice (_points_per_output weighs the
+        # same); a smaller one runs on one thread where the other strategies'
+        # threads would not pay for their hand-off either
         factor = LARGE_TILE if n_fft > TILE_POINTS else 1.0
-        if tiles == 1 and threads() > 1:
+        if tiles == 1 and threads() > 1 and batch * n_fft > SPLIT_POINTS:
             factor *= 2.0
         fft = COST["fft"] * factor * batch * tiles * n_fft * np.log2(n_fft)
         return COST["fft_start"] + scale(plan) * (COST["copy"] * n_in + fft) + cast_cost(plan)
