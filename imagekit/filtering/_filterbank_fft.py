@@ -18,8 +18,8 @@ from .._recycle import empty
 from .._workspace import Workspace
 from ..borders import NA, Fill
 from ..borders._pad import extend
+from ._transforms import irfftn_into, rfftn_into
 from .strategies._threads import threads
-from .strategies.fft import irfftn_into, rfftn_into
 
 __all__ = ["bank_spectrum", "fft_filterbank", "spectrum_bytes"]
 _ws = Workspace(__name__)  # this module's temporaries
@@ -59,7 +59,7 @@ def fft_filterbank(
 
     The extended image (zero-padded to the transform lengths), its spectra, their
     products and the inverse transforms go into buffers this thread keeps
-    (``strategies.fft.rfftn_into``): fresh arrays of their size are faulted in
+    (``_transforms.rfftn_into``): fresh arrays of their size are faulted in
     again on many calls."""
     border = lay.border if border is None else border
     border = Fill(0.0) if isinstance(border, NA) else border

@@ -10,6 +10,7 @@ import scipy.fft
 import scipy.ndimage as ndi
 import scipy.signal
 
+import imagekit.filtering._transforms as transforms
 import imagekit.filtering.strategies.fft as fft
 from imagekit import Kernel, config, imfilter
 from imagekit.filtering import plan
@@ -124,7 +125,7 @@ def test_kept_buffers_and_scipy_fft_give_one_result(
     kernel = rng.random(kshape).astype(dtype)
     kw = dict(algorithm="fft", channel_axis=channel_axis)
     kept = imfilter(image, kernel, "reflect", **kw)
-    monkeypatch.setattr(fft, "_pocketfft", lambda: None)
+    monkeypatch.setattr(transforms, "_pocketfft", lambda: None)
     public = imfilter(image, kernel, "reflect", **kw)
     tol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(kept, public, rtol=tol, atol=tol * np.abs(public).max())
@@ -219,7 +220,7 @@ def test_costs_include_fft():
 def test_a_single_large_tile_transforms_with_every_thread(monkeypatch, n_threads):
     """A single tile (the kernel gradient's: a kernel nearly the image's size) has no
     other tiles to share the threads with: its transforms take one worker each."""
-    pocketfft = fft._pocketfft()
+    pocketfft = transforms._pocketfft()
     workers = []
 
     class Recording:
@@ -230,7 +231,7 @@ def test_a_single_large_tile_transforms_with_every_thread(monkeypatch, n_threads
 
             return call
 
-    monkeypatch.setattr(fft, "_pocketfft", Recording)
+    monkeypatch.setattr(transforms, "_pocketfft", Recording)
     rng = np.random.default_rng(8)
     image, kernel = rng.random((400, 400)), rng.random((380, 380))
     with config(threads=n_threads):

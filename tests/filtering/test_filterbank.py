@@ -156,7 +156,7 @@ def test_fft_strategy_equals_gemm(border, shape, spatial):
 def test_fft_strategy_results_are_fresh_and_scipy_fft_gives_the_same(monkeypatch, spatial, dtype):
     """The transforms write into this thread's kept buffers; each result is an array of
     its own, and scipy.fft's public functions (where pypocketfft is missing) agree."""
-    import imagekit.filtering.strategies.fft as fft_module
+    import imagekit.filtering._transforms as fft_module
 
     rng = np.random.default_rng(5)
     image = rng.random((*spatial, 3)).astype(dtype)

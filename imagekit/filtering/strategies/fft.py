@@ -18,7 +18,7 @@ before its transform.
 
 Tiles are transformed in groups, each a run of tiles along the second
 transformed axis (the first with one) in one batched real transform with
-one worker, into buffers each thread keeps (``_pocketfft``); the kernel's
+one worker, into buffers each thread keeps (``_transforms``); the kernel's
 spectrum, at the tile length, is prepared once with the plan. Each group
 extends the part of the image it reads, transforms, multiplies and writes
 its outputs, so the groups share the threads
@@ -53,6 +53,7 @@ from ...borders import NA, Fill
 from ...borders._pad import extend
 from .._costs import COST, cast_cost, scale
 from .._strategy import Prepared, Strategy
+from .._transforms import irfftn_into, rfftn_into
 from ._threads import run_tasks, threads
 from .direct import DIRECT
 
@@ -82,9 +83,7 @@ __all__ = [
     "Fft",
     "correlate",
     "fft_shape",
-    "irfftn_into",
     "next_fast_len",
-    "rfftn_into",
     "tile_lengths",
 ]
 
@@ -258,58 +257,6 @@ def _tiles(src: np.ndarray, axes, lengths, blocks, counts) -> np.ndarray:
         + [src.strides[d] for d in axes]
     )
     return as_strided(src, shape=shape, strides=strides, writeable=False)
-
-
-@functools.cache
-def _pocketfft():
-    """The transforms behind scipy.fft (``pypocketfft``), which write into a given
-    array; None where this scipy has no such module.
-
-    scipy.fft's public functions allocate each result, and ``irfftn`` over two
-    axes a temporary too: megabytes per group of tiles, which glibc often
-    maps afresh (freed blocks of that size go back to the system), so each
-    call would fault their pages in again. Written into this thread's kept
-    buffers, no call allocates them. The public functions stand in where
-    this scipy lacks the module.
-    """
-    try:
-        from scipy.fft._pocketfft import pypocketfft
-    except ImportError:  # pragma: no cover - every supported scipy has it
-        return None
-    if not all(hasattr(pypocketfft, f) for f in ("r2c", "c2c", "c2r")):
-        return None  # pragma: no cover
-    return pypocketfft
-
-
-def rfftn_into(a: np.ndarray, axes, out: np.ndarray, workers: int) -> np.ndarray:
-    """``scipy.fft.rfftn(a, axes=axes, workers=workers)``, written into ``out`` (``a``'s
-    shape, the last of ``axes`` halved plus one); returns ``out``, or a new array
-    where ``_pocketfft`` is missing."""
-    pocketfft = _pocketfft()
-    if pocketfft is None:
-        import scipy.fft as sfft
-
-        return sfft.rfftn(a, axes=axes, workers=workers)
-    pocketfft.r2c(a, tuple(axes), True, 0, out, workers)  # inorm 0: unscaled
-    return out
-
-
-def irfftn_into(spec: np.ndarray, n: int, axes, out: np.ndarray, workers: int) -> np.ndarray:
-    """``scipy.fft.irfftn(spec, s=..., axes=axes, workers=workers)`` with ``n`` values
-    along the last of ``axes``, written into ``out`` and overwriting ``spec``: the
-    complex inverses in place, then the real one; each scaled by 1/length (inorm
-    2). Returns ``out``, or a new array where ``_pocketfft`` is missing."""
-    axes = tuple(axes)
-    pocketfft = _pocketfft()
-    if pocketfft is None:
-        import scipy.fft as sfft
-
-        lengths = [spec.shape[d] for d in axes[:-1]] + [n]
-        return sfft.irfftn(spec, s=lengths, axes=axes, workers=workers, overwrite_x=True)
-    if len(axes) > 1:
-        pocketfft.c2c(spec, axes[:-1], False, 2, spec, workers)
-    pocketfft.c2r(spec, axes[-1:], n, False, 2, out, workers)
-    return out
 
 
 def _transform(part, spectrum, lengths, dtype, workers) -> np.ndarray:
