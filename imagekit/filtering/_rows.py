@@ -6,7 +6,9 @@ column maps. :class:`Rows` holds those maps and the weights for one plan and
 one dtype pair (the direct strategy's ``rows`` builds it, its parameters
 deciding ``wide`` and ``block``); :func:`view3` is the ``(batch, rows, cols *
 inner)`` view the loops take, and :func:`row_args` the arguments of the
-forward loops for one image and output.
+forward loops for one image and output. :func:`near_4k` and
+:func:`buffer_stride` keep the rows a loop reads at once out of each other's
+cache sets.
 """
 
 from __future__ import annotations
@@ -22,7 +24,25 @@ from .strategies._readonly import readonly
 if TYPE_CHECKING:
     from ._plan import Plan
 
-__all__ = ["Rows", "row_args", "view3"]
+__all__ = ["Rows", "buffer_stride", "near_4k", "row_args", "view3"]
+
+
+def near_4k(nbytes: int) -> bool:
+    """Whether rows ``nbytes`` apart fall within 256 bytes of a multiple of 4 KiB. Such
+    rows share sets of the first-level cache (and few sets of the second): the
+    rows a sweep reads at once (eleven in the separable column pass) then evict
+    each other."""
+    return nbytes % 4096 < 256 or nbytes % 4096 > 3840
+
+
+def buffer_stride(n: int, itemsize: int) -> int:
+    """Values a buffer's row takes for rows of ``n`` values: at least ``n``, a whole
+    number of 64-byte lines, and not near a multiple of 4 KiB (:func:`near_4k`)."""
+    step = 64 // itemsize
+    stride = -(-n // step) * step
+    while near_4k(stride * itemsize):
+        stride += step
+    return stride
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..borders import Fill
 from ..borders._pad import pad_indices
+from ._rows import buffer_stride
 from .strategies._readonly import readonly
 
 if TYPE_CHECKING:
@@ -71,16 +72,6 @@ def _inside_run(colmap: np.ndarray) -> tuple[int, int, int]:
     return best
 
 
-def _stride(n: int, itemsize: int) -> int:
-    """The buffer's row stride for rows of ``n`` values: ``n``, or a few cache lines more
-    where ``n`` values are within 256 bytes of a multiple of 4 KiB (rows that far
-    apart share cache sets, and the rows a sweep reads would evict each other)."""
-    step = 64 // itemsize
-    while (n * itemsize) % 4096 < 256 or (n * itemsize) % 4096 > 3840:
-        n += step
-    return n
-
-
 def volume(plan: Plan, a0: int, src_dtype, acc_dtype, block: int, planar: bool = False) -> Volume:
     """The :class:`Volume` of ``plan``'s kernel over axes ``a0 - 1 .. a0 + 1`` (``planar``:
     over ``a0, a0 + 1``); ``block`` output rows a task at most (fewer for wide rows,
@@ -94,7 +85,7 @@ def volume(plan: Plan, a0: int, src_dtype, acc_dtype, block: int, planar: bool =
     mz = 1 if planar else k.shape[a0 - 1]
     my, mx = k.shape[a0], k.shape[a0 + 1]
     inner = math.prod(shape[a0 + 2 :])
-    width = _stride((plan.out_shape[a0 + 1] + mx - 1) * inner, acc_dtype.itemsize)
+    width = buffer_stride((plan.out_shape[a0 + 1] + mx - 1) * inner, acc_dtype.itemsize)
     fits = _BUFFER_BYTES // (mz * width * acc_dtype.itemsize) - my + 1
     block = int(min(block, max(fits, 1), max(plan.out_shape[a0], 1)))
     rows = block + my - 1

@@ -267,3 +267,14 @@ def test_uint8_box_in_16_bit_lanes_is_exact(size, border, layout):
     kw = dict(dtype=np.float32, channel_axis=channel_axis, algorithm="separable")
     got32 = imfilter(image, kernel, border, **kw)
     np.testing.assert_allclose(got32, exact, rtol=2e-7)
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 1000, 1024, 4096, 6144, 10_000])
+@pytest.mark.parametrize("itemsize", [4, 8])
+def test_buffer_rows_are_whole_lines_away_from_multiples_of_4_kib(n, itemsize):
+    from imagekit.filtering._rows import buffer_stride, near_4k
+
+    stride = buffer_stride(n, itemsize)
+    assert n <= stride < n + 64 // itemsize + 4096 // itemsize
+    assert (stride * itemsize) % 64 == 0 and not near_4k(stride * itemsize)
+    assert near_4k(4096 * 3) and near_4k(4096 + 200) and not near_4k(4096 + 512)

@@ -18,22 +18,24 @@ The column pass reads the image in place where the four rows of a group
 are consecutive image rows, and staged rows elsewhere: the task copies the
 extended rows the group reads (through the row map, so rows through the
 fill or a reflection are rows like the others) into a buffer, each once,
-just before their first use, at a row length that is not near a multiple
-of 4 KiB (``_staged_stride``). Rows are staged near the edges, for images
-not of the accumulator's type (the copy converts them once), and for every
-group of an image whose rows are within 256 bytes of a multiple of 4 KiB
-long (4096 float32 values, or 2048 RGB pixels): read in place, such rows
-fall in the same cache sets, and the eleven a sweep reads at once evict
-each other. Elsewhere the copy would only cost time. The last rows of a
-block that make no group of four take a row-by-row column pass.
+just before their first use, at a row stride that is not near a multiple
+of 4 KiB (the caller's ``stride``: ``_rows.buffer_stride``). Rows are
+staged near the edges, for images not of the accumulator's type (the copy
+converts them once), and for every group of an image whose rows are
+within 256 bytes of a multiple of 4 KiB long (4096 float32 values, or
+2048 RGB pixels; the caller then passes no image to read in place): read
+in place, such rows fall in the same cache sets, and the eleven a sweep
+reads at once evict each other. Elsewhere the copy would only cost time.
+The last rows of a block that make no group of four take a row-by-row
+column pass.
 
 Compile time (the cold first call of a Gaussian is this function's): a
 helper compiled on its own is optimised and lowered to machine code once
 for itself and once more inside every caller that links it, so each layer
 of calls repeats LLVM's work on everything below it. The helpers with one
 call site and no loop worth its own compile (``_row``, ``_column_pass``,
-``_near_4k``, ``_staged_stride``, ``_consecutive``, ``_column_rows4``) are
-therefore inlined by numba, which shortens a cold first call and leaves the speed as it is. The
+``_consecutive``, ``_column_rows4``) are therefore inlined by numba,
+which shortens a cold first call and leaves the speed as it is. The
 unrolled sweeps and the row pass stay separate: inlining them too
 lengthens compilation.
 """
@@ -65,25 +67,6 @@ def _column_pass(S, j0, wy, v):  # pragma: no cover - numba
         w = wy[j]
         for x in range(z, np.uint64(v.shape[0])):
             v[x] += w * S[0, j0 + j, x]
-
-
-@njit(no_cpython_wrapper=True, inline="always")
-def _near_4k(nbytes):  # pragma: no cover - numba
-    """Whether rows ``nbytes`` apart fall within 256 bytes of a multiple of 4 KiB. Such
-    rows share sets of the first-level cache (and few sets of the second): the
-    eleven rows a column sweep reads at once then evict each other."""
-    return nbytes % 4096 < 256 or nbytes % 4096 > 3840
-
-
-@njit(no_cpython_wrapper=True, inline="always")
-def _staged_stride(m, itemsize):  # pragma: no cover - numba
-    """Values a staged row takes: at least ``m``, a whole number of 64-byte lines, and
-    not near a multiple of 4 KiB (``_near_4k``)."""
-    step = 64 // itemsize
-    stride = (m + step - 1) // step * step + step
-    while _near_4k(stride * itemsize):
-        stride += step
-    return stride
 
 
 @njit(no_cpython_wrapper=True, inline="always")
@@ -232,6 +215,7 @@ def separable2_rows(
     t1,
     img,
     fimg,
+    stride,
     rowmap,
     fillrow,
     x0,
@@ -255,8 +239,9 @@ def separable2_rows(
     margin columns ``mdst`` copied from buffer columns ``msrc`` (-1: ``vfill``); then
     the row pass and the cast.
 
-    ``fimg``: ``img`` where it is of the accumulator's type (so the column pass can
-    read it in place), or an empty array of that type.
+    ``fimg``: ``img`` where the column pass reads it in place (of the accumulator's
+    type, rows not near a multiple of 4 KiB apart), or an empty array of that type;
+    ``stride``: the values a staged row takes.
 
     ``lo, hi``: an integer output's range (None: a float output). ``box_y`` (True: a
     box along the rows, small integers in; None: not): the buffer holds the column
@@ -271,9 +256,8 @@ def separable2_rows(
     V = np.empty((4, nv * inner), wy.dtype)  # four rows' buffers (V[0]: a single row's)
     acc = np.empty(n, wx.dtype)
     # the rows the column pass reads, staged where it does not read them in place
-    stride = _staged_stride(m, V.itemsize)
     S = np.empty((1, (block + my - 1) if box_y is None else 0, stride), wy.dtype)
-    in_place = fimg.shape[0] > 0 and not _near_4k(fimg.strides[1])
+    in_place = fimg.shape[0] > 0
     for task in range(t0, t1):  # a block of rows per task
         b = task // nblk
         y0 = (task - b * nblk) * block

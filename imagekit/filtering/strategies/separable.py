@@ -31,6 +31,7 @@ from ...kernels import Kernel
 from .. import _loops
 from .._costs import COST, FUSED_TYPES, cast_cost, fused_dtypes, scale
 from .._geometry import factor_maps
+from .._rows import buffer_stride, near_4k
 from .._strategy import Prepared, Strategy
 from ._box_lanes import box8, box8_setup
 from ._readonly import readonly
@@ -284,13 +285,16 @@ def _fused(image: np.ndarray, plan: Plan, out: np.ndarray, src_dtype, setup) -> 
     dst3 = out.reshape(batch, out.shape[a0], math.prod(out.shape[a0 + 1 :]))
     rowmap, fillrow, c0, c1, start, nv, mdst, msrc, vfill, wy, wx = maps
     block = flags[-2]
-    # the image again where the column pass may read it in place: of wy's type
-    fimg = img3 if img3.dtype == wy.dtype else np.empty((0, 0, 0), wy.dtype)
+    # the image again where the column pass may read it in place: of wy's type, its
+    # rows not near a multiple of 4 KiB apart (else staged rows: see the loop)
+    in_place = img3.dtype == wy.dtype and not near_4k(img3.strides[1])
+    fimg = img3 if in_place else np.empty((0, 0, 0), wy.dtype)
     run_tasks(
         _loops.separable.separable2_rows,
         batch * -(-out.shape[a0] // block),
         readonly(img3),
         readonly(fimg),
+        buffer_stride((c1 - c0) * inner, wy.itemsize),
         rowmap,
         fillrow,
         c0 * inner,
