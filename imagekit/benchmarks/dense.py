@@ -10,10 +10,7 @@ between the 3×3 rows (W1, W2) and the large-kernel grid (G1-G6).
 
 from __future__ import annotations
 
-import numpy as np
-
-import imagekit as ik
-
+from .grid import workload
 from .workloads import Workload, correlate_peers
 
 # (name, image side, kernel side)
@@ -25,19 +22,8 @@ SIZES = (
 )
 
 
-def workload(rng, name: str, n: int, m: int) -> Workload:
-    """One size: an ``n``² image, an ``m``×``m`` kernel."""
-    img = rng.random((n, n)).astype(np.float32)
-    k = rng.random((m, m)).astype(np.float32)
-    return Workload(
-        name,
-        f"{n}² float32, dense random {m}×{m}, reflect",
-        lambda: ik.imfilter(img, k, "reflect"),
-        correlate_peers(img, k),
-        atol=1e-6,
-    )
-
-
 def workloads(rng, s) -> list[Workload]:
     """D1-D4, image sides divided by ``s`` (never below the kernel's)."""
-    return [workload(rng, name, max(n // s, m), m) for name, n, m in SIZES]
+    return [
+        workload(rng, name, max(n // s, m), m, correlate_peers, atol=1e-6) for name, n, m in SIZES
+    ]

@@ -71,8 +71,8 @@ def main(argv=None) -> int:
     rows, features, times = [], [], []
     for image, kernel, kind in grid(args.smoke):
         p = make_plan(image, kernel)
-        # each strategy's lower block median of two rounds (as the main benchmark): a
-        # single slow median of three calls once put a point at 5x
+        # each strategy's lower block median of two rounds (as the main benchmark): one
+        # block's median is at the mercy of a moment's load on a shared machine
         calls = {n: (lambda n=n, i=image, k=kernel: imfilter(i, k, algorithm=n)) for n in p.costs}
         measured = block_medians(calls, repeat, warmup=1, rounds=1 if args.smoke else 2)
         for name in p.costs:

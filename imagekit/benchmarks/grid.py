@@ -29,21 +29,27 @@ GRID = (
 )
 
 
-def workload(rng, name: str, n: int, m: int) -> Workload:
-    """One grid point: an ``n``² image, an ``m``×``m`` kernel."""
-    img = rng.random((n, n)).astype(np.float32)
-    k = rng.random((m, m)).astype(np.float32)
+def _fft_peers(img, k) -> dict:
+    """OpenCV's ``filter2D`` (where installed) and scipy.signal's FFT convolutions."""
     peers = {}
     if cv2 is not None:
         peers["opencv"] = lambda: cv2.filter2D(img, -1, k, borderType=cv2.BORDER_REFLECT)
     peers["scipy.signal.oaconvolve"] = _fft_peer(img, k, "oaconvolve")
     peers["scipy.signal.fftconvolve"] = _fft_peer(img, k, "fftconvolve")
+    return peers
+
+
+def workload(rng, name: str, n: int, m: int, peers=_fft_peers, atol=4e-6) -> Workload:
+    """One grid point: an ``n``² image, an ``m``×``m`` kernel; ``peers(img, k)`` names
+    the peers' calls."""
+    img = rng.random((n, n)).astype(np.float32)
+    k = rng.random((m, m)).astype(np.float32)
     return Workload(
         name,
         f"{n}² float32, dense random {m}×{m}, reflect",
         lambda: ik.imfilter(img, k, "reflect"),
-        peers,
-        atol=4e-6,
+        peers(img, k),
+        atol=atol,
     )
 
 

@@ -68,8 +68,8 @@ class Workload:
     abs_atol: float = 0.0  # absolute tolerance, in output units
     notes: str = ""
     # imagekit's own reference calls, timed in the same rounds as ``imagekit`` (not
-    # peers): a goal that compares two of imagekit's times (W8 against its
-    # forward) is then read off one measurement, not two taken minutes apart
+    # peers): a goal that compares two of imagekit's times (a gradient pass against
+    # its forward) is then read off one measurement, not two taken minutes apart
     own: dict[str, Callable[[], object]] = field(default_factory=dict)
     # what the agreement check compares: each output mapped by this first (not timed),
     # for peers that list the same result in another order

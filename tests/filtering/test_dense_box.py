@@ -116,8 +116,7 @@ def test_dense_box_is_the_rounded_mean(case):
         np.testing.assert_array_equal(got, expected)
     else:  # weights 1 / n in float32: a quotient within float32's error of a half
         # may round the other way, by one; every other one is exact. The error of a
-        # float32 sum of n terms grows about as sqrt(n): a 4x5x7 box over uint16
-        # values near 32,000 summed to 0.036 below the exact x.536
+        # float32 sum of n terms grows about as sqrt(n), and so does the band
         assert np.abs(got.astype(np.int64) - expected).max() <= 1
         mean = correlate_ref(image.astype(np.float64), kernel, border=border, shape=mode)
         rtol = max(1e-6, 4 * np.sqrt(np.prod(size)) * 2.0**-24)

@@ -120,9 +120,8 @@ class Direct(Strategy):
         the first) but a full 3x3 (which has a loop of its own). A one-row kernel reads
         each image row once: copying it into a block first only costs time."""
         k = plan.kernel
-        my, mx = k.shape[a0], k.shape[a0 + 1]
-        full3 = (my, mx) == (3, 3) and bool(np.all(k.weights != 0))
-        return self.planar_blocks and my > 1 and not full3 and bool(np.any(k.weights))
+        full3 = _full3(k, a0)
+        return self.planar_blocks and k.shape[a0] > 1 and not full3 and bool(np.any(k.weights))
 
     def _wide(self, mx: int, n_cols: int, weights: np.ndarray) -> bool:
         dense = np.count_nonzero(weights) >= self.wide_density * weights.size
@@ -144,7 +143,7 @@ class Direct(Strategy):
         return Rows(
             a0, np.dtype(src_dtype), acc_dtype, rowmap, colmap, dx, fillrow, fill,
             k.weights.reshape(my, mx).astype(acc_dtype),
-            (my, mx) == (3, 3) and bool(np.all(k.weights != 0)),
+            _full3(k, a0),
             self._wide(mx, plan.out_shape[a1], k.weights),
             int(np.count_nonzero(k.weights)),
             (None, None, None), self.block,
@@ -197,6 +196,13 @@ def correlate(image: np.ndarray, plan: Plan, out: np.ndarray) -> None:
     """Write the correlation of ``image`` with ``plan.kernel`` into ``out`` (any real dtype),
     preparing the loop for this call."""
     DIRECT.run(DIRECT.prepare(plan, image.dtype, out.dtype), image, out)
+
+
+def _full3(kernel: Kernel, a0: int) -> bool:
+    """Whether a kernel over axes ``a0, a0 + 1`` is a full 3x3 (no zero tap): the 2-D
+    loops' ``dense3_rows`` case."""
+    shape = (kernel.shape[a0], kernel.shape[a0 + 1])
+    return shape == (3, 3) and bool(np.all(kernel.weights != 0))
 
 
 def _rows_loop(dense3: bool):
