@@ -126,8 +126,7 @@ def volume_blocks(
     against about 16 vectors of multiply-adds in a row of 256 float32
     values) is paid once a piece, and the piece's sums stay in L1. The
     values a row computes past its end are dropped as the rows are stored.
-    Each output plane copies in one plane's rows of the block (and the
-    kernel's margin), against ``mz * my * mx`` multiply-adds an output value;
+    The copies are few against ``mz * my * mx`` multiply-adds an output value;
     extending the whole image first would be a pass over it and a copy of its
     size.
     """
